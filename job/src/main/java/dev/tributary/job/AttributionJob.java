@@ -1,0 +1,82 @@
+package dev.tributary.job;
+
+import dev.tributary.job.config.JobOptions;
+import dev.tributary.job.config.JobSettings;
+import dev.tributary.job.deadletter.DeadLetterSerializer;
+import dev.tributary.job.ingest.RawRecord;
+import dev.tributary.job.ingest.RawRecordDeserializer;
+import dev.tributary.job.warehouse.WarehouseSinks;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.ParameterTool;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Entry point: configuration → Kafka sources, JDBC and dead-letter sinks → {@link Pipeline}.
+ *
+ * <p>Options come from the Flink configuration (cluster config file or {@code -D}) and from {@code
+ * --key value} program arguments, e.g. {@code --tributary.jdbc.url jdbc:postgresql://…}.
+ */
+public final class AttributionJob {
+  private static final Logger LOG = LoggerFactory.getLogger(AttributionJob.class);
+
+  private AttributionJob() {}
+
+  public static void main(String[] args) throws Exception {
+    Configuration conf = Configuration.fromMap(ParameterTool.fromArgs(args).toMap());
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+    buildFromConfig(env, conf);
+    env.execute("tributary");
+  }
+
+  /** Validates the options in {@code conf} and adds the production topology to {@code env}. */
+  public static JobSettings buildFromConfig(StreamExecutionEnvironment env, Configuration conf) {
+    JobSettings s = JobOptions.settings(conf);
+    LOG.info("starting with {}", s);
+    Pipeline.build(env, s, kafkaSources(s, false), productionSinks(s));
+    return s;
+  }
+
+  /**
+   * Kafka sources for both topics. Offsets live in Flink's checkpoints; a first start reads from
+   * the earliest offset so that history already in Kafka is attributed. {@code bounded} stops at
+   * the offsets current at start (tests and backfills).
+   */
+  public static Pipeline.Sources kafkaSources(JobSettings s, boolean bounded) {
+    return new Pipeline.Sources(
+        kafkaSource(s, s.webhooksTopic(), bounded), kafkaSource(s, s.trackingTopic(), bounded));
+  }
+
+  private static KafkaSource<RawRecord> kafkaSource(JobSettings s, String topic, boolean bounded) {
+    var builder =
+        KafkaSource.<RawRecord>builder()
+            .setBootstrapServers(s.kafkaBootstrapServers())
+            .setTopics(topic)
+            .setGroupId(s.kafkaGroupId())
+            .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+            .setDeserializer(new RawRecordDeserializer())
+            .setProperty("partition.discovery.interval.ms", "60000");
+    if (bounded) {
+      builder.setBounded(OffsetsInitializer.latest());
+    }
+    return builder.build();
+  }
+
+  public static Pipeline.Sinks productionSinks(JobSettings s) {
+    return new Pipeline.Sinks(
+        WarehouseSinks.sessions(s),
+        WarehouseSinks.payments(s),
+        WarehouseSinks.ledger(s),
+        KafkaSink.<dev.tributary.job.deadletter.DeadLetter>builder()
+            .setBootstrapServers(s.kafkaBootstrapServers())
+            .setRecordSerializer(new DeadLetterSerializer(s.deadLetterTopic()))
+            .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+            .build());
+  }
+}

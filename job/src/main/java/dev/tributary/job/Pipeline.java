@@ -1,0 +1,141 @@
+package dev.tributary.job;
+
+import dev.tributary.job.attribution.AttributePayments;
+import dev.tributary.job.attribution.AttributeUnlinked;
+import dev.tributary.job.attribution.AttributedPayment;
+import dev.tributary.job.config.JobSettings;
+import dev.tributary.job.deadletter.DeadLetter;
+import dev.tributary.job.deadletter.DeadLetters;
+import dev.tributary.job.ingest.QuietAdvancingWatermarks;
+import dev.tributary.job.ingest.RawRecord;
+import dev.tributary.job.ledger.LedgerEntry;
+import dev.tributary.job.payments.ConsolidatePayments;
+import dev.tributary.job.payments.MetadataKeys;
+import dev.tributary.job.payments.NormalizeWebhooks;
+import dev.tributary.job.payments.PaymentEvent;
+import dev.tributary.job.payments.PaymentParsers;
+import dev.tributary.job.sessions.ChannelClassifier;
+import dev.tributary.job.sessions.ChannelHosts;
+import dev.tributary.job.sessions.Pageview;
+import dev.tributary.job.sessions.ParseTracking;
+import dev.tributary.job.sessions.Session;
+import dev.tributary.job.sessions.Sessionize;
+import java.time.Clock;
+import java.time.Duration;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The job's topology, built from injected sources and sinks so that tests plug in their own.
+ *
+ * <pre>
+ * webhooks → normalize → consolidate(site,provider,paymentKey) ─┬─ linked ──► attribute(site,visitor) ─┐
+ *                                                                └─ unlinked ► attribute-unlinked ─────┤
+ * tracking → parse → sessionize(site,visitor) ──► sessions sink; touches ───► attribute               ├► ledger sink
+ *                                                                                                      └► payments sink
+ * every parse stage ──► dead letters
+ * </pre>
+ */
+public final class Pipeline {
+  private Pipeline() {}
+
+  /** The sources the pipeline reads; both produce Kafka-shaped {@link RawRecord}s. */
+  public record Sources(Source<RawRecord, ?, ?> webhooks, Source<RawRecord, ?, ?> tracking) {}
+
+  /** The sinks the pipeline writes. */
+  public record Sinks(
+      Sink<Session> sessions,
+      Sink<AttributedPayment> payments,
+      Sink<LedgerEntry> ledger,
+      Sink<DeadLetter> deadLetters) {}
+
+  /** Adds the whole topology to {@code env}; the caller executes it. */
+  public static void build(
+      StreamExecutionEnvironment env, JobSettings settings, Sources sources, Sinks sinks) {
+    MetadataKeys keys =
+        new MetadataKeys(settings.metadataVisitorKeys(), settings.metadataSessionKeys());
+
+    DataStream<RawRecord> webhooks =
+        env.fromSource(sources.webhooks(), watermarks(settings), "webhooks source")
+            .uid("source-webhooks");
+    DataStream<RawRecord> tracking =
+        env.fromSource(sources.tracking(), watermarks(settings), "tracking source")
+            .uid("source-tracking");
+
+    SingleOutputStreamOperator<PaymentEvent> normalized =
+        webhooks
+            .process(new NormalizeWebhooks(PaymentParsers.all(), keys))
+            .uid(NormalizeWebhooks.UID)
+            .name("normalize webhooks");
+
+    SingleOutputStreamOperator<PaymentEvent> payments =
+        normalized
+            .keyBy(PaymentEvent::consolidationKey)
+            .process(
+                new ConsolidatePayments(
+                    settings.paymentSettle(), settings.paymentDedupeRetention()))
+            .uid(ConsolidatePayments.UID)
+            .name("consolidate payments");
+
+    SingleOutputStreamOperator<Pageview> pageviews =
+        tracking.process(new ParseTracking()).uid(ParseTracking.UID).name("parse tracking");
+
+    SingleOutputStreamOperator<Session> sessions =
+        pageviews
+            .keyBy(Pageview::visitorKey)
+            .process(
+                new Sessionize(
+                    new ChannelClassifier(ChannelHosts.defaults()), settings.sessionRetention()))
+            .uid(Sessionize.UID)
+            .name("sessionize");
+
+    SingleOutputStreamOperator<LedgerEntry> linked =
+        sessions
+            .keyBy(Session::visitorKey)
+            .connect(
+                payments
+                    .filter(PaymentEvent::linkedToVisitor)
+                    .name("linked payments")
+                    .uid("filter-linked")
+                    .keyBy(PaymentEvent::visitorKey))
+            .process(new AttributePayments(settings.lookback()))
+            .uid(AttributePayments.UID)
+            .name("attribute linked payments");
+
+    SingleOutputStreamOperator<LedgerEntry> unlinked =
+        payments
+            .filter(p -> !p.linkedToVisitor())
+            .name("unlinked payments")
+            .uid("filter-unlinked")
+            .process(new AttributeUnlinked())
+            .uid(AttributeUnlinked.UID)
+            .name("attribute unlinked payments");
+
+    sessions.sinkTo(sinks.sessions()).uid("sink-sessions").name("sessions sink");
+    linked.union(unlinked).sinkTo(sinks.ledger()).uid("sink-ledger").name("ledger sink");
+    linked
+        .getSideOutput(AttributePayments.PAYMENTS)
+        .union(unlinked.getSideOutput(AttributePayments.PAYMENTS))
+        .sinkTo(sinks.payments())
+        .uid("sink-payments")
+        .name("payments sink");
+    normalized
+        .getSideOutput(DeadLetters.TAG)
+        .union(pageviews.getSideOutput(DeadLetters.TAG))
+        .sinkTo(sinks.deadLetters())
+        .uid("sink-deadletters")
+        .name("dead-letter sink");
+  }
+
+  private static WatermarkStrategy<RawRecord> watermarks(JobSettings s) {
+    Duration ooo = s.outOfOrderness();
+    Duration idle = s.idleness();
+    return WatermarkStrategy.<RawRecord>forGenerator(
+            ctx -> new QuietAdvancingWatermarks<>(ooo, idle, Clock.systemUTC()))
+        .withTimestampAssigner((r, ts) -> r.timestampMillis());
+  }
+}

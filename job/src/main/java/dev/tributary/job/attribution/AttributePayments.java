@@ -1,0 +1,127 @@
+package dev.tributary.job.attribution;
+
+import dev.tributary.job.ledger.LedgerEntry;
+import dev.tributary.job.payments.PaymentEvent;
+import dev.tributary.job.sessions.Session;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Stages 4–5 for payments whose metadata names a visitor, keyed by (site, visitor): an event-time
+ * join of the payment with the visitor's touches up to the payment time.
+ *
+ * <p>A payment waits until the watermark passes its time, so that the sessions before it are in. A
+ * payment that is already behind the watermark (a webhook retried days later, a replay) is
+ * processed at once with the touches at hand: late money is never dropped.
+ *
+ * <p>State:
+ *
+ * <ul>
+ *   <li>{@code touches}: MapState sessionId → {@link Touch}; TTL {@code
+ *       tributary.attribution.lookback} (default 30 days) from the last write, so a visitor's
+ *       history is bounded by the window in which it can still earn credit.
+ *   <li>{@code pending}: MapState paymentKey → {@link PaymentEvent} waiting for the watermark; each
+ *       entry is removed by its event-time timer.
+ * </ul>
+ *
+ * <p>Timers: one event-time timer per pending payment at its {@code occurredAt}; on firing, every
+ * pending payment at or before that time is attributed and removed.
+ *
+ * <p>Outputs: ledger entries (main) and one {@link AttributedPayment} per payment ({@link
+ * #PAYMENTS}).
+ */
+public final class AttributePayments
+    extends KeyedCoProcessFunction<String, Session, PaymentEvent, LedgerEntry> {
+  public static final String UID = "attribute-linked-payments";
+  public static final OutputTag<AttributedPayment> PAYMENTS =
+      new OutputTag<>("attributed-payments") {};
+
+  private final Duration lookback;
+  private transient MapState<String, Touch> touches;
+  private transient MapState<String, PaymentEvent> pending;
+  private transient Counter attributedMetadata;
+  private transient Counter latePayments;
+
+  public AttributePayments(Duration lookback) {
+    this.lookback = lookback;
+  }
+
+  @Override
+  public void open(OpenContext openContext) {
+    MapStateDescriptor<String, Touch> touchDescriptor =
+        new MapStateDescriptor<>("touches", Types.STRING, TypeInformation.of(Touch.class));
+    touchDescriptor.enableTimeToLive(
+        StateTtlConfig.newBuilder(lookback)
+            .updateTtlOnCreateAndWrite()
+            .neverReturnExpired()
+            .cleanupFullSnapshot()
+            .build());
+    touches = getRuntimeContext().getMapState(touchDescriptor);
+    pending =
+        getRuntimeContext()
+            .getMapState(
+                new MapStateDescriptor<>(
+                    "pending", Types.STRING, TypeInformation.of(PaymentEvent.class)));
+    var metrics = getRuntimeContext().getMetricGroup();
+    attributedMetadata = metrics.counter("attributedByMetadata");
+    latePayments = metrics.counter("latePayments");
+  }
+
+  @Override
+  public void processElement1(Session session, Context ctx, Collector<LedgerEntry> out)
+      throws Exception {
+    touches.put(session.sessionId(), Touch.of(session));
+  }
+
+  @Override
+  public void processElement2(PaymentEvent payment, Context ctx, Collector<LedgerEntry> out)
+      throws Exception {
+    if (payment.occurredAtMillis() <= ctx.timerService().currentWatermark()) {
+      latePayments.inc();
+      attribute(payment, ctx, out);
+      return;
+    }
+    pending.put(payment.paymentKey(), payment);
+    ctx.timerService().registerEventTimeTimer(payment.occurredAtMillis());
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<LedgerEntry> out)
+      throws Exception {
+    List<PaymentEvent> due = new ArrayList<>();
+    for (Map.Entry<String, PaymentEvent> e : pending.entries()) {
+      if (e.getValue().occurredAtMillis() <= timestamp) {
+        due.add(e.getValue());
+      }
+    }
+    for (PaymentEvent p : due) {
+      pending.remove(p.paymentKey());
+      attribute(p, ctx, out);
+    }
+  }
+
+  private void attribute(PaymentEvent p, Context ctx, Collector<LedgerEntry> out) throws Exception {
+    List<Touch> history = new ArrayList<>();
+    touches.values().forEach(history::add);
+    Touch touch = LastTouch.choose(p, history, lookback).orElse(null);
+    String reason =
+        touch == null
+            ? "visitor named in payment metadata; no session of theirs in the lookback window"
+            : "visitor named in payment metadata";
+    attributedMetadata.inc();
+    out.collect(LastTouch.credit(p, touch));
+    ctx.output(PAYMENTS, new AttributedPayment(p, Resolution.metadata(reason)));
+  }
+}

@@ -1,0 +1,32 @@
+package dev.tributary.job.attribution;
+
+import dev.tributary.job.ledger.LedgerEntry;
+import dev.tributary.job.payments.PaymentEvent;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Stateless: payments that name no visitor are booked as unattributed, so that the ledger still
+ * sums to what the providers reported. Issue 4 adds the customer, email and timestamp links that
+ * will catch most of them first.
+ */
+public final class AttributeUnlinked extends ProcessFunction<PaymentEvent, LedgerEntry> {
+  public static final String UID = "attribute-unlinked-payments";
+  private transient Counter unattributed;
+
+  @Override
+  public void open(OpenContext openContext) {
+    unattributed = getRuntimeContext().getMetricGroup().counter("unattributed");
+  }
+
+  @Override
+  public void processElement(PaymentEvent p, Context ctx, Collector<LedgerEntry> out) {
+    unattributed.inc();
+    out.collect(LastTouch.credit(p, null));
+    ctx.output(
+        AttributePayments.PAYMENTS,
+        new AttributedPayment(p, Resolution.unattributed("no visitor id in the payment metadata")));
+  }
+}

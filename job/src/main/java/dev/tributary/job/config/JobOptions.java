@@ -1,0 +1,154 @@
+package dev.tributary.job.config;
+
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.Configuration;
+
+/**
+ * Every setting of the Tributary job, as Flink {@link ConfigOption}s so that they can be given in
+ * the cluster's config file, as {@code -D} dynamic properties, or by the local runner. {@link
+ * #settings(Configuration)} validates them once at start and turns them into {@link JobSettings}.
+ */
+public final class JobOptions {
+  private JobOptions() {}
+
+  public static final ConfigOption<String> KAFKA_BOOTSTRAP_SERVERS =
+      ConfigOptions.key("tributary.kafka.bootstrap-servers")
+          .stringType()
+          .noDefaultValue()
+          .withDescription("Kafka bootstrap servers, host:port[,host:port]. Required.");
+
+  public static final ConfigOption<String> KAFKA_GROUP_ID =
+      ConfigOptions.key("tributary.kafka.group-id")
+          .stringType()
+          .defaultValue("tributary-job")
+          .withDescription(
+              "Consumer group id (offsets live in Flink checkpoints; this is for lag).");
+
+  public static final ConfigOption<String> TOPIC_WEBHOOKS =
+      ConfigOptions.key("tributary.topic.webhooks").stringType().defaultValue("tributary.webhooks");
+
+  public static final ConfigOption<String> TOPIC_TRACKING =
+      ConfigOptions.key("tributary.topic.tracking").stringType().defaultValue("tributary.tracking");
+
+  public static final ConfigOption<String> TOPIC_DEADLETTER =
+      ConfigOptions.key("tributary.topic.deadletter")
+          .stringType()
+          .defaultValue("tributary.deadletter");
+
+  public static final ConfigOption<String> JDBC_URL =
+      ConfigOptions.key("tributary.jdbc.url")
+          .stringType()
+          .noDefaultValue()
+          .withDescription("PostgreSQL JDBC URL of the warehouse. Required.");
+
+  public static final ConfigOption<String> JDBC_USER =
+      ConfigOptions.key("tributary.jdbc.user").stringType().defaultValue("postgres");
+
+  public static final ConfigOption<String> JDBC_PASSWORD =
+      ConfigOptions.key("tributary.jdbc.password").stringType().defaultValue("");
+
+  public static final ConfigOption<Integer> JDBC_BATCH_SIZE =
+      ConfigOptions.key("tributary.jdbc.batch-size").intType().defaultValue(500);
+
+  public static final ConfigOption<Duration> JDBC_BATCH_INTERVAL =
+      ConfigOptions.key("tributary.jdbc.batch-interval")
+          .durationType()
+          .defaultValue(Duration.ofMillis(200))
+          .withDescription("Longest time a row waits in the sink's batch before it is written.");
+
+  public static final ConfigOption<Duration> OUT_OF_ORDERNESS =
+      ConfigOptions.key("tributary.watermark.out-of-orderness")
+          .durationType()
+          .defaultValue(Duration.ofSeconds(5))
+          .withDescription(
+              "How far behind the newest event time a record may arrive and still wait.");
+
+  public static final ConfigOption<Duration> IDLENESS =
+      ConfigOptions.key("tributary.watermark.idleness")
+          .durationType()
+          .defaultValue(Duration.ofSeconds(10))
+          .withDescription(
+              "After this long without records a Kafka partition's watermark follows the wall"
+                  + " clock, so that a quiet system still settles and attributes payments.");
+
+  public static final ConfigOption<Duration> PAYMENT_SETTLE =
+      ConfigOptions.key("tributary.payments.settle-time")
+          .durationType()
+          .defaultValue(Duration.ofSeconds(30))
+          .withDescription(
+              "Event time a payment waits for the other events that describe the same money.");
+
+  public static final ConfigOption<Duration> PAYMENT_DEDUPE_RETENTION =
+      ConfigOptions.key("tributary.payments.dedupe-retention")
+          .durationType()
+          .defaultValue(Duration.ofDays(35))
+          .withDescription("How long an emitted payment is remembered to swallow late retries.");
+
+  public static final ConfigOption<Duration> LOOKBACK =
+      ConfigOptions.key("tributary.attribution.lookback")
+          .durationType()
+          .defaultValue(Duration.ofDays(30))
+          .withDescription("How far back a visitor's touches count for a payment.");
+
+  public static final ConfigOption<Duration> SESSION_RETENTION =
+      ConfigOptions.key("tributary.sessions.retention")
+          .durationType()
+          .defaultValue(Duration.ofDays(1))
+          .withDescription("How long an open session is kept to aggregate its later pageviews.");
+
+  public static final ConfigOption<List<String>> METADATA_VISITOR_KEYS =
+      ConfigOptions.key("tributary.metadata.visitor-keys")
+          .stringType()
+          .asList()
+          .defaultValues("tributary_visitor_id", "visitorId", "visitor_id")
+          .withDescription("Payment metadata keys that carry the tracker's visitor id, in order.");
+
+  public static final ConfigOption<List<String>> METADATA_SESSION_KEYS =
+      ConfigOptions.key("tributary.metadata.session-keys")
+          .stringType()
+          .asList()
+          .defaultValues("tributary_session_id", "sessionId", "session_id")
+          .withDescription("Payment metadata keys that carry the tracker's session id, in order.");
+
+  /** Reads and validates every option; throws {@link IllegalArgumentException} naming the key. */
+  public static JobSettings settings(Configuration conf) {
+    return new JobSettings(
+        require(conf, KAFKA_BOOTSTRAP_SERVERS),
+        conf.get(KAFKA_GROUP_ID),
+        conf.get(TOPIC_WEBHOOKS),
+        conf.get(TOPIC_TRACKING),
+        conf.get(TOPIC_DEADLETTER),
+        require(conf, JDBC_URL),
+        conf.get(JDBC_USER),
+        conf.get(JDBC_PASSWORD),
+        positive(conf, JDBC_BATCH_SIZE),
+        conf.get(JDBC_BATCH_INTERVAL),
+        conf.get(OUT_OF_ORDERNESS),
+        conf.get(IDLENESS),
+        conf.get(PAYMENT_SETTLE),
+        conf.get(PAYMENT_DEDUPE_RETENTION),
+        conf.get(LOOKBACK),
+        conf.get(SESSION_RETENTION),
+        conf.get(METADATA_VISITOR_KEYS),
+        conf.get(METADATA_SESSION_KEYS));
+  }
+
+  private static String require(Configuration conf, ConfigOption<String> option) {
+    String value = conf.get(option);
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException("Missing required option " + option.key());
+    }
+    return value;
+  }
+
+  private static int positive(Configuration conf, ConfigOption<Integer> option) {
+    int value = conf.get(option);
+    if (value <= 0) {
+      throw new IllegalArgumentException(option.key() + " must be > 0, was " + value);
+    }
+    return value;
+  }
+}

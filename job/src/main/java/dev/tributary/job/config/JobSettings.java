@@ -1,0 +1,71 @@
+package dev.tributary.job.config;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The validated settings of one job run. Built by {@link JobOptions#settings}; operators receive
+ * the part they need through their constructors, so this record is serializable.
+ */
+public record JobSettings(
+    String kafkaBootstrapServers,
+    String kafkaGroupId,
+    String webhooksTopic,
+    String trackingTopic,
+    String deadLetterTopic,
+    String jdbcUrl,
+    String jdbcUser,
+    String jdbcPassword,
+    int jdbcBatchSize,
+    Duration jdbcBatchInterval,
+    Duration outOfOrderness,
+    Duration idleness,
+    Duration paymentSettle,
+    Duration paymentDedupeRetention,
+    Duration lookback,
+    Duration sessionRetention,
+    List<String> metadataVisitorKeys,
+    List<String> metadataSessionKeys)
+    implements Serializable {
+
+  public JobSettings {
+    requireNonNegative("tributary.watermark.out-of-orderness", outOfOrderness);
+    requirePositive("tributary.watermark.idleness", idleness);
+    requireNonNegative("tributary.payments.settle-time", paymentSettle);
+    requirePositive("tributary.payments.dedupe-retention", paymentDedupeRetention);
+    requirePositive("tributary.attribution.lookback", lookback);
+    requirePositive("tributary.sessions.retention", sessionRetention);
+    if (metadataVisitorKeys.isEmpty()) {
+      throw new IllegalArgumentException("tributary.metadata.visitor-keys must not be empty");
+    }
+    metadataVisitorKeys = List.copyOf(metadataVisitorKeys);
+    metadataSessionKeys = List.copyOf(metadataSessionKeys);
+  }
+
+  /** The password is deliberately left out. */
+  @Override
+  public String toString() {
+    return "JobSettings[kafka=%s, webhooks=%s, tracking=%s, deadletter=%s, jdbc=%s, settle=%s, lookback=%s]"
+        .formatted(
+            kafkaBootstrapServers,
+            webhooksTopic,
+            trackingTopic,
+            deadLetterTopic,
+            jdbcUrl,
+            paymentSettle,
+            lookback);
+  }
+
+  private static void requirePositive(String key, Duration d) {
+    if (d == null || d.isZero() || d.isNegative()) {
+      throw new IllegalArgumentException(key + " must be > 0, was " + d);
+    }
+  }
+
+  private static void requireNonNegative(String key, Duration d) {
+    if (d == null || d.isNegative()) {
+      throw new IllegalArgumentException(key + " must be >= 0, was " + d);
+    }
+  }
+}

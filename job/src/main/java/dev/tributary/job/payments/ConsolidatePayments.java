@@ -1,0 +1,92 @@
+package dev.tributary.job.payments;
+
+import java.time.Duration;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Stage 2, keyed by (site, provider, paymentKey): the several events and retries that describe one
+ * payment become one. The first event opens a settle window of {@code
+ * tributary.payments.settle-time} (event time); events inside it merge ({@link
+ * PaymentEvent#mergedWith}); when the watermark passes the window the payment goes on, once.
+ *
+ * <p>An event for a payment already sent on (a retry days later) is a duplicate and is counted and
+ * swallowed. Re-linking a payment when a later event carries better metadata needs the ledger's
+ * retractions and arrives with issue 4.
+ *
+ * <p>State:
+ *
+ * <ul>
+ *   <li>{@code pending}: the merged payment inside its settle window; cleared by the settle timer.
+ *   <li>{@code emitted}: the payment as sent on; TTL {@code tributary.payments.dedupe-retention}
+ *       (default 35 days, longer than any provider retries a webhook) from the last write.
+ * </ul>
+ *
+ * <p>Timers: one event-time timer per payment at {@code occurredAt + settle}.
+ */
+public final class ConsolidatePayments
+    extends KeyedProcessFunction<String, PaymentEvent, PaymentEvent> {
+  public static final String UID = "consolidate-payments";
+
+  private final Duration settle;
+  private final Duration dedupeRetention;
+  private transient ValueState<PaymentEvent> pending;
+  private transient ValueState<PaymentEvent> emitted;
+  private transient Counter duplicates;
+
+  public ConsolidatePayments(Duration settle, Duration dedupeRetention) {
+    this.settle = settle;
+    this.dedupeRetention = dedupeRetention;
+  }
+
+  @Override
+  public void open(OpenContext openContext) {
+    TypeInformation<PaymentEvent> type = TypeInformation.of(PaymentEvent.class);
+    pending = getRuntimeContext().getState(new ValueStateDescriptor<>("pending", type));
+    ValueStateDescriptor<PaymentEvent> emittedDescriptor =
+        new ValueStateDescriptor<>("emitted", type);
+    emittedDescriptor.enableTimeToLive(
+        StateTtlConfig.newBuilder(dedupeRetention)
+            .updateTtlOnCreateAndWrite()
+            .neverReturnExpired()
+            .cleanupFullSnapshot()
+            .build());
+    emitted = getRuntimeContext().getState(emittedDescriptor);
+    duplicates = getRuntimeContext().getMetricGroup().counter("duplicateEvents");
+  }
+
+  @Override
+  public void processElement(PaymentEvent event, Context ctx, Collector<PaymentEvent> out)
+      throws Exception {
+    if (emitted.value() != null) {
+      duplicates.inc();
+      return;
+    }
+    PaymentEvent current = pending.value();
+    if (current == null) {
+      pending.update(event);
+      ctx.timerService().registerEventTimeTimer(event.occurredAtMillis() + settle.toMillis());
+    } else {
+      duplicates.inc();
+      pending.update(current.mergedWith(event));
+    }
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<PaymentEvent> out)
+      throws Exception {
+    PaymentEvent payment = pending.value();
+    if (payment == null) {
+      return;
+    }
+    pending.clear();
+    emitted.update(payment);
+    out.collect(payment);
+  }
+}

@@ -1,0 +1,76 @@
+package dev.tributary.job.payments;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
+
+/** Small null-safe readers over Jackson trees, shared by the provider parsers. */
+public final class Json {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private Json() {}
+
+  /** Parses {@code text} that must be one JSON object; {@code what} names it in the reason. */
+  public static JsonNode readObject(String text, String what) {
+    JsonNode n;
+    try {
+      n = text == null ? null : MAPPER.readTree(text);
+    } catch (Exception e) {
+      throw new MalformedPayloadException(what + " is not JSON");
+    }
+    if (n == null || !n.isObject()) {
+      throw new MalformedPayloadException(what + " is not a JSON object");
+    }
+    return n;
+  }
+
+  /** The text of a field, or null when it is missing, null or blank. */
+  public static String text(JsonNode node, String field) {
+    JsonNode v = node == null ? null : node.get(field);
+    if (v == null || v.isNull() || v.isContainerNode()) {
+      return null;
+    }
+    String s = v.asText();
+    return s.isBlank() ? null : s;
+  }
+
+  public static String requiredText(JsonNode node, String field, String where) {
+    String s = text(node, field);
+    if (s == null) {
+      throw new MalformedPayloadException(where + " has no " + field);
+    }
+    return s;
+  }
+
+  /** An integer field that must be present and integral (minor units never have a fraction). */
+  public static long requiredLong(JsonNode node, String field, String where) {
+    JsonNode v = node == null ? null : node.get(field);
+    if (v == null || !v.isIntegralNumber()) {
+      throw new MalformedPayloadException(where + "." + field + " is not an integer");
+    }
+    return v.asLong();
+  }
+
+  /** The first of {@code keys} with a non-blank text value in {@code object}, or null. */
+  public static String firstText(JsonNode object, List<String> keys) {
+    if (object == null || !object.isObject()) {
+      return null;
+    }
+    for (String key : keys) {
+      String s = text(object, key);
+      if (s != null) {
+        return s;
+      }
+    }
+    return null;
+  }
+
+  /** An id that may be a plain string or an expanded object with an {@code id}. */
+  public static String idOf(JsonNode node, String field) {
+    JsonNode v = node == null ? null : node.get(field);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    return v.isObject() ? text(v, "id") : text(node, field);
+  }
+}

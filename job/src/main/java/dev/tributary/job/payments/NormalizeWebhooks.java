@@ -1,0 +1,64 @@
+package dev.tributary.job.payments;
+
+import dev.tributary.job.deadletter.DeadLetters;
+import dev.tributary.job.ingest.RawRecord;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stage 1, stateless: envelope → provider parser → canonical {@link PaymentEvent}. Malformed input
+ * goes to {@link DeadLetters#TAG} with its reason; well-formed events of types the job does not use
+ * are counted and dropped (the gateway acknowledged them so providers stop retrying).
+ */
+public final class NormalizeWebhooks extends ProcessFunction<RawRecord, PaymentEvent> {
+  public static final String UID = "normalize-webhooks";
+  private static final Logger LOG = LoggerFactory.getLogger(NormalizeWebhooks.class);
+
+  private final PaymentParsers parsers;
+  private final MetadataKeys keys;
+  private transient Counter payments;
+  private transient Counter ignored;
+  private transient Counter deadLettered;
+
+  public NormalizeWebhooks(PaymentParsers parsers, MetadataKeys keys) {
+    this.parsers = parsers;
+    this.keys = keys;
+  }
+
+  @Override
+  public void open(OpenContext openContext) {
+    var group = getRuntimeContext().getMetricGroup();
+    payments = group.counter("paymentEvents");
+    ignored = group.counter("ignoredEvents");
+    deadLettered = group.counter("deadLettered");
+  }
+
+  @Override
+  public void processElement(RawRecord record, Context ctx, Collector<PaymentEvent> out) {
+    try {
+      WebhookEnvelope envelope = WebhookEnvelope.parse(record.value());
+      ParseOutcome outcome = parsers.parse(envelope, keys);
+      if (outcome instanceof ParseOutcome.Payment p) {
+        payments.inc();
+        out.collect(p.event());
+      } else if (outcome instanceof ParseOutcome.Ignored i) {
+        ignored.inc();
+        LOG.debug(
+            "ignored event type {} from partition {} offset {}",
+            i.eventType(),
+            record.partition(),
+            record.offset());
+      }
+    } catch (MalformedPayloadException e) {
+      deadLettered.inc();
+      LOG.debug("dead-lettered offset {}: {}", record.offset(), e.getMessage());
+      ctx.output(
+          DeadLetters.TAG,
+          DeadLetters.of(record, UID, e.getMessage(), ctx.timerService().currentProcessingTime()));
+    }
+  }
+}

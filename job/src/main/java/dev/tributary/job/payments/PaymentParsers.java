@@ -1,0 +1,33 @@
+package dev.tributary.job.payments;
+
+import dev.tributary.job.payments.api.ApiPaymentParser;
+import dev.tributary.job.payments.stripe.StripeParser;
+import java.io.Serializable;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** The parsers the job knows, by the envelope's {@code provider}. */
+public final class PaymentParsers implements Serializable {
+  private final Map<String, PaymentParser> byProvider;
+
+  public PaymentParsers(List<PaymentParser> parsers) {
+    this.byProvider =
+        parsers.stream()
+            .collect(Collectors.toUnmodifiableMap(PaymentParser::provider, Function.identity()));
+  }
+
+  public static PaymentParsers all() {
+    return new PaymentParsers(List.of(new StripeParser(), new ApiPaymentParser()));
+  }
+
+  /** Parses the envelope with its provider's parser; an unknown provider is malformed input. */
+  public ParseOutcome parse(WebhookEnvelope envelope, MetadataKeys keys) {
+    PaymentParser parser = byProvider.get(envelope.provider());
+    if (parser == null) {
+      throw new MalformedPayloadException("no parser for provider " + envelope.provider());
+    }
+    return parser.parse(envelope, keys);
+  }
+}

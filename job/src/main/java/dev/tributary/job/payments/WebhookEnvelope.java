@@ -1,0 +1,43 @@
+package dev.tributary.job.payments;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+
+/**
+ * The gateway's envelope around a verified request body (README, "Wire formats"). The body is the
+ * raw text the provider sent, byte for byte, so a parser fix can re-run history from Kafka.
+ */
+public record WebhookEnvelope(
+    int version,
+    String siteId,
+    String provider,
+    String deliveryId,
+    long receivedAtMillis,
+    String contentType,
+    String body) {
+
+  /** Parses the envelope JSON; throws {@link MalformedPayloadException} with a short reason. */
+  public static WebhookEnvelope parse(String json) {
+    JsonNode n = Json.readObject(json, "envelope");
+    int v = n.path("v").asInt(0);
+    if (v != 1) {
+      throw new MalformedPayloadException("unsupported envelope version " + n.path("v"));
+    }
+    String receivedAt = Json.requiredText(n, "receivedAt", "envelope");
+    long receivedAtMillis;
+    try {
+      receivedAtMillis = Instant.parse(receivedAt).toEpochMilli();
+    } catch (DateTimeParseException e) {
+      throw new MalformedPayloadException("envelope receivedAt is not ISO-8601");
+    }
+    return new WebhookEnvelope(
+        v,
+        Json.requiredText(n, "siteId", "envelope"),
+        Json.requiredText(n, "provider", "envelope"),
+        Json.requiredText(n, "deliveryId", "envelope"),
+        receivedAtMillis,
+        Json.text(n, "contentType"),
+        Json.requiredText(n, "body", "envelope"));
+  }
+}

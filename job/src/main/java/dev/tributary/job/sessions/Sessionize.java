@@ -1,0 +1,63 @@
+package dev.tributary.job.sessions;
+
+import java.time.Duration;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Stage 3, keyed by (site, visitor): pageviews → sessions. The tracker decides session boundaries
+ * (30 minutes of inactivity or a new campaign start a new session id); this operator aggregates the
+ * pageviews of each id and classifies the session's channel from its earliest pageview. Every
+ * update is emitted: downstream the warehouse upserts the row and attribution keeps the touch.
+ *
+ * <p>State:
+ *
+ * <ul>
+ *   <li>{@code sessions}: MapState sessionId → {@link Session}, TTL {@code
+ *       tributary.sessions.retention} (default 1 day) from the last write, i.e. a session is
+ *       forgotten a day after its last pageview. A pageview arriving later opens the row anew; the
+ *       warehouse upsert keeps the earlier start and the larger count.
+ * </ul>
+ *
+ * <p>Timers: none.
+ */
+public final class Sessionize extends KeyedProcessFunction<String, Pageview, Session> {
+  public static final String UID = "sessionize";
+
+  private final ChannelClassifier classifier;
+  private final Duration retention;
+  private transient MapState<String, Session> sessions;
+
+  public Sessionize(ChannelClassifier classifier, Duration retention) {
+    this.classifier = classifier;
+    this.retention = retention;
+  }
+
+  @Override
+  public void open(OpenContext openContext) {
+    MapStateDescriptor<String, Session> descriptor =
+        new MapStateDescriptor<>("sessions", Types.STRING, TypeInformation.of(Session.class));
+    descriptor.enableTimeToLive(
+        StateTtlConfig.newBuilder(retention)
+            .updateTtlOnCreateAndWrite()
+            .neverReturnExpired()
+            .cleanupFullSnapshot()
+            .build());
+    sessions = getRuntimeContext().getMapState(descriptor);
+  }
+
+  @Override
+  public void processElement(Pageview p, Context ctx, Collector<Session> out) throws Exception {
+    Channel channel = classifier.classify(p);
+    Session current = sessions.get(p.sessionId());
+    Session next = current == null ? Session.open(p, channel) : current.plus(p, channel);
+    sessions.put(p.sessionId(), next);
+    out.collect(next);
+  }
+}
