@@ -3,6 +3,7 @@ package dev.tributary.job.attribution;
 import dev.tributary.job.ledger.LedgerEntry;
 import dev.tributary.job.payments.PaymentEvent;
 import dev.tributary.job.sessions.Session;
+import dev.tributary.job.state.StateTtl;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +11,6 @@ import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
@@ -62,12 +62,7 @@ public final class AttributePayments
   public void open(OpenContext openContext) {
     MapStateDescriptor<String, Touch> touchDescriptor =
         new MapStateDescriptor<>("touches", Types.STRING, TypeInformation.of(Touch.class));
-    touchDescriptor.enableTimeToLive(
-        StateTtlConfig.newBuilder(lookback)
-            .updateTtlOnCreateAndWrite()
-            .neverReturnExpired()
-            .cleanupFullSnapshot()
-            .build());
+    touchDescriptor.enableTimeToLive(StateTtl.afterLastWrite(lookback));
     touches = getRuntimeContext().getMapState(touchDescriptor);
     pending =
         getRuntimeContext()

@@ -1,8 +1,8 @@
 package dev.tributary.job.payments;
 
+import dev.tributary.job.state.StateTtl;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -51,12 +51,7 @@ public final class ConsolidatePayments
     pending = getRuntimeContext().getState(new ValueStateDescriptor<>("pending", type));
     ValueStateDescriptor<PaymentEvent> emittedDescriptor =
         new ValueStateDescriptor<>("emitted", type);
-    emittedDescriptor.enableTimeToLive(
-        StateTtlConfig.newBuilder(dedupeRetention)
-            .updateTtlOnCreateAndWrite()
-            .neverReturnExpired()
-            .cleanupFullSnapshot()
-            .build());
+    emittedDescriptor.enableTimeToLive(StateTtl.afterLastWrite(dedupeRetention));
     emitted = getRuntimeContext().getState(emittedDescriptor);
     duplicates = getRuntimeContext().getMetricGroup().counter("duplicateEvents");
   }

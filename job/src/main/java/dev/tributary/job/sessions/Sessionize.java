@@ -1,10 +1,10 @@
 package dev.tributary.job.sessions;
 
+import dev.tributary.job.state.StateTtl;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -43,12 +43,7 @@ public final class Sessionize extends KeyedProcessFunction<String, Pageview, Ses
   public void open(OpenContext openContext) {
     MapStateDescriptor<String, Session> descriptor =
         new MapStateDescriptor<>("sessions", Types.STRING, TypeInformation.of(Session.class));
-    descriptor.enableTimeToLive(
-        StateTtlConfig.newBuilder(retention)
-            .updateTtlOnCreateAndWrite()
-            .neverReturnExpired()
-            .cleanupFullSnapshot()
-            .build());
+    descriptor.enableTimeToLive(StateTtl.afterLastWrite(retention));
     sessions = getRuntimeContext().getMapState(descriptor);
   }
 

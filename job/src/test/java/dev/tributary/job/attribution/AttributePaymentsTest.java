@@ -1,0 +1,125 @@
+package dev.tributary.job.attribution;
+
+import static dev.tributary.job.testing.Payments.payment;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tributary.job.ledger.LedgerEntry;
+import dev.tributary.job.payments.PaymentEvent;
+import dev.tributary.job.sessions.Session;
+import dev.tributary.job.testing.Harnesses;
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class AttributePaymentsTest {
+  private static final Duration LOOKBACK = Duration.ofDays(30);
+  private KeyedTwoInputStreamOperatorTestHarness<String, Session, PaymentEvent, LedgerEntry>
+      harness;
+
+  @BeforeEach
+  void open() throws Exception {
+    harness =
+        ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(
+            new AttributePayments(LOOKBACK),
+            Session::visitorKey,
+            PaymentEvent::visitorKey,
+            Types.STRING);
+    harness.setStateTtlProcessingTime(0);
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    harness.close();
+  }
+
+  static Session session(String visitor, String id, long start, String channel) {
+    return new Session(
+        "acme",
+        visitor,
+        id,
+        start,
+        start,
+        1,
+        channel,
+        "src",
+        "med",
+        "camp",
+        null,
+        null,
+        null,
+        null,
+        "https://acme.com/");
+  }
+
+  private List<LedgerEntry> ledger() {
+    return harness.extractOutputValues();
+  }
+
+  @Test
+  void paymentWaitsForTheWatermarkSoThatItsSessionIsIn() throws Exception {
+    harness.processElement2(payment("pi_1", "e1", 2_500, 10_000, "v1", null), 10_000);
+    assertThat(ledger()).isEmpty();
+    // the session arrives after the payment but happened before it
+    harness.processElement1(session("v1", "s_email", 5_000, "Email"), 5_000);
+    harness.processBothWatermarks(new Watermark(10_000));
+
+    assertThat(ledger()).hasSize(1);
+    LedgerEntry e = ledger().get(0);
+    assertThat(e.channel()).isEqualTo("Email");
+    assertThat(e.amountMinor()).isEqualTo(2_500);
+    assertThat(e.model()).isEqualTo("last_touch");
+    assertThat(harness.getSideOutput(AttributePayments.PAYMENTS)).hasSize(1);
+    assertThat(harness.numEventTimeTimers()).isZero();
+  }
+
+  @Test
+  void latePaymentIsAttributedAtOnceWithTheStateAtHand() throws Exception {
+    harness.processElement1(session("v1", "s1", 1_000, "Paid Search"), 1_000);
+    harness.processBothWatermarks(new Watermark(1_000_000));
+
+    harness.processElement2(payment("pi_late", "e1", 700, 5_000, "v1", null), 5_000);
+
+    assertThat(ledger()).extracting(LedgerEntry::channel).containsExactly("Paid Search");
+    assertThat(harness.numEventTimeTimers()).isZero();
+  }
+
+  @Test
+  void paymentWithoutAnySessionIsStillBookedToTheVisitor() throws Exception {
+    harness.processElement2(payment("pi_2", "e1", 100, 10_000, "v_new", null), 10_000);
+    harness.processBothWatermarks(new Watermark(20_000));
+
+    assertThat(ledger()).extracting(LedgerEntry::channel).containsExactly(LastTouch.NO_TOUCH);
+    assertThat(ledger().get(0).visitorId()).isEqualTo("v_new");
+  }
+
+  @Test
+  void pendingIsClearedByItsTimerAndTouchesByTheLookbackTtl() throws Exception {
+    harness.processElement1(session("v1", "s1", 1_000, "Direct"), 1_000);
+    harness.processElement2(payment("pi_3", "e1", 100, 10_000, "v1", null), 10_000);
+    assertThat(harness.numKeyedStateEntries()).isEqualTo(2);
+    assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+
+    harness.processBothWatermarks(new Watermark(10_000));
+    assertThat(harness.numKeyedStateEntries()).as("pending payment gone").isEqualTo(1);
+    assertThat(harness.numEventTimeTimers()).isZero();
+
+    var snapshot = Harnesses.snapshotAt(harness, LOOKBACK.toMillis() + 1);
+    try (var restored =
+        Harnesses.keyedCo(
+            new AttributePayments(LOOKBACK),
+            Session::visitorKey,
+            PaymentEvent::visitorKey,
+            Types.STRING,
+            snapshot,
+            LOOKBACK.toMillis() + 1)) {
+      assertThat(restored.numKeyedStateEntries()).as("touch expired after the lookback").isZero();
+      assertThat(restored.numEventTimeTimers()).isZero();
+    }
+  }
+}

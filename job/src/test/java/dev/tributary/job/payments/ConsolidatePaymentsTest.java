@@ -1,0 +1,94 @@
+package dev.tributary.job.payments;
+
+import static dev.tributary.job.testing.Payments.payment;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tributary.job.testing.Harnesses;
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ConsolidatePaymentsTest {
+  private static final Duration SETTLE = Duration.ofSeconds(30);
+  private static final Duration RETENTION = Duration.ofDays(35);
+  private KeyedOneInputStreamOperatorTestHarness<String, PaymentEvent, PaymentEvent> harness;
+
+  @BeforeEach
+  void open() throws Exception {
+    harness =
+        ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+            new ConsolidatePayments(SETTLE, RETENTION),
+            PaymentEvent::consolidationKey,
+            Types.STRING);
+    harness.setStateTtlProcessingTime(0);
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    harness.close();
+  }
+
+  private List<PaymentEvent> output() {
+    return harness.extractOutputValues();
+  }
+
+  @Test
+  void eventsOfOnePaymentMergeAndGoOnOnceAfterTheSettleTime() throws Exception {
+    // Checkout session (with the visitor) and PaymentIntent (without) describe the same money.
+    harness.processElement(payment("pi_1", "evt_pi", 1000, 10_000, null, null), 10_500);
+    harness.processElement(payment("pi_1", "evt_cs", 1000, 9_000, "v_1", "s_1"), 10_600);
+    harness.processWatermark(new Watermark(10_000 + SETTLE.toMillis() - 1));
+    assertThat(output()).isEmpty();
+
+    harness.processWatermark(new Watermark(10_000 + SETTLE.toMillis()));
+
+    assertThat(output()).hasSize(1);
+    PaymentEvent merged = output().get(0);
+    assertThat(merged.visitorId()).isEqualTo("v_1");
+    assertThat(merged.sessionId()).isEqualTo("s_1");
+    assertThat(merged.occurredAtMillis()).isEqualTo(9_000);
+    assertThat(merged.amountMinor()).isEqualTo(1000);
+  }
+
+  @Test
+  void retriesAfterEmissionAreSwallowed() throws Exception {
+    PaymentEvent p = payment("pi_2", "evt_1", 500, 1_000, "v_1", null);
+    harness.processElement(p, 1_000);
+    harness.processWatermark(new Watermark(1_000 + SETTLE.toMillis()));
+    harness.processElement(p, 2_000_000);
+    harness.processElement(p, 3_000_000);
+    harness.processWatermark(new Watermark(10_000_000));
+
+    assertThat(output()).containsExactly(p);
+  }
+
+  @Test
+  void stateEmptiesTimerAtSettleAndTtlAfterRetention() throws Exception {
+    harness.processElement(payment("pi_3", "evt_1", 500, 1_000, null, null), 1_000);
+    assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+    assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+
+    harness.processWatermark(new Watermark(1_000 + SETTLE.toMillis()));
+    assertThat(harness.numEventTimeTimers()).isZero();
+    // pending is cleared, emitted remains for deduplication
+    assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+
+    var snapshot = Harnesses.snapshotAt(harness, RETENTION.toMillis() + 1);
+    try (var restored =
+        Harnesses.keyed(
+            new ConsolidatePayments(SETTLE, RETENTION),
+            PaymentEvent::consolidationKey,
+            Types.STRING,
+            snapshot,
+            RETENTION.toMillis() + 1)) {
+      assertThat(restored.numKeyedStateEntries()).as("dedupe marker expired").isZero();
+      assertThat(restored.numEventTimeTimers()).isZero();
+    }
+  }
+}

@@ -1,0 +1,74 @@
+package dev.tributary.job.sessions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tributary.job.testing.Harnesses;
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class SessionizeTest {
+  private static final Duration RETENTION = Duration.ofDays(1);
+  private KeyedOneInputStreamOperatorTestHarness<String, Pageview, Session> harness;
+
+  @BeforeEach
+  void open() throws Exception {
+    harness =
+        ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+            new Sessionize(new ChannelClassifier(ChannelHosts.defaults()), RETENTION),
+            Pageview::visitorKey,
+            Types.STRING);
+    harness.setStateTtlProcessingTime(0);
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    harness.close();
+  }
+
+  static Pageview view(String visitor, String session, String url, String referrer, long at) {
+    return new Pageview(
+        "acme", visitor, session, "e" + at, url, referrer, null, null, null, null, null, at);
+  }
+
+  @Test
+  void pageviewsAggregateIntoOneSessionWhoseChannelComesFromTheLandingPage() throws Exception {
+    harness.processElement(
+        view("v1", "s1", "https://acme.com/pricing", "https://acme.com/", 2_000), 2_000);
+    // arrives later but happened first: the real landing page, from Google
+    harness.processElement(
+        view("v1", "s1", "https://acme.com/", "https://www.google.com/", 1_000), 1_000);
+
+    List<Session> out = harness.extractOutputValues();
+    Session last = out.get(out.size() - 1);
+    assertThat(last.pageviews()).isEqualTo(2);
+    assertThat(last.startedAtMillis()).isEqualTo(1_000);
+    assertThat(last.lastSeenAtMillis()).isEqualTo(2_000);
+    assertThat(last.landingPage()).isEqualTo("https://acme.com/");
+    assertThat(last.channel()).isEqualTo("Organic Search");
+    assertThat(last.source()).isEqualTo("google.com");
+  }
+
+  @Test
+  void sessionsAreForgottenAfterTheRetention() throws Exception {
+    harness.processElement(view("v1", "s1", "https://acme.com/", null, 1_000), 1_000);
+    harness.processElement(view("v2", "s2", "https://acme.com/", null, 1_000), 1_000);
+    assertThat(harness.numKeyedStateEntries()).isEqualTo(2);
+
+    var snapshot = Harnesses.snapshotAt(harness, RETENTION.toMillis() + 1);
+    try (var restored =
+        Harnesses.keyed(
+            new Sessionize(new ChannelClassifier(ChannelHosts.defaults()), RETENTION),
+            Pageview::visitorKey,
+            Types.STRING,
+            snapshot,
+            RETENTION.toMillis() + 1)) {
+      assertThat(restored.numKeyedStateEntries()).isZero();
+    }
+  }
+}

@@ -1,0 +1,57 @@
+package dev.tributary.job.testing;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tributary.job.payments.WebhookEnvelope;
+import java.time.Instant;
+import java.util.Map;
+
+/** Builds the gateway's wire records for tests, exactly as the README documents them. */
+public final class Envelopes {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private Envelopes() {}
+
+  public static String webhook(
+      String siteId, String provider, String deliveryId, Instant receivedAt, String body) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("v", 1);
+    n.put("siteId", siteId);
+    n.put("provider", provider);
+    n.put("deliveryId", deliveryId);
+    n.put("receivedAt", receivedAt.toString());
+    n.put("contentType", "application/json");
+    n.put("body", body);
+    return n.toString();
+  }
+
+  public static WebhookEnvelope parsed(String siteId, String provider, String body) {
+    return WebhookEnvelope.parse(
+        webhook(siteId, provider, "dlv_1", Instant.parse("2026-11-23T10:00:00Z"), body));
+  }
+
+  /** A pageview record as the gateway forwards it; {@code utm} may be empty. */
+  public static String pageview(
+      String siteId,
+      String visitorId,
+      String sessionId,
+      String url,
+      String referrer,
+      Map<String, String> utm,
+      Instant receivedAt) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("v", 1);
+    n.put("type", "pageview");
+    n.put("siteId", siteId);
+    n.put("visitorId", visitorId);
+    n.put("sessionId", sessionId);
+    n.put("url", url);
+    n.put("referrer", referrer);
+    ObjectNode u = n.putObject("utm");
+    utm.forEach(u::put);
+    n.putNull("clientTs");
+    n.put("receivedAt", receivedAt.toString());
+    n.put("eventId", sessionId + "-" + receivedAt.toEpochMilli());
+    return n.toString();
+  }
+}
