@@ -1,0 +1,303 @@
+package dev.tributary.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tributary.job.config.JobOptions;
+import dev.tributary.job.config.JobSettings;
+import dev.tributary.job.testing.EmbeddedKafka;
+import dev.tributary.job.testing.EmbeddedKafka.Record;
+import dev.tributary.job.testing.EmbeddedWarehouse;
+import dev.tributary.job.testing.Envelopes;
+import dev.tributary.job.testing.Fixtures;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The real job in a Flink MiniCluster, reading a real KRaft broker and writing a real PostgreSQL
+ * through the production JDBC sinks. The Kafka sources are bounded at the offsets present at start,
+ * so the job finishes, every timer fires, and the warehouse can be compared with exact numbers.
+ */
+class PipelineIT {
+  private static final String SITE = "acme";
+  private static final Instant T0 = Instant.parse("2026-11-20T09:00:00Z");
+  private static EmbeddedKafka kafka;
+  private static EmbeddedWarehouse warehouse;
+  private static JobSettings settings;
+
+  @BeforeAll
+  static void runPipelineOverAMixedStream() throws Exception {
+    kafka =
+        EmbeddedKafka.start(
+            Map.of("tributary.webhooks", 2, "tributary.tracking", 2, "tributary.deadletter", 1));
+    warehouse = EmbeddedWarehouse.start();
+
+    kafka.send("tributary.tracking", tracking());
+    kafka.send("tributary.webhooks", webhooks());
+
+    Configuration conf = new Configuration();
+    conf.set(JobOptions.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+    conf.set(JobOptions.JDBC_URL, warehouse.jdbcUrl());
+    conf.set(JobOptions.JDBC_USER, "postgres");
+    conf.set(JobOptions.JDBC_PASSWORD, "postgres");
+    conf.set(PipelineOptions.GENERIC_TYPES, false);
+    conf.set(CoreOptions.DEFAULT_PARALLELISM, 2);
+    conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+    settings = JobOptions.settings(conf);
+
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+    Pipeline.build(
+        env,
+        settings,
+        AttributionJob.kafkaSources(settings, true),
+        AttributionJob.productionSinks(settings));
+    env.execute("pipeline-it");
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (warehouse != null) {
+      warehouse.close();
+    }
+    if (kafka != null) {
+      kafka.close();
+    }
+  }
+
+  private static long at(Duration d) {
+    return T0.plus(d).toEpochMilli();
+  }
+
+  private static List<Record> tracking() {
+    List<Record> r = new ArrayList<>();
+    // v_ads: two sessions, the later one from a Google Ads click.
+    r.add(
+        view(
+            "v_ads",
+            "s_ads_1",
+            "https://acme.com/",
+            "https://www.google.com/",
+            Map.of(),
+            at(Duration.ZERO)));
+    r.add(
+        view(
+            "v_ads",
+            "s_ads_2",
+            "https://acme.com/pricing?gclid=xyz",
+            null,
+            Map.of("source", "google", "medium", "cpc", "campaign", "brand"),
+            at(Duration.ofHours(2))));
+    r.add(
+        view(
+            "v_ads",
+            "s_ads_2",
+            "https://acme.com/checkout",
+            "https://acme.com/pricing",
+            Map.of(),
+            at(Duration.ofHours(2).plusMinutes(1))));
+    // v_mail: from the newsletter
+    r.add(
+        view(
+            "v_mail",
+            "s_mail_1",
+            "https://acme.com/?utm_source=newsletter&utm_medium=email&utm_campaign=nov",
+            null,
+            Map.of(),
+            at(Duration.ofHours(1))));
+    // malformed tracking record → dead letter
+    r.add(new Record("acme:broken", "{\"v\":1,\"type\":\"pageview\"}", at(Duration.ofHours(1))));
+    return r;
+  }
+
+  private static Record view(
+      String visitor,
+      String session,
+      String url,
+      String referrer,
+      Map<String, String> utm,
+      long ts) {
+    return new Record(
+        SITE + ":" + visitor,
+        Envelopes.pageview(SITE, visitor, session, url, referrer, utm, Instant.ofEpochMilli(ts)),
+        ts);
+  }
+
+  private static List<Record> webhooks() {
+    List<Record> r = new ArrayList<>();
+    long paidAt = at(Duration.ofHours(2).plusMinutes(5));
+    String checkout =
+        """
+        {"id":"cs_ads","object":"checkout.session","payment_status":"paid","amount_total":4999,
+         "currency":"usd","payment_intent":"pi_ads","customer":"cus_1",
+         "customer_details":{"email":"buyer@example.com"},
+         "metadata":{"tributary_visitor_id":"v_ads","tributary_session_id":"s_ads_2"}}""";
+    String checkoutEvent =
+        Fixtures.stripeEvent("evt_cs_ads", "checkout.session.completed", paidAt / 1000, checkout);
+    // the same webhook delivered three times (provider retries)
+    for (int i = 0; i < 3; i++) {
+      r.add(stripe("evt_cs_ads", checkoutEvent, paidAt + 1_000 + i * 60_000L));
+    }
+    // the PaymentIntent event for the same money, without metadata
+    String intent =
+        """
+        {"id":"pi_ads","object":"payment_intent","amount":4999,"amount_received":4999,
+         "currency":"usd","metadata":{}}""";
+    r.add(
+        stripe(
+            "evt_pi_ads",
+            Fixtures.stripeEvent("evt_pi_ads", "payment_intent.succeeded", paidAt / 1000, intent),
+            paidAt + 2_000));
+
+    // an unlinked Stripe payment in yen (zero-decimal)
+    long yenAt = at(Duration.ofHours(3));
+    String yen =
+        """
+        {"id":"pi_yen","object":"payment_intent","amount":3000,"amount_received":3000,
+         "currency":"jpy","metadata":{}}""";
+    r.add(
+        stripe(
+            "evt_pi_yen",
+            Fixtures.stripeEvent("evt_pi_yen", "payment_intent.succeeded", yenAt / 1000, yen),
+            yenAt));
+
+    // Payment API: v_mail bought through another provider
+    String api =
+        """
+        {"provider":"shopify","providerPaymentId":"ord_77","amount":"19.90","currency":"EUR",
+         "visitorId":"v_mail","customerEmail":"mail@example.com","timestamp":"%s"}"""
+            .formatted(T0.plus(Duration.ofHours(1).plusMinutes(10)));
+    r.add(
+        new Record(
+            SITE,
+            Envelopes.webhook(
+                SITE, "api", "api_1", T0.plus(Duration.ofHours(1).plusMinutes(10)), api),
+            at(Duration.ofHours(1).plusMinutes(10))));
+
+    // noise: an event type the job does not use, a broken envelope, a broken body of a known type
+    r.add(
+        stripe(
+            "evt_plan", Fixtures.read("stripe/event.envelope_example_plan.created.json"), yenAt));
+    r.add(new Record(SITE, "this is not an envelope", yenAt));
+    r.add(
+        stripe(
+            "evt_bad",
+            Fixtures.stripeEvent(
+                "evt_bad",
+                "payment_intent.succeeded",
+                yenAt / 1000,
+                "{\"id\":\"pi_bad\",\"currency\":\"usd\"}"),
+            yenAt));
+    return r;
+  }
+
+  private static Record stripe(String deliveryId, String body, long receivedAt) {
+    return new Record(
+        SITE,
+        Envelopes.webhook(SITE, "stripe", deliveryId, Instant.ofEpochMilli(receivedAt), body),
+        receivedAt);
+  }
+
+  @Test
+  void paymentsTableHoldsEachPaymentOnceWithHowItWasLinked() throws Exception {
+    var rows =
+        warehouse.query(
+            "SELECT provider, payment_key, amount_minor, currency, currency_exponent, visitor_id,"
+                + " session_id, method, confidence, candidates, email_hash IS NOT NULL AS has_hash"
+                + " FROM payments ORDER BY payment_key");
+
+    assertThat(rows)
+        .extracting(r -> String.join("|", r.values().stream().map(String::valueOf).toList()))
+        .containsExactly(
+            "stripe|pi_ads|4999|USD|2|v_ads|s_ads_2|metadata|high|1|true",
+            "stripe|pi_yen|3000|JPY|0|null|null|unattributed|none|0|false",
+            "api|shopify:ord_77|1990|EUR|2|v_mail|null|metadata|high|1|true");
+  }
+
+  @Test
+  void ledgerCreditsTheLastTouchAndSumsToWhatProvidersReported() throws Exception {
+    var rows =
+        warehouse.query(
+            "SELECT payment_key, channel, campaign, amount_minor FROM revenue_ledger"
+                + " WHERE model = 'last_touch' ORDER BY payment_key");
+    assertThat(rows)
+        .extracting(
+            r ->
+                r.get("payment_key")
+                    + "|"
+                    + r.get("channel")
+                    + "|"
+                    + r.get("campaign")
+                    + "|"
+                    + r.get("amount_minor"))
+        .containsExactly(
+            "pi_ads|Paid Search|brand|4999",
+            "pi_yen|(none)|null|3000",
+            "shopify:ord_77|Email|nov|1990");
+
+    var totals =
+        warehouse.query(
+            "SELECT l.currency, sum(l.amount_minor) AS ledger, (SELECT sum(amount_minor) FROM payments p"
+                + " WHERE p.currency = l.currency) AS reported FROM revenue_ledger l GROUP BY l.currency");
+    assertThat(totals).allSatisfy(t -> assertThat(t.get("ledger")).isEqualTo(t.get("reported")));
+
+    var view =
+        warehouse.query(
+            "SELECT channel, payments, net_minor FROM revenue_by_channel"
+                + " WHERE site_id = 'acme' AND model = 'last_touch' AND currency = 'USD'");
+    assertThat(view)
+        .extracting(r -> r.get("channel") + "|" + r.get("payments") + "|" + r.get("net_minor"))
+        .containsExactly("Paid Search|1|4999");
+  }
+
+  @Test
+  void sessionsAreRowsWithTheirChannel() throws Exception {
+    var rows =
+        warehouse.query(
+            "SELECT session_id, visitor_id, pageviews, channel, source, medium FROM sessions"
+                + " ORDER BY session_id");
+    assertThat(rows)
+        .extracting(
+            r ->
+                r.get("session_id")
+                    + "|"
+                    + r.get("pageviews")
+                    + "|"
+                    + r.get("channel")
+                    + "|"
+                    + r.get("source")
+                    + "|"
+                    + r.get("medium"))
+        .containsExactly(
+            "s_ads_1|1|Organic Search|google.com|organic",
+            "s_ads_2|2|Paid Search|google|cpc",
+            "s_mail_1|1|Email|newsletter|email");
+  }
+
+  @Test
+  void unusableRecordsReachTheDeadLetterTopicWithAReason() throws Exception {
+    var json = new ObjectMapper();
+    var letters = kafka.readAll("tributary.deadletter", Duration.ofSeconds(1));
+    List<String> reasons = new ArrayList<>();
+    for (var l : letters) {
+      var n = json.readTree(l.value());
+      assertThat(n.path("record").asText()).isNotEmpty();
+      reasons.add(n.path("stage").asText() + ": " + n.path("reason").asText());
+    }
+    assertThat(reasons)
+        .containsExactlyInAnyOrder(
+            "normalize-webhooks: envelope is not JSON",
+            "normalize-webhooks: payment intent.amount is not an integer",
+            "parse-tracking: pageview has no url");
+  }
+}

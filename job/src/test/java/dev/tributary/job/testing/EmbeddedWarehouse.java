@@ -1,0 +1,61 @@
+package dev.tributary.job.testing;
+
+import dev.tributary.job.warehouse.WarehouseMigrations;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A real PostgreSQL (embedded binaries) with the warehouse migrations applied by Flyway. */
+public final class EmbeddedWarehouse implements AutoCloseable {
+  private final EmbeddedPostgres postgres;
+
+  private EmbeddedWarehouse(EmbeddedPostgres postgres) {
+    this.postgres = postgres;
+  }
+
+  public static EmbeddedWarehouse start() throws Exception {
+    EmbeddedWarehouse w = new EmbeddedWarehouse(EmbeddedPostgres.builder().start());
+    WarehouseMigrations.migrate(w.jdbcUrl(), "postgres", "postgres");
+    return w;
+  }
+
+  public String jdbcUrl() {
+    return postgres.getJdbcUrl("postgres", "postgres");
+  }
+
+  /** Rows of a query as ordered column → value maps. */
+  public List<Map<String, Object>> query(String sql) throws SQLException {
+    try (Connection c = postgres.getPostgresDatabase().getConnection();
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
+      List<Map<String, Object>> rows = new ArrayList<>();
+      int n = rs.getMetaData().getColumnCount();
+      while (rs.next()) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        for (int i = 1; i <= n; i++) {
+          row.put(rs.getMetaData().getColumnLabel(i), rs.getObject(i));
+        }
+        rows.add(row);
+      }
+      return rows;
+    }
+  }
+
+  public void execute(String sql) throws SQLException {
+    try (Connection c = postgres.getPostgresDatabase().getConnection();
+        Statement st = c.createStatement()) {
+      st.execute(sql);
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    postgres.close();
+  }
+}
