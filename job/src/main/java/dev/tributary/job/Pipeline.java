@@ -41,6 +41,12 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * </pre>
  */
 public final class Pipeline {
+  /**
+   * Key groups of every keyed state. Fixed because a savepoint can only be restored with the max
+   * parallelism it was taken with; 128 allows scaling out to 128 parallel instances.
+   */
+  public static final int MAX_PARALLELISM = 128;
+
   private Pipeline() {}
 
   /** The sources the pipeline reads; both produce Kafka-shaped {@link RawRecord}s. */
@@ -56,6 +62,7 @@ public final class Pipeline {
   /** Adds the whole topology to {@code env}; the caller executes it. */
   public static void build(
       StreamExecutionEnvironment env, JobSettings settings, Sources sources, Sinks sinks) {
+    env.setMaxParallelism(MAX_PARALLELISM);
     MetadataKeys keys =
         new MetadataKeys(settings.metadataVisitorKeys(), settings.metadataSessionKeys());
 
