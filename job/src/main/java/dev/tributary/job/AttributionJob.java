@@ -6,7 +6,12 @@ import dev.tributary.job.deadletter.DeadLetterSerializer;
 import dev.tributary.job.ingest.RawRecord;
 import dev.tributary.job.ingest.RawRecordDeserializer;
 import dev.tributary.job.warehouse.WarehouseSinks;
+import java.time.Duration;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -29,10 +34,29 @@ public final class AttributionJob {
   private AttributionJob() {}
 
   public static void main(String[] args) throws Exception {
-    Configuration conf = Configuration.fromMap(ParameterTool.fromArgs(args).toMap());
+    Configuration conf =
+        withProductionDefaults(Configuration.fromMap(ParameterTool.fromArgs(args).toMap()));
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     buildFromConfig(env, conf);
     env.execute("tributary");
+  }
+
+  /**
+   * The Flink settings the job is designed for, where the given configuration does not say
+   * otherwise: RocksDB with incremental checkpoints every 30 s, retained on cancel so a redeploy
+   * can restore from them, and no Kryo fallback so state stays evolvable.
+   */
+  public static Configuration withProductionDefaults(Configuration given) {
+    Configuration conf = new Configuration();
+    conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+    conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+    conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(30));
+    conf.set(
+        CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+        ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+    conf.set(PipelineOptions.GENERIC_TYPES, false);
+    conf.addAll(given);
+    return conf;
   }
 
   /** Validates the options in {@code conf} and adds the production topology to {@code env}. */

@@ -46,11 +46,15 @@ class PipelineIT {
     kafka.send("tributary.tracking", tracking());
     kafka.send("tributary.webhooks", webhooks());
 
-    Configuration conf = new Configuration();
+    Configuration conf = AttributionJob.withProductionDefaults(new Configuration());
     conf.set(JobOptions.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers());
     conf.set(JobOptions.JDBC_URL, warehouse.jdbcUrl());
     conf.set(JobOptions.JDBC_USER, "postgres");
     conf.set(JobOptions.JDBC_PASSWORD, "postgres");
+    conf.set(org.apache.flink.configuration.StateBackendOptions.STATE_BACKEND, "rocksdb");
+    conf.set(
+        org.apache.flink.state.rocksdb.RocksDBOptions.LOCAL_DIRECTORIES,
+        java.nio.file.Files.createTempDirectory("rocksdb").toAbsolutePath().toString());
     conf.set(PipelineOptions.GENERIC_TYPES, false);
     conf.set(CoreOptions.DEFAULT_PARALLELISM, 2);
     conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
