@@ -1,0 +1,215 @@
+package dev.tributary.gateway.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.tributary.gateway.config.GatewayConfig.Topics;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Builds a {@link GatewayConfig} from environment variables and a JSON sites file. Secrets can live
+ * in either place; the per-site variables win, so a deployment can keep the file free of secrets.
+ *
+ * <table>
+ *   <caption>Variables</caption>
+ *   <tr><td>TRIBUTARY_KAFKA_BOOTSTRAP_SERVERS</td><td>required</td></tr>
+ *   <tr><td>TRIBUTARY_GATEWAY_PORT</td><td>default 8080</td></tr>
+ *   <tr><td>TRIBUTARY_MAX_BODY_BYTES</td><td>default 524288</td></tr>
+ *   <tr><td>TRIBUTARY_SIGNATURE_TOLERANCE_SECONDS</td><td>default 300</td></tr>
+ *   <tr><td>TRIBUTARY_TOPIC_WEBHOOKS / TRIBUTARY_TOPIC_TRACKING</td><td>default
+ *       tributary.webhooks / tributary.tracking</td></tr>
+ *   <tr><td>TRIBUTARY_SITES_FILE</td><td>{@code {"sites":[{"id":"acme","stripeSecrets":[…],
+ *       "apiKeys":[…],"allowedOrigins":[…]}]}}; without it there are no sites</td></tr>
+ *   <tr><td>TRIBUTARY_SITE_&lt;ID&gt;_STRIPE_SECRETS, TRIBUTARY_SITE_&lt;ID&gt;_API_KEYS</td>
+ *       <td>comma-separated; replace the file's list for that site. &lt;ID&gt; is the site id in
+ *       upper case with '-' as '_'</td></tr>
+ * </table>
+ */
+final class EnvironmentConfig {
+
+  static final String PORT = "TRIBUTARY_GATEWAY_PORT";
+  static final String BOOTSTRAP = "TRIBUTARY_KAFKA_BOOTSTRAP_SERVERS";
+  static final String MAX_BODY_BYTES = "TRIBUTARY_MAX_BODY_BYTES";
+  static final String TOLERANCE = "TRIBUTARY_SIGNATURE_TOLERANCE_SECONDS";
+  static final String TOPIC_WEBHOOKS = "TRIBUTARY_TOPIC_WEBHOOKS";
+  static final String TOPIC_TRACKING = "TRIBUTARY_TOPIC_TRACKING";
+  static final String SITES_FILE = "TRIBUTARY_SITES_FILE";
+  static final String SITE_PREFIX = "TRIBUTARY_SITE_";
+  static final String STRIPE_SECRETS_SUFFIX = "_STRIPE_SECRETS";
+  static final String API_KEYS_SUFFIX = "_API_KEYS";
+
+  /** The sites file as written; unknown fields fail so that a typo does not drop a secret. */
+  private record SitesFile(List<SiteEntry> sites) {}
+
+  private record SiteEntry(
+      String id, List<String> stripeSecrets, List<String> apiKeys, List<String> allowedOrigins) {}
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  private EnvironmentConfig() {}
+
+  static GatewayConfig read(Map<String, String> env) {
+    String bootstrap = value(env, BOOTSTRAP);
+    if (bootstrap == null) {
+      throw new IllegalArgumentException(BOOTSTRAP + " is required (Kafka host:port list)");
+    }
+    Topics topics =
+        new Topics(
+            valueOr(env, TOPIC_WEBHOOKS, Topics.DEFAULT.webhooks()),
+            valueOr(env, TOPIC_TRACKING, Topics.DEFAULT.tracking()));
+    return new GatewayConfig(
+        (int) number(env, PORT, GatewayConfig.DEFAULT_PORT),
+        bootstrap,
+        (int) number(env, MAX_BODY_BYTES, GatewayConfig.DEFAULT_MAX_BODY_BYTES),
+        number(env, TOLERANCE, GatewayConfig.DEFAULT_SIGNATURE_TOLERANCE_SECONDS),
+        withOverrides(sitesFromFile(value(env, SITES_FILE)), env),
+        topics);
+  }
+
+  /** The environment-name form of a site id: {@code my-shop} → {@code MY_SHOP}. */
+  static String envId(String siteId) {
+    return siteId.toUpperCase(Locale.ROOT).replace('-', '_');
+  }
+
+  private static List<SiteConfig> sitesFromFile(String file) {
+    if (file == null) {
+      return List.of();
+    }
+    Path path = Path.of(file);
+    byte[] content;
+    try {
+      content = Files.readAllBytes(path);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(SITES_FILE + " " + path + " cannot be read: " + e, e);
+    }
+    SitesFile parsed;
+    try {
+      parsed = JSON.readValue(content, SitesFile.class);
+    } catch (IOException e) {
+      // Jackson's own messages may quote the offending token, which can be a secret: describe the
+      // place instead, and drop the cause.
+      throw new IllegalArgumentException(
+          SITES_FILE + " " + path + " is not a valid sites file: " + describe(e));
+    }
+    if (parsed == null || parsed.sites() == null) {
+      throw new IllegalArgumentException(SITES_FILE + " " + path + " has no \"sites\" array");
+    }
+    List<SiteConfig> sites = new ArrayList<>();
+    for (SiteEntry entry : parsed.sites()) {
+      if (entry == null) {
+        throw new IllegalArgumentException(SITES_FILE + " " + path + " has a null site entry");
+      }
+      sites.add(
+          new SiteConfig(
+              entry.id(), entry.stripeSecrets(), entry.apiKeys(), entry.allowedOrigins()));
+    }
+    return sites;
+  }
+
+  private static String describe(IOException e) {
+    String where =
+        e instanceof JsonProcessingException json && json.getLocation() != null
+            ? " (line "
+                + json.getLocation().getLineNr()
+                + ", column "
+                + json.getLocation().getColumnNr()
+                + ")"
+            : "";
+    if (e instanceof UnrecognizedPropertyException unknown) {
+      return "unknown field '" + unknown.getPropertyName() + "'" + where;
+    }
+    if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+      StringBuilder path = new StringBuilder();
+      for (JsonMappingException.Reference step : mapping.getPath()) {
+        path.append(
+            step.getFieldName() != null
+                ? (path.isEmpty() ? "" : ".") + step.getFieldName()
+                : "[" + step.getIndex() + "]");
+      }
+      return "invalid value at " + path + where;
+    }
+    return "malformed JSON" + where;
+  }
+
+  private static List<SiteConfig> withOverrides(List<SiteConfig> sites, Map<String, String> env) {
+    Map<String, SiteConfig> byEnvId = new HashMap<>();
+    for (SiteConfig site : sites) {
+      SiteConfig clash = byEnvId.put(envId(site.siteId()), site);
+      if (clash != null) {
+        throw new IllegalArgumentException(
+            "sites '"
+                + clash.siteId()
+                + "' and '"
+                + site.siteId()
+                + "' have the same environment name "
+                + SITE_PREFIX
+                + envId(site.siteId()));
+      }
+    }
+    for (Map.Entry<String, String> variable : env.entrySet()) {
+      String name = variable.getKey();
+      if (!name.startsWith(SITE_PREFIX)) {
+        continue;
+      }
+      // Only the two per-site settings; other TRIBUTARY_SITE_* names are left to other programs.
+      boolean secrets = name.endsWith(STRIPE_SECRETS_SUFFIX);
+      String suffix = secrets ? STRIPE_SECRETS_SUFFIX : API_KEYS_SUFFIX;
+      if (!name.endsWith(suffix) || name.length() <= SITE_PREFIX.length() + suffix.length()) {
+        continue;
+      }
+      String id = name.substring(SITE_PREFIX.length(), name.length() - suffix.length());
+      SiteConfig site = byEnvId.get(id);
+      if (site == null) {
+        throw new IllegalArgumentException(
+            name + " names no site of the sites file (" + SITES_FILE + ")");
+      }
+      List<String> values = split(variable.getValue());
+      byEnvId.put(id, secrets ? site.withStripeSecrets(values) : site.withApiKeys(values));
+    }
+    return sites.stream().map(site -> byEnvId.get(envId(site.siteId()))).toList();
+  }
+
+  private static List<String> split(String commaSeparated) {
+    return Arrays.stream(commaSeparated.split(","))
+        .map(String::trim)
+        .filter(s -> !s.isEmpty())
+        .toList();
+  }
+
+  private static String value(Map<String, String> env, String name) {
+    String value = env.get(name);
+    return value == null || value.isBlank() ? null : value.trim();
+  }
+
+  private static String valueOr(Map<String, String> env, String name, String fallback) {
+    String value = value(env, name);
+    return value == null ? fallback : value;
+  }
+
+  private static long number(Map<String, String> env, String name, long fallback) {
+    String value = value(env, name);
+    if (value == null) {
+      return fallback;
+    }
+    try {
+      long parsed = Long.parseLong(value);
+      if (parsed < Integer.MIN_VALUE || parsed > Integer.MAX_VALUE) {
+        throw new NumberFormatException();
+      }
+      return parsed;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be an integer, was '" + value + "'", e);
+    }
+  }
+}

@@ -1,0 +1,83 @@
+package dev.tributary.gateway.ingest;
+
+import dev.tributary.gateway.config.SiteConfig;
+import dev.tributary.gateway.config.SiteDirectory;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import java.time.Clock;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * {@code POST /api/v1/payments}: payments from providers without a webhook integration, sent by the
+ * site's own backend. The Bearer API key says which site; the body is validated, then forwarded raw
+ * in an envelope with provider {@code api}. Answers 202 once Kafka has acknowledged it.
+ */
+final class PaymentsApiHandler implements Handler {
+
+  static final String PROVIDER = "api";
+
+  private static final String BEARER = "bearer ";
+  private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
+
+  private final SiteDirectory sites;
+  private final RequestBody requestBody;
+  private final Forwarder forwarder;
+  private final Clock clock;
+
+  PaymentsApiHandler(
+      SiteDirectory sites, RequestBody requestBody, Forwarder forwarder, Clock clock) {
+    this.sites = sites;
+    this.requestBody = requestBody;
+    this.forwarder = forwarder;
+    this.clock = clock;
+  }
+
+  @Override
+  public void handle(Context ctx) {
+    requestBody.checkHeaders(ctx, RequestBody.JSON);
+    SiteConfig site = authenticate(ctx.header("Authorization"));
+    String deliveryId = deliveryId(ctx.header("Idempotency-Key"));
+    byte[] body = requestBody.read(ctx);
+    String text = RequestBody.utf8(body);
+    PaymentValidator.validate(Json.parseObject(body));
+    forwarder.forward(
+        new WebhookEnvelope(
+            site.siteId(), PROVIDER, deliveryId, clock.instant(), ctx.contentType(), text));
+    Responses.accepted(ctx, 202, deliveryId);
+  }
+
+  private SiteConfig authenticate(String authorization) {
+    String key = null;
+    if (authorization != null
+        && authorization.length() > BEARER.length()
+        && authorization.substring(0, BEARER.length()).toLowerCase(Locale.ROOT).equals(BEARER)) {
+      key = authorization.substring(BEARER.length()).trim();
+    }
+    return sites
+        .byApiKey(key)
+        .orElseThrow(
+            () ->
+                new ApiError(
+                    401,
+                    "unauthorized",
+                    "a valid API key is required: Authorization: Bearer <key>",
+                    Map.of(),
+                    Map.of("WWW-Authenticate", "Bearer")));
+  }
+
+  /** The caller's Idempotency-Key, so that its retries share one delivery id downstream. */
+  private static String deliveryId(String idempotencyKey) {
+    if (idempotencyKey == null || idempotencyKey.isBlank()) {
+      return "api_" + UUID.randomUUID();
+    }
+    String key = idempotencyKey.trim();
+    if (!IDEMPOTENCY_KEY.matcher(key).matches()) {
+      throw ApiError.invalidFields(
+          Map.of("Idempotency-Key", "must be 1 to 255 visible ASCII characters"));
+    }
+    return key;
+  }
+}

@@ -1,0 +1,72 @@
+package dev.tributary.gateway.ingest;
+
+import dev.tributary.gateway.config.SiteConfig;
+import dev.tributary.gateway.config.SiteDirectory;
+import dev.tributary.gateway.verify.Headers;
+import dev.tributary.gateway.verify.Verification;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * {@code POST /webhooks/{provider}/{siteId}}: verifies the signature over the raw bytes, wraps them
+ * in a {@link WebhookEnvelope} and answers 200 only once Kafka has acknowledged it. A request that
+ * fails any check produces nothing.
+ */
+final class WebhookHandler implements Handler {
+
+  private final WebhookProvider provider;
+  private final SiteDirectory sites;
+  private final RequestBody requestBody;
+  private final Forwarder forwarder;
+  private final Clock clock;
+
+  WebhookHandler(
+      WebhookProvider provider,
+      SiteDirectory sites,
+      RequestBody requestBody,
+      Forwarder forwarder,
+      Clock clock) {
+    this.provider = provider;
+    this.sites = sites;
+    this.requestBody = requestBody;
+    this.forwarder = forwarder;
+    this.clock = clock;
+  }
+
+  @Override
+  public void handle(Context ctx) {
+    requestBody.checkHeaders(ctx, RequestBody.JSON);
+    SiteConfig site = sites.byId(ctx.pathParam("siteId")).orElse(null);
+    List<String> secrets = site == null ? List.of() : provider.secrets().apply(site);
+    if (secrets.isEmpty()) {
+      throw ApiError.unknownSite("no " + provider.name() + " endpoint for this site");
+    }
+    byte[] body = requestBody.read(ctx);
+    Instant now = clock.instant();
+    Headers headers = ctx::header;
+    Verification verification = provider.verifier().verify(body, headers, secrets, now);
+    if (!verification.isValid()) {
+      String code =
+          verification.outcome() == Verification.Outcome.MALFORMED
+              ? "malformed_signature"
+              : "invalid_signature";
+      throw new ApiError(verification.httpStatus(), code, verification.reason());
+    }
+    String deliveryId =
+        provider.deliveryId().read(body, headers).orElseGet(() -> UUID.randomUUID().toString());
+    WebhookEnvelope envelope =
+        new WebhookEnvelope(
+            site.siteId(),
+            provider.name(),
+            deliveryId,
+            now,
+            ctx.contentType(),
+            RequestBody.utf8(body));
+    forwarder.forward(envelope);
+    Responses.accepted(ctx, 200, deliveryId);
+  }
+}

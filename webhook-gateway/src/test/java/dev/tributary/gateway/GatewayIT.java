@@ -1,0 +1,520 @@
+package dev.tributary.gateway;
+
+import static dev.tributary.gateway.testing.GatewayClient.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tributary.gateway.config.GatewayConfig;
+import dev.tributary.gateway.config.GatewayConfig.Topics;
+import dev.tributary.gateway.config.SiteConfig;
+import dev.tributary.gateway.testing.GatewayClient;
+import dev.tributary.gateway.testing.KafkaTestCluster;
+import dev.tributary.gateway.testing.KafkaTestCluster.Mark;
+import dev.tributary.gateway.verify.StripeSignatureVerifier;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The gateway over real HTTP against a real broker: what it answers, and what it leaves in Kafka.
+ * One broker and one gateway serve every nested group; each test marks the topic end before its
+ * request and looks only at what came after.
+ */
+class GatewayIT {
+
+  static final String WEBHOOKS = "tributary.webhooks";
+  static final String TRACKING = "tributary.tracking";
+  static final int MAX_BODY = 16 * 1024;
+
+  static final String SECRET = "whsec_acme_current";
+  static final String OLD_SECRET = "whsec_acme_previous";
+  static final String ACME_KEY = "acme-api-key-0123456789";
+  static final String JSON_UTF8 = "application/json; charset=utf-8";
+
+  /** A Stripe event with what a raw-body check must survive: non-ASCII, odd spacing, escapes. */
+  static final String STRIPE_EVENT =
+      "{\n  \"id\": \"evt_1QxAcme\",\n  \"object\":\"event\",  \"type\": \"charge.succeeded\","
+          + " \"data\": {\"object\": {\"description\": \"Zoë’s \\\"order\\\" ✓ 😀\"}}\n}\n";
+
+  static KafkaTestCluster kafka;
+  static GatewayApp gateway;
+  static GatewayClient client;
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  @BeforeAll
+  static void start() throws Exception {
+    kafka = KafkaTestCluster.start(WEBHOOKS, TRACKING);
+    List<SiteConfig> sites =
+        List.of(
+            new SiteConfig(
+                "acme",
+                List.of(OLD_SECRET, SECRET),
+                List.of(ACME_KEY),
+                List.of("https://acme.com")),
+            new SiteConfig("beta-shop", List.of(), List.of("beta-api-key-0123456789"), List.of()));
+    gateway =
+        GatewayApp.start(
+            new GatewayConfig(0, kafka.bootstrapServers(), MAX_BODY, 300, sites, Topics.DEFAULT));
+    client = new GatewayClient(gateway.port());
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (gateway != null) {
+      gateway.close();
+    }
+    if (kafka != null) {
+      kafka.close();
+    }
+  }
+
+  static HttpResponse<String> postStripe(String siteId, byte[] body, String signatureHeader) {
+    return client.post(
+        "/webhooks/stripe/" + siteId, JSON_UTF8, body, "Stripe-Signature", signatureHeader);
+  }
+
+  static String stripeSignature(String secret, byte[] body) {
+    return StripeSignatureVerifier.signatureHeader(secret, Instant.now().getEpochSecond(), body);
+  }
+
+  static void assertError(HttpResponse<String> response, int status, String code) {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+    assertThat(response.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
+    JsonNode body = json(response);
+    assertThat(body.path("error").asText()).isEqualTo(code);
+    assertThat(body.path("message").asText()).isNotBlank();
+  }
+
+  static void assertNothingAfter(Mark mark) {
+    assertThat(kafka.recordsAfter(mark, Duration.ofMillis(500))).isEmpty();
+  }
+
+  static JsonNode value(ConsumerRecord<String, String> record) throws IOException {
+    return JSON.readTree(record.value());
+  }
+
+  @Nested
+  class StripeWebhooks {
+
+    @Test
+    void answers200OnlyWithTheExactEnvelopeInKafka() throws IOException {
+      byte[] body = STRIPE_EVENT.getBytes(StandardCharsets.UTF_8);
+      Mark mark = kafka.mark(WEBHOOKS);
+      Instant before = Instant.now().minusMillis(1);
+
+      HttpResponse<String> response = postStripe("acme", body, stripeSignature(SECRET, body));
+
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+      assertThat(json(response).path("status").asText()).isEqualTo("accepted");
+      assertThat(json(response).path("deliveryId").asText()).isEqualTo("evt_1QxAcme");
+      ConsumerRecord<String, String> record = kafka.singleRecordAfter(mark);
+      assertThat(record.key()).isEqualTo("acme");
+      JsonNode envelope = value(record);
+      assertThat(envelope.fieldNames())
+          .toIterable()
+          .containsExactly(
+              "v", "siteId", "provider", "deliveryId", "receivedAt", "contentType", "body");
+      assertThat(envelope.path("v").asInt()).isEqualTo(1);
+      assertThat(envelope.path("siteId").asText()).isEqualTo("acme");
+      assertThat(envelope.path("provider").asText()).isEqualTo("stripe");
+      assertThat(envelope.path("deliveryId").asText()).isEqualTo("evt_1QxAcme");
+      assertThat(envelope.path("contentType").asText()).isEqualTo(JSON_UTF8);
+      assertThat(envelope.path("body").asText().getBytes(StandardCharsets.UTF_8)).isEqualTo(body);
+      String receivedAt = envelope.path("receivedAt").asText();
+      assertThat(receivedAt).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
+      assertThat(Instant.parse(receivedAt)).isBetween(before, Instant.now());
+      assertThat(record.timestamp()).isEqualTo(Instant.parse(receivedAt).toEpochMilli());
+    }
+
+    @Test
+    void acceptsTheOtherSecretOfARotation() throws IOException {
+      byte[] body = "{\"id\":\"evt_rotated\",\"object\":\"event\"}".getBytes();
+      Mark mark = kafka.mark(WEBHOOKS);
+
+      HttpResponse<String> response = postStripe("acme", body, stripeSignature(OLD_SECRET, body));
+
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(value(kafka.singleRecordAfter(mark)).path("deliveryId").asText())
+          .isEqualTo("evt_rotated");
+    }
+
+    @Test
+    void generatesADeliveryIdForAnEventWithoutOne() throws IOException {
+      byte[] body = "{\"object\":\"event\"}".getBytes();
+
+      HttpResponse<String> response = postStripe("acme", body, stripeSignature(SECRET, body));
+
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(UUID.fromString(json(response).path("deliveryId").asText())).isNotNull();
+    }
+
+    @Test
+    void forgedSignatureIs401AndProducesNothing() {
+      byte[] body = STRIPE_EVENT.getBytes(StandardCharsets.UTF_8);
+      byte[] forged = STRIPE_EVENT.replace("charge", "refund").getBytes(StandardCharsets.UTF_8);
+      Mark mark = kafka.mark(WEBHOOKS);
+
+      HttpResponse<String> tampered = postStripe("acme", forged, stripeSignature(SECRET, body));
+      HttpResponse<String> wrongKey =
+          postStripe("acme", body, stripeSignature("whsec_attacker", body));
+
+      assertError(tampered, 401, "invalid_signature");
+      assertError(wrongKey, 401, "invalid_signature");
+      assertNothingAfter(mark);
+    }
+
+    @Test
+    void expiredSignatureIs401() {
+      byte[] body = STRIPE_EVENT.getBytes(StandardCharsets.UTF_8);
+      long tenMinutesAgo = Instant.now().minusSeconds(600).getEpochSecond();
+      Mark mark = kafka.mark(WEBHOOKS);
+
+      HttpResponse<String> response =
+          postStripe(
+              "acme", body, StripeSignatureVerifier.signatureHeader(SECRET, tenMinutesAgo, body));
+
+      assertError(response, 401, "invalid_signature");
+      assertThat(json(response).path("message").asText()).contains("tolerance");
+      assertNothingAfter(mark);
+    }
+
+    @Test
+    void missingOrMalformedSignatureIs400() {
+      byte[] body = STRIPE_EVENT.getBytes(StandardCharsets.UTF_8);
+      Mark mark = kafka.mark(WEBHOOKS);
+
+      assertError(
+          client.post("/webhooks/stripe/acme", JSON_UTF8, body), 400, "malformed_signature");
+      assertError(postStripe("acme", body, "t=soon,v1=abc"), 400, "malformed_signature");
+      assertNothingAfter(mark);
+    }
+
+    @Test
+    void unknownSiteOrSiteWithoutStripeIs404() {
+      byte[] body = STRIPE_EVENT.getBytes(StandardCharsets.UTF_8);
+
+      assertError(postStripe("nobody", body, stripeSignature(SECRET, body)), 404, "unknown_site");
+      assertError(
+          postStripe("beta-shop", body, stripeSignature(SECRET, body)), 404, "unknown_site");
+    }
+  }
+
+  @Nested
+  class PaymentsApi {
+
+    static final String PAYMENT =
+        "{\"provider\":\"shopify\",\"providerPaymentId\":\"ord_1001\",\"amount\":\"49.99\","
+            + "\"currency\":\"EUR\",\"visitorId\":\"v_1\",\"sessionId\":\"s_1\","
+            + "\"customerEmail\":\"a@b.c\",\"timestamp\":\"2026-11-23T10:00:00Z\",\"livemode\":true}";
+
+    HttpResponse<String> post(String body, String... headers) {
+      return client.post(
+          "/api/v1/payments", "application/json", body.getBytes(StandardCharsets.UTF_8), headers);
+    }
+
+    @Test
+    void answers202WithTheRawBodyInKafka() throws IOException {
+      Mark mark = kafka.mark(WEBHOOKS);
+
+      HttpResponse<String> response =
+          post(PAYMENT, "Authorization", "Bearer " + ACME_KEY, "Idempotency-Key", "pay-1001");
+
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+      assertThat(json(response).path("deliveryId").asText()).isEqualTo("pay-1001");
+      ConsumerRecord<String, String> record = kafka.singleRecordAfter(mark);
+      assertThat(record.key()).isEqualTo("acme");
+      JsonNode envelope = value(record);
+      assertThat(envelope.path("provider").asText()).isEqualTo("api");
+      assertThat(envelope.path("deliveryId").asText()).isEqualTo("pay-1001");
+      assertThat(envelope.path("body").asText()).isEqualTo(PAYMENT);
+    }
+
+    @Test
+    void generatesADeliveryIdWithoutIdempotencyKey() throws IOException {
+      HttpResponse<String> response = post(PAYMENT, "Authorization", "bearer " + ACME_KEY);
+
+      assertThat(response.statusCode()).isEqualTo(202);
+      assertThat(json(response).path("deliveryId").asText()).startsWith("api_");
+    }
+
+    @Test
+    void missingOrWrongKeyIs401AndProducesNothing() {
+      Mark mark = kafka.mark(WEBHOOKS);
+
+      HttpResponse<String> missing = post(PAYMENT);
+      HttpResponse<String> wrong = post(PAYMENT, "Authorization", "Bearer not-a-key");
+      HttpResponse<String> basic = post(PAYMENT, "Authorization", "Basic " + ACME_KEY);
+
+      assertError(missing, 401, "unauthorized");
+      assertThat(missing.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
+      assertError(wrong, 401, "unauthorized");
+      assertError(basic, 401, "unauthorized");
+      assertNothingAfter(mark);
+    }
+
+    @Test
+    void invalidFieldsAre400WithEveryProblem() {
+      Mark mark = kafka.mark(WEBHOOKS);
+
+      HttpResponse<String> response =
+          post(
+              "{\"provider\":\"Shop!\",\"amount\":\"-5\",\"currency\":\"eur\",\"visitorId\":\"\"}",
+              "Authorization",
+              "Bearer " + ACME_KEY);
+
+      assertError(response, 400, "invalid_request");
+      JsonNode fields = json(response).path("fields");
+      assertThat(fields.fieldNames())
+          .toIterable()
+          .containsExactlyInAnyOrder(
+              "provider", "providerPaymentId", "amount", "currency", "visitorId");
+      assertThat(fields.path("amount").asText()).isEqualTo("must be > 0");
+      assertNothingAfter(mark);
+    }
+
+    @Test
+    void notJsonIs400Or415() {
+      assertError(post("[1,2]", "Authorization", "Bearer " + ACME_KEY), 400, "invalid_json");
+      assertError(post("{\"a\":", "Authorization", "Bearer " + ACME_KEY), 400, "invalid_json");
+      assertError(
+          client.post(
+              "/api/v1/payments",
+              "text/plain",
+              PAYMENT.getBytes(StandardCharsets.UTF_8),
+              "Authorization",
+              "Bearer " + ACME_KEY),
+          415,
+          "unsupported_media_type");
+    }
+  }
+
+  @Nested
+  class Tracking {
+
+    static final String PAGEVIEW =
+        "{\"siteId\":\"acme\",\"visitorId\":\"v_1\",\"sessionId\":\"s_1\","
+            + "\"url\":\"https://acme.com/pricing?utm_source=x\",\"referrer\":\"https://google.com/\","
+            + "\"utm\":{\"source\":\"x\",\"campaign\":\"spring\",\"other\":\"dropped\"},"
+            + "\"ts\":1763892000000}";
+
+    HttpResponse<String> post(String contentType, String body, String... headers) {
+      return client.post(
+          "/api/v1/events", contentType, body.getBytes(StandardCharsets.UTF_8), headers);
+    }
+
+    @Test
+    void answers202WithTheTrackingRecordInKafka() throws IOException {
+      Mark mark = kafka.mark(TRACKING);
+      Instant before = Instant.now().minusMillis(1);
+
+      HttpResponse<String> response = post("application/json", PAGEVIEW);
+
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+      assertThat(json(response).path("status").asText()).isEqualTo("accepted");
+      ConsumerRecord<String, String> record = kafka.singleRecordAfter(mark);
+      assertThat(record.key()).isEqualTo("acme:v_1");
+      JsonNode value = value(record);
+      assertThat(value.fieldNames())
+          .toIterable()
+          .containsExactly(
+              "v",
+              "type",
+              "siteId",
+              "visitorId",
+              "sessionId",
+              "url",
+              "referrer",
+              "utm",
+              "clientTs",
+              "receivedAt",
+              "eventId");
+      assertThat(value.path("v").asInt()).isEqualTo(1);
+      assertThat(value.path("type").asText()).isEqualTo("pageview");
+      assertThat(value.path("siteId").asText()).isEqualTo("acme");
+      assertThat(value.path("sessionId").asText()).isEqualTo("s_1");
+      assertThat(value.path("url").asText()).isEqualTo("https://acme.com/pricing?utm_source=x");
+      assertThat(value.path("referrer").asText()).isEqualTo("https://google.com/");
+      assertThat(value.path("utm"))
+          .isEqualTo(JSON.readTree("{\"source\":\"x\",\"campaign\":\"spring\"}"));
+      assertThat(value.path("clientTs").asLong()).isEqualTo(1763892000000L);
+      Instant receivedAt = Instant.parse(value.path("receivedAt").asText());
+      assertThat(receivedAt).isBetween(before, Instant.now());
+      assertThat(record.timestamp()).isEqualTo(receivedAt.toEpochMilli());
+      assertThat(UUID.fromString(value.path("eventId").asText())).isNotNull();
+    }
+
+    @Test
+    void acceptsSendBeaconTextWithoutOptionalFields() throws IOException {
+      Mark mark = kafka.mark(TRACKING);
+
+      HttpResponse<String> response =
+          post(
+              "text/plain;charset=UTF-8",
+              "{\"siteId\":\"beta-shop\",\"visitorId\":\"v_2\",\"sessionId\":\"s_2\","
+                  + "\"url\":\"https://beta.shop/\",\"referrer\":\"\"}");
+
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+      ConsumerRecord<String, String> record = kafka.singleRecordAfter(mark);
+      assertThat(record.key()).isEqualTo("beta-shop:v_2");
+      JsonNode value = value(record);
+      assertThat(value.path("referrer").isNull()).isTrue();
+      assertThat(value.path("clientTs").isNull()).isTrue();
+      assertThat(value.path("utm").isObject()).isTrue();
+      assertThat(value.path("utm").isEmpty()).isTrue();
+    }
+
+    @Test
+    void unknownSiteIs404AndMissingFieldsAre400() {
+      Mark mark = kafka.mark(TRACKING);
+
+      HttpResponse<String> unknown = post("application/json", PAGEVIEW.replace("acme", "nobody"));
+      HttpResponse<String> incomplete = post("application/json", "{\"siteId\":\"acme\"}");
+      HttpResponse<String> noSite = post("application/json", "{\"visitorId\":\"v\"}");
+
+      assertError(unknown, 404, "unknown_site");
+      assertError(incomplete, 400, "invalid_request");
+      assertThat(json(incomplete).path("fields").fieldNames())
+          .toIterable()
+          .containsExactlyInAnyOrder("visitorId", "sessionId", "url");
+      assertError(noSite, 400, "invalid_request");
+      assertThat(json(noSite).path("fields").has("siteId")).isTrue();
+      assertNothingAfter(mark);
+    }
+
+    @Test
+    void browserOriginsMustBeAllowedBySite() {
+      Mark mark = kafka.mark(TRACKING);
+
+      HttpResponse<String> foreign = post("text/plain", PAGEVIEW, "Origin", "https://evil.example");
+      HttpResponse<String> own = post("text/plain", PAGEVIEW, "Origin", "https://acme.com");
+
+      assertError(foreign, 403, "origin_not_allowed");
+      assertThat(own.statusCode()).isEqualTo(202);
+      assertThat(own.headers().firstValue("Access-Control-Allow-Origin"))
+          .hasValue("https://acme.com");
+      assertThat(kafka.recordsAfter(mark, Duration.ofMillis(500))).hasSize(1);
+    }
+
+    @Test
+    void preflightAllowsOnlyConfiguredOrigins() {
+      HttpResponse<String> allowed = client.options("/api/v1/events", "Origin", "https://acme.com");
+
+      assertThat(allowed.statusCode()).isEqualTo(204);
+      assertThat(allowed.headers().firstValue("Access-Control-Allow-Origin"))
+          .hasValue("https://acme.com");
+      assertThat(allowed.headers().firstValue("Access-Control-Allow-Methods")).hasValue("POST");
+    }
+  }
+
+  @Nested
+  class Limits {
+
+    @Test
+    void declaredBodyOverTheLimitIs413AndProducesNothing() {
+      byte[] body = new byte[MAX_BODY + 1];
+      Arrays.fill(body, (byte) ' ');
+      Mark mark = kafka.mark(WEBHOOKS);
+
+      HttpResponse<String> response = postStripe("acme", body, stripeSignature(SECRET, body));
+
+      assertError(response, 413, "payload_too_large");
+      assertNothingAfter(mark);
+    }
+
+    @Test
+    void streamedBodyOverTheLimitIs413() {
+      byte[] body = new byte[MAX_BODY + 1];
+      Arrays.fill(body, (byte) ' ');
+
+      HttpResponse<String> response =
+          client.postChunked("/api/v1/events", "application/json", body);
+
+      assertError(response, 413, "payload_too_large");
+    }
+
+    @Test
+    void bodyAtTheLimitIsRead() {
+      byte[] body = new byte[MAX_BODY];
+      Arrays.fill(body, (byte) ' ');
+      body[0] = '{';
+      body[MAX_BODY - 1] = '}';
+
+      // Read in full and judged on its content: an empty object lacks every field.
+      assertError(
+          client.postChunked("/api/v1/events", "application/json", body), 400, "invalid_request");
+    }
+
+    @Test
+    void wrongMediaTypeIs415() {
+      byte[] body = STRIPE_EVENT.getBytes(StandardCharsets.UTF_8);
+
+      assertError(
+          client.post(
+              "/webhooks/stripe/acme",
+              "text/plain",
+              body,
+              "Stripe-Signature",
+              stripeSignature(SECRET, body)),
+          415,
+          "unsupported_media_type");
+      assertError(
+          client.post("/webhooks/stripe/acme", "application/json; charset=latin1", body),
+          415,
+          "unsupported_media_type");
+      assertError(client.post("/api/v1/events", null, body), 415, "unsupported_media_type");
+    }
+
+    @Test
+    void invalidUtf8Is400() {
+      byte[] body = {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, '"', '}'};
+
+      assertError(postStripe("acme", body, stripeSignature(SECRET, body)), 400, "invalid_encoding");
+    }
+
+    @Test
+    void unknownRouteIs404Json() {
+      assertError(client.get("/nope"), 404, "not_found");
+    }
+  }
+
+  @Nested
+  class Operations {
+
+    @Test
+    void healthAndReadiness() {
+      assertThat(client.get("/healthz").statusCode()).isEqualTo(200);
+      HttpResponse<String> ready = client.get("/readyz");
+      assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+    }
+
+    @Test
+    void metricsCountAcceptedAndRejected() {
+      byte[] body = "{\"id\":\"evt_metrics\"}".getBytes();
+      postStripe("acme", body, stripeSignature(SECRET, body));
+      postStripe("acme", body, stripeSignature("whsec_wrong", body));
+
+      HttpResponse<String> metrics = client.get("/metrics");
+
+      assertThat(metrics.statusCode()).isEqualTo(200);
+      assertThat(metrics.headers().firstValue("Content-Type"))
+          .hasValueSatisfying(type -> assertThat(type).startsWith("text/plain"));
+      assertThat(metrics.body())
+          .contains("# TYPE tributary_gateway_accepted_total counter")
+          .containsPattern("tributary_gateway_accepted_total\\{provider=\"stripe\"} [1-9]")
+          .containsPattern(
+              "tributary_gateway_rejected_total\\{reason=\"invalid_signature\"} [1-9]");
+    }
+  }
+}

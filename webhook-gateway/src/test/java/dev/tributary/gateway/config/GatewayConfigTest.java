@@ -1,0 +1,215 @@
+package dev.tributary.gateway.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tributary.gateway.config.GatewayConfig.Topics;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GatewayConfigTest {
+
+  private static final String SITES =
+      """
+      {"sites":[
+        {"id":"acme","stripeSecrets":["whsec_file"],"apiKeys":["file-key"],
+         "allowedOrigins":["https://acme.com"]},
+        {"id":"big-shop"}
+      ]}
+      """;
+
+  @TempDir Path dir;
+
+  @Test
+  void readsDefaultsAndTheSitesFile() throws IOException {
+    GatewayConfig config =
+        GatewayConfig.fromEnvironment(
+            Map.of(
+                "TRIBUTARY_KAFKA_BOOTSTRAP_SERVERS",
+                "kafka:9092",
+                "TRIBUTARY_SITES_FILE",
+                sitesFile(SITES)));
+
+    assertThat(config.port()).isEqualTo(8080);
+    assertThat(config.kafkaBootstrapServers()).isEqualTo("kafka:9092");
+    assertThat(config.maxBodyBytes()).isEqualTo(524288);
+    assertThat(config.signatureToleranceSeconds()).isEqualTo(300);
+    assertThat(config.topics()).isEqualTo(Topics.DEFAULT);
+    assertThat(config.sites()).extracting(SiteConfig::siteId).containsExactly("acme", "big-shop");
+    SiteConfig acme = config.sites().get(0);
+    assertThat(acme.stripeSecrets()).containsExactly("whsec_file");
+    assertThat(acme.allowedOrigins()).containsExactly("https://acme.com");
+    assertThat(new SiteDirectory(config.sites()).byApiKey("file-key")).contains(acme);
+  }
+
+  @Test
+  void environmentOverridesSecretsAndKeysPerSite() throws IOException {
+    Map<String, String> env = new HashMap<>();
+    env.put("TRIBUTARY_KAFKA_BOOTSTRAP_SERVERS", "kafka:9092");
+    env.put("TRIBUTARY_GATEWAY_PORT", "9000");
+    env.put("TRIBUTARY_MAX_BODY_BYTES", "1024");
+    env.put("TRIBUTARY_SIGNATURE_TOLERANCE_SECONDS", "60");
+    env.put("TRIBUTARY_TOPIC_WEBHOOKS", "w");
+    env.put("TRIBUTARY_SITES_FILE", sitesFile(SITES));
+    env.put("TRIBUTARY_SITE_ACME_STRIPE_SECRETS", "whsec_env1, whsec_env2");
+    env.put("TRIBUTARY_SITE_BIG_SHOP_API_KEYS", "big-key-1,big-key-2,");
+
+    GatewayConfig config = GatewayConfig.fromEnvironment(env);
+
+    assertThat(config.port()).isEqualTo(9000);
+    assertThat(config.maxBodyBytes()).isEqualTo(1024);
+    assertThat(config.signatureToleranceSeconds()).isEqualTo(60);
+    assertThat(config.topics()).isEqualTo(new Topics("w", "tributary.tracking"));
+    SiteConfig acme = config.sites().get(0);
+    SiteConfig bigShop = config.sites().get(1);
+    assertThat(acme.stripeSecrets()).containsExactly("whsec_env1", "whsec_env2");
+    SiteDirectory directory = new SiteDirectory(config.sites());
+    assertThat(directory.byApiKey("file-key")).contains(acme);
+    assertThat(directory.byApiKey("big-key-2")).contains(bigShop);
+    assertThat(directory.byApiKey("nope")).isEmpty();
+    assertThat(directory.byApiKey(null)).isEmpty();
+  }
+
+  @Test
+  void sitesAreOptionalButEnvironmentOverridesMustNameOne() throws IOException {
+    assertThat(
+            GatewayConfig.fromEnvironment(Map.of("TRIBUTARY_KAFKA_BOOTSTRAP_SERVERS", "k:1"))
+                .sites())
+        .isEmpty();
+
+    assertThatThrownBy(
+            () ->
+                GatewayConfig.fromEnvironment(
+                    Map.of(
+                        "TRIBUTARY_KAFKA_BOOTSTRAP_SERVERS", "k:1",
+                        "TRIBUTARY_SITES_FILE", sitesFile(SITES),
+                        "TRIBUTARY_SITE_ACNE_STRIPE_SECRETS", "whsec_x")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("TRIBUTARY_SITE_ACNE_STRIPE_SECRETS names no site");
+  }
+
+  @Test
+  void environmentErrorsAreClear() throws IOException {
+    assertThatThrownBy(() -> GatewayConfig.fromEnvironment(Map.of()))
+        .hasMessageContaining("TRIBUTARY_KAFKA_BOOTSTRAP_SERVERS is required");
+    assertThatThrownBy(
+            () ->
+                GatewayConfig.fromEnvironment(
+                    Map.of(
+                        "TRIBUTARY_KAFKA_BOOTSTRAP_SERVERS", "k:1",
+                        "TRIBUTARY_GATEWAY_PORT", "eighty")))
+        .hasMessageContaining("TRIBUTARY_GATEWAY_PORT must be an integer");
+    assertThatThrownBy(
+            () ->
+                GatewayConfig.fromEnvironment(
+                    Map.of(
+                        "TRIBUTARY_KAFKA_BOOTSTRAP_SERVERS",
+                        "k:1",
+                        "TRIBUTARY_SITES_FILE",
+                        dir.resolve("missing.json").toString())))
+        .hasMessageContaining("missing.json");
+  }
+
+  @Test
+  void sitesFileErrorsNameThePlaceButNotTheSecret() throws IOException {
+    String unquoted = sitesFile("{\"sites\":[{\"id\":\"acme\",\"stripeSecrets\":[whsec_leak]}]}");
+    String broken = sitesFile("{\"sites\":[");
+    String typo = sitesFile("{\"sites\":[{\"id\":\"acme\",\"stripeSecret\":\"whsec_leak\"}]}");
+    String badSecret = sitesFile("{\"sites\":[{\"id\":\"acme\",\"stripeSecrets\":[\"sk_leak\"]}]}");
+
+    assertThatThrownBy(() -> fromSitesFile(unquoted))
+        .hasMessageContaining("invalid value at sites[0].stripeSecrets[0] (line 1, column 52)")
+        .hasMessageNotContaining("leak");
+    assertThatThrownBy(() -> fromSitesFile(broken)).hasMessageContaining("(line 1, column");
+    assertThatThrownBy(() -> fromSitesFile(typo))
+        .hasMessageContaining("unknown field 'stripeSecret'")
+        .hasMessageNotContaining("leak");
+    assertThatThrownBy(() -> fromSitesFile(badSecret))
+        .hasMessageContaining("must start with 'whsec_'")
+        .hasMessageNotContaining("leak");
+  }
+
+  @Test
+  void validatesAtConstruction() {
+    List<SiteConfig> none = List.of();
+    assertThatThrownBy(() -> new GatewayConfig(70000, "k:1", none))
+        .hasMessageContaining("port must be between 0 and 65535");
+    assertThatThrownBy(() -> new GatewayConfig(-1, "k:1", none)).hasMessageContaining("port");
+    assertThatThrownBy(() -> new GatewayConfig(0, " ", none))
+        .hasMessageContaining("kafkaBootstrapServers must not be empty");
+    assertThatThrownBy(() -> new GatewayConfig(0, "k:1", 0, 300, none, null))
+        .hasMessageContaining("maxBodyBytes");
+    assertThatThrownBy(() -> new GatewayConfig(0, "k:1", 1024, 0, none, null))
+        .hasMessageContaining("signatureToleranceSeconds");
+    assertThatThrownBy(
+            () -> new GatewayConfig(0, "k:1", List.of(site("acme", "k1"), site("acme", "k2"))))
+        .hasMessageContaining("site id 'acme' is configured twice");
+    assertThatThrownBy(
+            () -> new GatewayConfig(0, "k:1", List.of(site("acme", "same"), site("beta", "same"))))
+        .hasMessageContaining("shares an API key");
+    assertThat(new GatewayConfig(0, "k:1", 1024, 300, none, null).topics())
+        .isEqualTo(Topics.DEFAULT);
+  }
+
+  @Test
+  void validatesSites() {
+    for (String badId : List.of("", "Acme", "-acme", "ac me", "a".repeat(65), "acme.com")) {
+      assertThatThrownBy(() -> site(badId, "k")).as(badId).hasMessageContaining("must match");
+    }
+    assertThat(site("a", "k").siteId()).isEqualTo("a");
+    assertThat(site("a0_b-c", "k").siteId()).isEqualTo("a0_b-c");
+    assertThatThrownBy(() -> new SiteConfig("acme", List.of("whsec_"), List.of(), List.of()))
+        .hasMessageContaining("whsec_");
+    assertThatThrownBy(() -> new SiteConfig("acme", List.of(), List.of(" "), List.of()))
+        .hasMessageContaining("API keys must not be blank");
+    for (String badOrigin :
+        List.of("acme.com", "https://acme.com/", "https://acme.com/shop", "ftp://acme.com")) {
+      assertThatThrownBy(() -> new SiteConfig("acme", List.of(), List.of(), List.of(badOrigin)))
+          .as(badOrigin)
+          .hasMessageContaining("allowed origin");
+    }
+  }
+
+  @Test
+  void apiKeysAreHeldHashedAndNeverPrinted() {
+    SiteConfig site =
+        new SiteConfig(
+            "acme", List.of("whsec_topsecret"), List.of("plain-key"), List.of("https://a.com"));
+    GatewayConfig config = new GatewayConfig(0, "k:1", List.of(site));
+
+    assertThat(site.apiKeys()).containsExactly(ApiKeys.hash("plain-key"));
+    assertThat(site.apiKeys().get(0)).startsWith("sha256:").doesNotContain("plain-key");
+    // Already hashed keys stay as they are, so a sites file may hold hashes only.
+    SiteConfig reloaded =
+        new SiteConfig(
+            "acme", List.of("whsec_topsecret"), site.apiKeys(), List.of("https://a.com"));
+    assertThat(reloaded).isEqualTo(site);
+    assertThat(new SiteDirectory(List.of(reloaded)).byApiKey("plain-key")).contains(reloaded);
+    assertThat(config.toString())
+        .contains("acme")
+        .doesNotContain("topsecret")
+        .doesNotContain("plain-key")
+        .doesNotContain(site.apiKeys().get(0));
+  }
+
+  private static SiteConfig site(String id, String apiKey) {
+    return new SiteConfig(id, List.of("whsec_" + id), List.of(apiKey), List.of());
+  }
+
+  private GatewayConfig fromSitesFile(String path) {
+    return GatewayConfig.fromEnvironment(
+        Map.of("TRIBUTARY_KAFKA_BOOTSTRAP_SERVERS", "k:1", "TRIBUTARY_SITES_FILE", path));
+  }
+
+  private String sitesFile(String json) throws IOException {
+    Path file = Files.createTempFile(dir, "sites", ".json");
+    Files.writeString(file, json);
+    return file.toString();
+  }
+}
