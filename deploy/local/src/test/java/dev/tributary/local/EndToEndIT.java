@@ -1,0 +1,332 @@
+package dev.tributary.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import dev.tributary.local.GatewayClient.Pageview;
+import dev.tributary.local.StripeEvents.Payment;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole stack in this JVM, as {@code run.sh} starts it ({@link LocalStack}: Kafka broker,
+ * PostgreSQL with the migrations, the Flink job in a MiniCluster, the gateway), on free ports and a
+ * temporary data directory. The test talks to it only from the outside: signed Stripe webhooks and
+ * tracker pageviews over HTTP, and SQL against the warehouse, polled until the rows are there.
+ *
+ * <p>Prints the stack's start-up time and the latency from each webhook POST until its payment row
+ * is visible in PostgreSQL.
+ */
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+class EndToEndIT {
+
+  private static final Duration DEADLINE = Duration.ofSeconds(60);
+
+  /** A second site that never receives tracking traffic: its payments cannot match any visitor. */
+  private static final String QUIET_SITE = "quiet";
+
+  @TempDir static Path dataDir;
+
+  private static LocalStack stack;
+  private static GatewayClient gateway;
+  private static StripeSigner demoSigner;
+  private static StripeSigner quietSigner;
+  private static final Map<String, Long> latencies = new LinkedHashMap<>();
+
+  @BeforeAll
+  static void startStack() throws Exception {
+    LocalStack.Site demo = DemoSite.generate();
+    LocalStack.Site quiet =
+        new LocalStack.Site(
+            QUIET_SITE, "whsec_" + StripeEvents.randomId(32), "tk_q_" + StripeEvents.randomId(32));
+    LocalStack.Settings settings =
+        new LocalStack.Settings(
+            dataDir,
+            0,
+            0,
+            0,
+            0,
+            3,
+            true,
+            false,
+            false, // a failing job fails the test instead of restarting forever
+            2,
+            Duration.ofSeconds(5),
+            List.of(demo, quiet),
+            RunnerOptions.LOCAL_JOB_DEFAULTS);
+    stack =
+        LocalStack.start(
+            settings,
+            (component, millis, detail) ->
+                System.out.printf(
+                    "[e2e] %-10s started in %5d ms  %s%n", component, millis, detail));
+    System.out.printf(
+        "[e2e] stack start-up: %d ms (%s)%n",
+        stack.startupMillis(),
+        String.join(
+            ", ", stack.timings().stream().map(t -> t.component() + " " + t.millis()).toList()));
+    gateway = new GatewayClient(stack.gatewayUrl());
+    demoSigner = new StripeSigner(demo.stripeSecret());
+    quietSigner = new StripeSigner(quiet.stripeSecret());
+  }
+
+  @AfterAll
+  static void stopStack() {
+    if (!latencies.isEmpty()) {
+      System.out.printf("[e2e] webhook POST -> payments row visible: %s%n", latencies);
+      System.out.printf(
+          "[e2e] latency min %d ms, max %d ms%n",
+          latencies.values().stream().mapToLong(Long::longValue).min().orElse(0),
+          latencies.values().stream().mapToLong(Long::longValue).max().orElse(0));
+    }
+    if (stack != null) {
+      long start = System.nanoTime();
+      stack.close();
+      System.out.printf("[e2e] stack stopped in %d ms%n", (System.nanoTime() - start) / 1_000_000);
+    }
+  }
+
+  @Test
+  void paymentLinkedByMetadataIsCreditedToTheUtmSessionsChannel() throws Exception {
+    String visitor = "v_e2e_" + StripeEvents.randomId(10);
+    String session = "s_e2e_" + StripeEvents.randomId(10);
+    String url =
+        "https://www.demo-shop.test/pricing?utm_source=newsletter&utm_medium=email"
+            + "&utm_campaign=e2e_launch";
+    pageview(visitor, session, url, null);
+    pageview(visitor, session, "https://www.demo-shop.test/checkout", url);
+
+    Payment payment =
+        Payment.create(4_900, "eur", "cus_e2e1", null, visitor, session, Instant.now());
+    String body = StripeEvents.checkoutSessionCompleted(StripeEvents.newEventId(), payment);
+    long posted = postWebhook(body, demoSigner, "demo");
+
+    Map<String, Object> row = awaitPayment("demo", payment.paymentIntentId(), posted, "linked");
+    assertThat(row)
+        .containsEntry("method", "metadata")
+        .containsEntry("confidence", "high")
+        .containsEntry("amount_minor", 4_900L)
+        .containsEntry("currency", "EUR")
+        .containsEntry("visitor_id", visitor)
+        .containsEntry("session_id", session);
+
+    Map<String, Object> sessionRow =
+        await(
+            "session " + session,
+            () ->
+                queryOne(
+                    "SELECT * FROM sessions WHERE site_id = 'demo' AND session_id = ?", session));
+    assertThat(sessionRow)
+        .containsEntry("source", "newsletter")
+        .containsEntry("medium", "email")
+        .containsEntry("campaign", "e2e_launch");
+    String channel = (String) sessionRow.get("channel");
+    assertThat(channel).isNotBlank();
+
+    List<Map<String, Object>> ledger = awaitLedger("demo", payment.paymentIntentId(), 4_900);
+    assertThat(ledger)
+        .allSatisfy(
+            entry -> {
+              assertThat(entry.get("channel")).isEqualTo(channel);
+              assertThat(entry.get("session_id")).isEqualTo(session);
+              assertThat(entry.get("currency")).isEqualTo("EUR");
+              assertThat(entry.get("entry_type")).isEqualTo("payment");
+            });
+    System.out.printf("[e2e] linked payment credited to channel '%s'%n", channel);
+  }
+
+  @Test
+  void theSameWebhookDeliveredThreeTimesCountsOnce() throws Exception {
+    String visitor = "v_e2e_" + StripeEvents.randomId(10);
+    String session = "s_e2e_" + StripeEvents.randomId(10);
+    pageview(
+        visitor,
+        session,
+        "https://www.demo-shop.test/?utm_source=google&utm_medium=cpc&gclid=e2e"
+            + StripeEvents.randomId(12),
+        "https://www.google.com/");
+
+    Payment payment =
+        Payment.create(12_345, "usd", "cus_e2e2", null, visitor, session, Instant.now());
+    String body = StripeEvents.paymentIntentSucceeded(StripeEvents.newEventId(), payment);
+    long first = postWebhook(body, demoSigner, "demo");
+    postWebhook(body, demoSigner, "demo");
+    postWebhook(body, demoSigner, "demo");
+    awaitPayment("demo", payment.paymentIntentId(), first, "3x delivered");
+
+    // A later payment on the same site passes the same operators after the duplicates; once it is
+    // in the warehouse, the duplicates have had every chance to show up too.
+    Payment marker = Payment.create(100, "usd", "cus_e2e3", null, visitor, session, Instant.now());
+    long markerPosted =
+        postWebhook(
+            StripeEvents.paymentIntentSucceeded(StripeEvents.newEventId(), marker),
+            demoSigner,
+            "demo");
+    awaitPayment("demo", marker.paymentIntentId(), markerPosted, "marker");
+    awaitLedger("demo", marker.paymentIntentId(), 100);
+
+    assertThat(
+            count(
+                "SELECT count(*) FROM payments WHERE site_id = 'demo' AND payment_key = ?",
+                payment.paymentIntentId()))
+        .isEqualTo(1);
+    List<Map<String, Object>> ledger = awaitLedger("demo", payment.paymentIntentId(), 12_345);
+    // One credit per model: the payment counted once in every model.
+    Map<Object, Long> perModel = new LinkedHashMap<>();
+    for (Map<String, Object> entry : ledger) {
+      perModel.merge(entry.get("model"), (Long) entry.get("amount_minor"), Long::sum);
+    }
+    assertThat(perModel)
+        .isNotEmpty()
+        .allSatisfy((model, sum) -> assertThat(sum).isEqualTo(12_345L));
+  }
+
+  @Test
+  void aPaymentWithoutAnyLinkIsBookedUnattributed() throws Exception {
+    Payment payment = Payment.create(2_500, "eur", null, null, null, null, Instant.now());
+    String body = StripeEvents.checkoutSessionCompleted(StripeEvents.newEventId(), payment);
+    long posted = postWebhook(body, quietSigner, QUIET_SITE);
+
+    Map<String, Object> row =
+        awaitPayment(QUIET_SITE, payment.paymentIntentId(), posted, "unlinked");
+    assertThat(row)
+        .containsEntry("method", "unattributed")
+        .containsEntry("amount_minor", 2_500L)
+        .containsEntry("visitor_id", null);
+    List<Map<String, Object>> ledger = awaitLedger(QUIET_SITE, payment.paymentIntentId(), 2_500);
+    assertThat(ledger).allSatisfy(entry -> assertThat(entry.get("visitor_id")).isNull());
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private static void pageview(String visitor, String session, String url, String referrer)
+      throws Exception {
+    GatewayClient.Response r =
+        gateway.pageview(
+            new Pageview("demo", visitor, session, url, referrer, Pageview.utmOf(url)));
+    assertThat(r.status()).as("tracking answer %s", r.body()).isEqualTo(202);
+  }
+
+  /** POSTs a signed webhook, asserts the 2xx, returns the time it was acknowledged (nanos). */
+  private static long postWebhook(String body, StripeSigner signer, String site) throws Exception {
+    GatewayClient.Response r = gateway.stripeWebhook(site, signer, body);
+    assertThat(r.ok()).as("webhook answer %d %s", r.status(), r.body()).isTrue();
+    return System.nanoTime() - r.took().toNanos();
+  }
+
+  private static Map<String, Object> awaitPayment(
+      String site, String paymentKey, long postedNanos, String label) throws Exception {
+    Map<String, Object> row =
+        await(
+            "payment " + paymentKey,
+            () ->
+                queryOne(
+                    "SELECT * FROM payments WHERE site_id = '" + site + "' AND payment_key = ?",
+                    paymentKey));
+    long millis = (System.nanoTime() - postedNanos) / 1_000_000;
+    synchronized (latencies) {
+      latencies.put(label, millis);
+    }
+    System.out.printf("[e2e] %s: webhook POST -> payments row in %d ms%n", label, millis);
+    return row;
+  }
+
+  /** Waits until the payment's ledger credits sum to {@code amount} in every model present. */
+  private static List<Map<String, Object>> awaitLedger(String site, String paymentKey, long amount)
+      throws Exception {
+    return await(
+        "ledger of " + paymentKey,
+        () -> {
+          List<Map<String, Object>> rows =
+              query(
+                  "SELECT * FROM revenue_ledger WHERE site_id = '"
+                      + site
+                      + "' AND payment_key = ? ORDER BY model, entry_id",
+                  paymentKey);
+          Map<Object, Long> perModel = new LinkedHashMap<>();
+          for (Map<String, Object> r : rows) {
+            perModel.merge(r.get("model"), (Long) r.get("amount_minor"), Long::sum);
+          }
+          boolean complete =
+              !perModel.isEmpty() && perModel.values().stream().allMatch(sum -> sum == amount);
+          return complete ? Optional.of(rows) : Optional.empty();
+        });
+  }
+
+  private static <T> T await(String what, Callable<Optional<T>> probe) throws Exception {
+    long deadline = System.nanoTime() + DEADLINE.toNanos();
+    while (true) {
+      Optional<T> value = probe.call();
+      if (value.isPresent()) {
+        return value.get();
+      }
+      if (System.nanoTime() > deadline) {
+        String status = stack.flink().map(f -> f.status().toString()).orElse("no job");
+        fail("%s not in the warehouse after %s (job %s)", what, DEADLINE, status);
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  private static Optional<Map<String, Object>> queryOne(String sql, String param)
+      throws SQLException {
+    List<Map<String, Object>> rows = query(sql, param);
+    if (rows.size() > 1) {
+      fail("expected at most one row for %s, got %s", param, rows);
+    }
+    return rows.stream().findFirst();
+  }
+
+  private static List<Map<String, Object>> query(String sql, String param) throws SQLException {
+    try (Connection c = stack.postgres().connect();
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, param);
+      try (ResultSet rs = ps.executeQuery()) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        int n = rs.getMetaData().getColumnCount();
+        while (rs.next()) {
+          Map<String, Object> row = new LinkedHashMap<>();
+          for (int i = 1; i <= n; i++) {
+            Object v = rs.getObject(i);
+            if (v instanceof String s) {
+              v = s.strip(); // char(3) columns come padded
+            } else if (v instanceof Integer small) {
+              v = small.longValue();
+            }
+            row.put(rs.getMetaData().getColumnLabel(i), v);
+          }
+          rows.add(row);
+        }
+        return rows;
+      }
+    }
+  }
+
+  private static long count(String sql, String param) throws SQLException {
+    try (Connection c = stack.postgres().connect();
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, param);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+}
