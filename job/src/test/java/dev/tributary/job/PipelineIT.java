@@ -246,7 +246,7 @@ class PipelineIT {
                     + r.get("amount_minor"))
         .containsExactly(
             "pi_ads|Paid Search|brand|4999",
-            "pi_yen|(none)|null|3000",
+            "pi_yen|(unattributed)|null|3000",
             "shopify:ord_77|Email|nov|1990");
 
     var totals =

@@ -17,8 +17,11 @@ import java.util.Optional;
 public final class LastTouch {
   public static final String MODEL = "last_touch";
 
-  /** Channel of a credit with no touch to go to: unattributed money, or a visitor never seen. */
-  public static final String NO_TOUCH = "(none)";
+  /** Channel of a credit to a known visitor none of whose sessions is in the lookback window. */
+  public static final String NO_TOUCH = "(no touch)";
+
+  /** Channel of money that no evidence links to a visitor. */
+  public static final String UNATTRIBUTED = "(unattributed)";
 
   private LastTouch() {}
 
@@ -50,7 +53,7 @@ public final class LastTouch {
         "payment",
         p.visitorId(),
         sessionId,
-        touch == null ? NO_TOUCH : touch.channel(),
+        touch != null ? touch.channel() : p.linkedToVisitor() ? NO_TOUCH : UNATTRIBUTED,
         touch == null ? null : touch.source(),
         touch == null ? null : touch.medium(),
         touch == null ? null : touch.campaign(),
