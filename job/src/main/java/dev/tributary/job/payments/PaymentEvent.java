@@ -6,12 +6,15 @@ package dev.tributary.job.payments;
  * <p>Amounts are exact integers in the currency's minor unit as the provider counts it ({@code
  * currencyExponent} digits: Stripe's JPY is 0, USD 2, KWD 3). Several events describe the same
  * payment; {@link #paymentKey} is the one id they share (Stripe: the PaymentIntent id) and {@link
- * ConsolidatePayments} merges them.
+ * ConsolidatePayments} merges them. Build one with {@link #builder()}.
  *
  * @param eventId the provider's event id (or the gateway's delivery id); unique per event
  * @param occurredAtMillis when the money moved, per the provider
  * @param receivedAtMillis when the gateway received the webhook
  * @param emailHash SHA-256 of the normalized payer email, never the email itself
+ * @param subscriptionId the provider's subscription the payment belongs to, if any
+ * @param renewal true for a recurring charge of an existing subscription (not its first payment)
+ * @param livemode false for the provider's test mode; kept, and flagged in the warehouse
  */
 public record PaymentEvent(
     String siteId,
@@ -28,7 +31,13 @@ public record PaymentEvent(
     String sessionId,
     String customerId,
     String emailHash,
+    String subscriptionId,
+    boolean renewal,
     boolean livemode) {
+
+  public static Builder builder() {
+    return new Builder();
+  }
 
   /** Key of the consolidation stage: the same money reported by several events. */
   public String consolidationKey() {
@@ -50,7 +59,12 @@ public record PaymentEvent(
    * fields a payment event can only add, so retries and reordering merge to the same result.
    */
   public PaymentEvent mergedWith(PaymentEvent other) {
-    PaymentEvent first = occurredAtMillis <= other.occurredAtMillis ? this : other;
+    PaymentEvent first =
+        occurredAtMillis < other.occurredAtMillis
+                || (occurredAtMillis == other.occurredAtMillis
+                    && eventId.compareTo(other.eventId) <= 0)
+            ? this
+            : other;
     PaymentEvent second = first == this ? other : this;
     return new PaymentEvent(
         siteId,
@@ -67,18 +81,154 @@ public record PaymentEvent(
         coalesce(first.sessionId, second.sessionId),
         coalesce(first.customerId, second.customerId),
         coalesce(first.emailHash, second.emailHash),
+        coalesce(first.subscriptionId, second.subscriptionId),
+        first.renewal || second.renewal,
         first.livemode && second.livemode);
-  }
-
-  /** True when {@code merged} knows something about who paid that this one did not. */
-  public boolean linksImprovedBy(PaymentEvent merged) {
-    return (visitorId == null && merged.visitorId != null)
-        || (sessionId == null && merged.sessionId != null)
-        || (emailHash == null && merged.emailHash != null)
-        || (customerId == null && merged.customerId != null);
   }
 
   private static String coalesce(String a, String b) {
     return a != null ? a : b;
+  }
+
+  /** Fluent construction for parsers; {@link #build()} checks the fields every payment needs. */
+  public static final class Builder {
+    private String siteId;
+    private String provider;
+    private String paymentKey;
+    private String eventId;
+    private String eventType;
+    private long amountMinor = -1;
+    private String currency;
+    private int currencyExponent = -1;
+    private long occurredAtMillis;
+    private long receivedAtMillis;
+    private String visitorId;
+    private String sessionId;
+    private String customerId;
+    private String emailHash;
+    private String subscriptionId;
+    private boolean renewal;
+    private boolean livemode = true;
+
+    private Builder() {}
+
+    /** Site, provider, event id and both times from the gateway's envelope. */
+    public Builder envelope(WebhookEnvelope e) {
+      this.siteId = e.siteId();
+      this.provider = e.provider();
+      this.eventId = e.deliveryId();
+      this.receivedAtMillis = e.receivedAtMillis();
+      this.occurredAtMillis = e.receivedAtMillis();
+      return this;
+    }
+
+    public Builder provider(String v) {
+      provider = v;
+      return this;
+    }
+
+    public Builder paymentKey(String v) {
+      paymentKey = v;
+      return this;
+    }
+
+    public Builder eventId(String v) {
+      eventId = v;
+      return this;
+    }
+
+    public Builder eventType(String v) {
+      eventType = v;
+      return this;
+    }
+
+    /** The amount in minor units with the currency and the provider's exponent for it. */
+    public Builder amount(long minor, String currency, int exponent) {
+      this.amountMinor = minor;
+      this.currency = CurrencyExponents.normalize(currency);
+      this.currencyExponent = exponent;
+      return this;
+    }
+
+    public Builder occurredAtMillis(long v) {
+      occurredAtMillis = v;
+      return this;
+    }
+
+    public Builder visitorId(String v) {
+      visitorId = v;
+      return this;
+    }
+
+    public Builder sessionId(String v) {
+      sessionId = v;
+      return this;
+    }
+
+    public Builder customerId(String v) {
+      customerId = v;
+      return this;
+    }
+
+    /** Hashes the address here, so that no raw email travels further than the parser. */
+    public Builder email(String email) {
+      emailHash = dev.tributary.job.identity.EmailHash.of(email);
+      return this;
+    }
+
+    public Builder subscriptionId(String v) {
+      subscriptionId = v;
+      return this;
+    }
+
+    public Builder renewal(boolean v) {
+      renewal = v;
+      return this;
+    }
+
+    public Builder livemode(boolean v) {
+      livemode = v;
+      return this;
+    }
+
+    public PaymentEvent build() {
+      require(siteId, "siteId");
+      require(provider, "provider");
+      require(paymentKey, "payment id");
+      require(eventId, "event id");
+      require(eventType, "event type");
+      require(currency, "currency");
+      if (amountMinor < 0) {
+        throw new MalformedPayloadException(provider + " payment amount is missing or negative");
+      }
+      if (currencyExponent < 0 || currencyExponent > 4) {
+        throw new MalformedPayloadException("currency exponent out of range");
+      }
+      return new PaymentEvent(
+          siteId,
+          provider,
+          paymentKey,
+          eventId,
+          eventType,
+          amountMinor,
+          currency,
+          currencyExponent,
+          occurredAtMillis,
+          receivedAtMillis,
+          visitorId,
+          sessionId,
+          customerId,
+          emailHash,
+          subscriptionId,
+          renewal,
+          livemode);
+    }
+
+    private void require(String value, String what) {
+      if (value == null || value.isBlank()) {
+        throw new MalformedPayloadException(
+            (provider == null ? "payment" : provider + " payment") + " has no " + what);
+      }
+    }
   }
 }

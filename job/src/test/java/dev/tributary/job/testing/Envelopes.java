@@ -25,9 +25,16 @@ public final class Envelopes {
     return n.toString();
   }
 
+  /** The envelope the job would read; received 2026-11-23T10:00:00Z with delivery id "dlv_1". */
   public static WebhookEnvelope parsed(String siteId, String provider, String body) {
+    return parsed(siteId, provider, "dlv_1", body);
+  }
+
+  /** As above with a given delivery id (Razorpay's comes from the x-razorpay-event-id header). */
+  public static WebhookEnvelope parsed(
+      String siteId, String provider, String deliveryId, String body) {
     return WebhookEnvelope.parse(
-        webhook(siteId, provider, "dlv_1", Instant.parse("2026-11-23T10:00:00Z"), body));
+        webhook(siteId, provider, deliveryId, Instant.parse("2026-11-23T10:00:00Z"), body));
   }
 
   /** A pageview record as the gateway forwards it; {@code utm} may be empty. */

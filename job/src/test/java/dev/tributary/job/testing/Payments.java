@@ -23,6 +23,8 @@ public final class Payments {
         sessionId,
         null,
         null,
+        null,
+        false,
         true);
   }
 }

@@ -1,7 +1,6 @@
 package dev.tributary.job.payments.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tributary.job.identity.EmailHash;
 import dev.tributary.job.payments.CurrencyExponents;
 import dev.tributary.job.payments.Json;
 import dev.tributary.job.payments.MalformedPayloadException;
@@ -46,22 +45,18 @@ public final class ApiPaymentParser implements PaymentParser {
       }
     }
     return new ParseOutcome.Payment(
-        new PaymentEvent(
-            envelope.siteId(),
-            "api",
-            provider + ":" + providerPaymentId,
-            envelope.deliveryId(),
-            "api.payment",
-            amountMinor,
-            currency,
-            exponent,
-            occurredAt,
-            envelope.receivedAtMillis(),
-            Json.text(body, "visitorId"),
-            Json.text(body, "sessionId"),
-            Json.text(body, "customerId"),
-            EmailHash.of(Json.text(body, "customerEmail")),
-            body.path("livemode").asBoolean(true)));
+        PaymentEvent.builder()
+            .envelope(envelope)
+            .eventType("api.payment")
+            .paymentKey(provider + ":" + providerPaymentId)
+            .amount(amountMinor, currency, exponent)
+            .occurredAtMillis(occurredAt)
+            .visitorId(Json.text(body, "visitorId"))
+            .sessionId(Json.text(body, "sessionId"))
+            .customerId(Json.text(body, "customerId"))
+            .email(Json.text(body, "customerEmail"))
+            .livemode(body.path("livemode").asBoolean(true))
+            .build());
   }
 
   /** "12.30" or 12.3 with exponent 2 → 1230; "12.345" with exponent 2 is refused. */

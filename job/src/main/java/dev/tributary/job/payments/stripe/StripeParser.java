@@ -1,7 +1,6 @@
 package dev.tributary.job.payments.stripe;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tributary.job.identity.EmailHash;
 import dev.tributary.job.payments.CurrencyExponents;
 import dev.tributary.job.payments.Json;
 import dev.tributary.job.payments.MalformedPayloadException;
@@ -103,28 +102,20 @@ public final class StripeParser implements PaymentParser {
       String sessionId,
       String customerId,
       String email) {
-    if (amountMinor < 0) {
-      throw new MalformedPayloadException("stripe amount is negative");
-    }
-    String code = CurrencyExponents.normalize(currency);
     long created = event.path("created").asLong(0);
-    long occurredAt = created > 0 ? created * 1000 : env.receivedAtMillis();
     return new ParseOutcome.Payment(
-        new PaymentEvent(
-            env.siteId(),
-            "stripe",
-            paymentKey,
-            Json.requiredText(event, "id", "stripe event"),
-            type,
-            amountMinor,
-            code,
-            CurrencyExponents.stripe(code),
-            occurredAt,
-            env.receivedAtMillis(),
-            visitorId,
-            sessionId,
-            customerId,
-            EmailHash.of(email),
-            event.path("livemode").asBoolean(false)));
+        PaymentEvent.builder()
+            .envelope(env)
+            .eventId(Json.requiredText(event, "id", "stripe event"))
+            .eventType(type)
+            .paymentKey(paymentKey)
+            .amount(amountMinor, currency, CurrencyExponents.stripe(currency))
+            .occurredAtMillis(created > 0 ? created * 1000 : env.receivedAtMillis())
+            .visitorId(visitorId)
+            .sessionId(sessionId)
+            .customerId(customerId)
+            .email(email)
+            .livemode(event.path("livemode").asBoolean(false))
+            .build());
   }
 }
