@@ -96,6 +96,7 @@ public final class AttributionJob {
     return new Pipeline.Sinks(
         WarehouseSinks.sessions(s),
         WarehouseSinks.payments(s),
+        WarehouseSinks.refunds(s),
         WarehouseSinks.ledger(s),
         KafkaSink.<dev.tributary.job.deadletter.DeadLetter>builder()
             .setBootstrapServers(s.kafkaBootstrapServers())

@@ -10,10 +10,12 @@ import dev.tributary.job.ingest.QuietAdvancingWatermarks;
 import dev.tributary.job.ingest.RawRecord;
 import dev.tributary.job.ledger.LedgerEntry;
 import dev.tributary.job.payments.ConsolidatePayments;
+import dev.tributary.job.payments.LinkPaymentKeys;
 import dev.tributary.job.payments.MetadataKeys;
 import dev.tributary.job.payments.NormalizeWebhooks;
 import dev.tributary.job.payments.PaymentEvent;
 import dev.tributary.job.payments.PaymentParsers;
+import dev.tributary.job.payments.RefundEvent;
 import dev.tributary.job.sessions.ChannelClassifier;
 import dev.tributary.job.sessions.ChannelHosts;
 import dev.tributary.job.sessions.Pageview;
@@ -33,11 +35,13 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * The job's topology, built from injected sources and sinks so that tests plug in their own.
  *
  * <pre>
- * webhooks → normalize → consolidate(site,provider,paymentKey) ─┬─ linked ──► attribute(site,visitor) ─┐
- *                                                                └─ unlinked ► attribute-unlinked ─────┤
- * tracking → parse → sessionize(site,visitor) ──► sessions sink; touches ───► attribute               ├► ledger sink
- *                                                                                                      └► payments sink
- * every parse stage ──► dead letters
+ * webhooks ─► normalize ─┬─ payments ─► [link-payment-keys] ─► consolidate ─┬─ linked ───► attribute ─┬─► ledger sink
+ *                        │              (site,provider,       (site,provider, └─ unlinked ─► attribute- ├─► payments sink
+ *                        │               linkKey)              paymentKey)                   unlinked ──┘
+ *                        └─ refunds ─► refunds sink
+ * tracking ─► parse ─► sessionize (site,visitor) ─┬─► sessions sink
+ *                                                 └─► touches of attribute (site,visitor)
+ * normalize, parse ─► dead-letter sink
  * </pre>
  */
 public final class Pipeline {
@@ -56,6 +60,7 @@ public final class Pipeline {
   public record Sinks(
       Sink<Session> sessions,
       Sink<AttributedPayment> payments,
+      Sink<RefundEvent> refunds,
       Sink<LedgerEntry> ledger,
       Sink<DeadLetter> deadLetters) {}
 
@@ -79,8 +84,23 @@ public final class Pipeline {
             .uid(NormalizeWebhooks.UID)
             .name("normalize webhooks");
 
+    // Events known only by another id of their money wait for the event that links the two.
+    DataStream<PaymentEvent> relinked =
+        normalized
+            .filter(p -> p.linkKey() != null)
+            .uid("filter-link-keys")
+            .name("events with link keys")
+            .keyBy(PaymentEvent::linkStateKey)
+            .process(new LinkPaymentKeys(settings.paymentDedupeRetention()))
+            .uid(LinkPaymentKeys.UID)
+            .name("link payment keys");
+
     SingleOutputStreamOperator<PaymentEvent> payments =
         normalized
+            .filter(p -> !p.awaitsPaymentKey())
+            .uid("filter-keyed")
+            .name("events with payment keys")
+            .union(relinked)
             .keyBy(PaymentEvent::consolidationKey)
             .process(
                 new ConsolidatePayments(
@@ -123,6 +143,11 @@ public final class Pipeline {
             .name("attribute unlinked payments");
 
     sessions.sinkTo(sinks.sessions()).uid("sink-sessions").name("sessions sink");
+    normalized
+        .getSideOutput(NormalizeWebhooks.REFUNDS)
+        .sinkTo(sinks.refunds())
+        .uid("sink-refunds")
+        .name("refunds sink");
     linked.union(unlinked).sinkTo(sinks.ledger()).uid("sink-ledger").name("ledger sink");
     linked
         .getSideOutput(AttributePayments.PAYMENTS)

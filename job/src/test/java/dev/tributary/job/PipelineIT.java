@@ -188,6 +188,81 @@ class PipelineIT {
                 SITE, "api", "api_1", T0.plus(Duration.ofHours(1).plusMinutes(10)), api),
             at(Duration.ofHours(1).plusMinutes(10))));
 
+    // a subscription on the current API: the checkout and the invoice know only the invoice id,
+    // invoice_payment.paid links it to the PaymentIntent; four events, one payment
+    long subAt = at(Duration.ofHours(1).plusMinutes(20));
+    r.add(
+        stripe(
+            "evt_sub_cs",
+            Fixtures.stripeEvent(
+                "evt_sub_cs",
+                "checkout.session.completed",
+                subAt / 1000,
+                """
+                {"id":"cs_sub","payment_status":"paid","amount_total":1500,"currency":"usd",
+                 "mode":"subscription","payment_intent":null,"invoice":"in_sub","subscription":"sub_1",
+                 "customer":"cus_sub","metadata":{"tributary_visitor_id":"v_mail"}}"""),
+            subAt + 3_000));
+    r.add(
+        stripe(
+            "evt_sub_inv",
+            Fixtures.stripeEvent(
+                "evt_sub_inv",
+                "invoice.paid",
+                subAt / 1000,
+                """
+                {"id":"in_sub","amount_paid":1500,"currency":"usd","customer":"cus_sub",
+                 "billing_reason":"subscription_create","parent":{"type":"subscription_details",
+                 "subscription_details":{"subscription":"sub_1","metadata":{}}}}"""),
+            subAt + 1_000));
+    r.add(
+        stripe(
+            "evt_sub_pi",
+            Fixtures.stripeEvent(
+                "evt_sub_pi",
+                "payment_intent.succeeded",
+                subAt / 1000,
+                """
+                {"id":"pi_sub","amount":1500,"amount_received":1500,"currency":"usd",
+                 "customer":"cus_sub","metadata":{}}"""),
+            subAt + 1_500));
+    r.add(
+        stripe(
+            "evt_sub_link",
+            Fixtures.stripeEvent(
+                "evt_sub_link",
+                "invoice_payment.paid",
+                subAt / 1000,
+                """
+                {"id":"inpay_1","invoice":"in_sub","amount_paid":1500,"currency":"usd",
+                 "payment":{"type":"payment_intent","payment_intent":"pi_sub"}}"""),
+            subAt + 2_000));
+
+    // refunds: a running total on the charge, twice (retry), and one refund by id
+    long refundAt = at(Duration.ofHours(4));
+    String refunded =
+        Fixtures.stripeEvent(
+            "evt_ch_ref",
+            "charge.refunded",
+            refundAt / 1000,
+            """
+            {"id":"ch_ads","amount":4999,"amount_refunded":1000,"currency":"usd",
+             "payment_intent":"pi_ads"}""");
+    r.add(stripe("evt_ch_ref", refunded, refundAt));
+    r.add(stripe("evt_ch_ref", refunded, refundAt + 60_000));
+    r.add(
+        stripe(
+            "evt_re_1",
+            Fixtures.stripeEvent(
+                "evt_re_1",
+                "refund.created",
+                refundAt / 1000,
+                """
+                {"id":"re_1","amount":1000,"currency":"usd","payment_intent":"pi_ads",
+                 "status":"succeeded","created":%d}"""
+                    .formatted(refundAt / 1000)),
+            refundAt));
+
     // noise: an event type the job does not use, a broken envelope, a broken body of a known type
     r.add(
         stripe(
@@ -224,6 +299,7 @@ class PipelineIT {
         .extracting(r -> String.join("|", r.values().stream().map(String::valueOf).toList()))
         .containsExactly(
             "stripe|pi_ads|4999|USD|2|v_ads|s_ads_2|metadata|high|1|true",
+            "stripe|pi_sub|1500|USD|2|v_mail|null|metadata|high|1|false",
             "stripe|pi_yen|3000|JPY|0|null|null|unattributed|none|0|false",
             "api|shopify:ord_77|1990|EUR|2|v_mail|null|metadata|high|1|true");
   }
@@ -246,6 +322,7 @@ class PipelineIT {
                     + r.get("amount_minor"))
         .containsExactly(
             "pi_ads|Paid Search|brand|4999",
+            "pi_sub|Email|nov|1500",
             "pi_yen|(unattributed)|null|3000",
             "shopify:ord_77|Email|nov|1990");
 
@@ -261,7 +338,38 @@ class PipelineIT {
                 + " WHERE site_id = 'acme' AND model = 'last_touch' AND currency = 'USD'");
     assertThat(view)
         .extracting(r -> r.get("channel") + "|" + r.get("payments") + "|" + r.get("net_minor"))
-        .containsExactly("Paid Search|1|4999");
+        .containsExactlyInAnyOrder("Paid Search|1|4999", "Email|1|1500");
+  }
+
+  @Test
+  void subscriptionPaymentKnowsItsSubscriptionAndCustomer() throws Exception {
+    assertThat(
+            warehouse.query(
+                "SELECT subscription_id, customer_id, renewal FROM payments"
+                    + " WHERE payment_key = 'pi_sub'"))
+        .extracting(
+            r -> r.get("subscription_id") + "|" + r.get("customer_id") + "|" + r.get("renewal"))
+        .containsExactly("sub_1|cus_sub|false");
+  }
+
+  @Test
+  void refundsAreRecordedOncePerRefundAndOncePerRunningTotal() throws Exception {
+    assertThat(
+            warehouse.query(
+                "SELECT payment_key, refund_key, kind, amount_minor, cumulative FROM refunds"
+                    + " ORDER BY refund_key"))
+        .extracting(
+            r ->
+                r.get("payment_key")
+                    + "|"
+                    + r.get("refund_key")
+                    + "|"
+                    + r.get("kind")
+                    + "|"
+                    + r.get("amount_minor")
+                    + "|"
+                    + r.get("cumulative"))
+        .containsExactly("pi_ads|cumulative|refund|1000|true", "pi_ads|re_1|refund|1000|false");
   }
 
   @Test

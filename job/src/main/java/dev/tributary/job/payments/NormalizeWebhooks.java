@@ -6,6 +6,7 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,11 +17,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class NormalizeWebhooks extends ProcessFunction<RawRecord, PaymentEvent> {
   public static final String UID = "normalize-webhooks";
+
+  /** Refunds and chargebacks, beside the payments of the main output. */
+  public static final OutputTag<RefundEvent> REFUNDS = new OutputTag<>("refunds") {};
+
   private static final Logger LOG = LoggerFactory.getLogger(NormalizeWebhooks.class);
 
   private final PaymentParsers parsers;
   private final MetadataKeys keys;
   private transient Counter payments;
+  private transient Counter refunds;
   private transient Counter ignored;
   private transient Counter deadLettered;
 
@@ -33,6 +39,7 @@ public final class NormalizeWebhooks extends ProcessFunction<RawRecord, PaymentE
   public void open(OpenContext openContext) {
     var group = getRuntimeContext().getMetricGroup();
     payments = group.counter("paymentEvents");
+    refunds = group.counter("refundEvents");
     ignored = group.counter("ignoredEvents");
     deadLettered = group.counter("deadLettered");
   }
@@ -45,6 +52,9 @@ public final class NormalizeWebhooks extends ProcessFunction<RawRecord, PaymentE
       if (outcome instanceof ParseOutcome.Payment p) {
         payments.inc();
         out.collect(p.event());
+      } else if (outcome instanceof ParseOutcome.Refund r) {
+        refunds.inc();
+        ctx.output(REFUNDS, r.event());
       } else if (outcome instanceof ParseOutcome.Ignored i) {
         ignored.inc();
         LOG.debug(

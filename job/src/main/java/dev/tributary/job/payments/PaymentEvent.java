@@ -15,6 +15,10 @@ package dev.tributary.job.payments;
  * @param subscriptionId the provider's subscription the payment belongs to, if any
  * @param renewal true for a recurring charge of an existing subscription (not its first payment)
  * @param livemode false for the provider's test mode; kept, and flagged in the warehouse
+ * @param linkKey another id under which the provider reports the same money (Stripe: the invoice
+ *     id). With a {@code paymentKey} the event links the two ids; without one (Stripe's invoice
+ *     events since API 2025-03-31) the event waits in {@link LinkPaymentKeys} until a link names
+ *     its payment key.
  */
 public record PaymentEvent(
     String siteId,
@@ -33,7 +37,8 @@ public record PaymentEvent(
     String emailHash,
     String subscriptionId,
     boolean renewal,
-    boolean livemode) {
+    boolean livemode,
+    String linkKey) {
 
   public static Builder builder() {
     return new Builder();
@@ -51,6 +56,44 @@ public record PaymentEvent(
 
   public boolean linkedToVisitor() {
     return visitorId != null;
+  }
+
+  /** True when the payment key is still unknown and only {@link #linkKey} names the money. */
+  public boolean awaitsPaymentKey() {
+    return paymentKey == null;
+  }
+
+  /** True when this event tells which payment key {@link #linkKey} belongs to. */
+  public boolean linksKeys() {
+    return paymentKey != null && linkKey != null;
+  }
+
+  /** Key of {@link LinkPaymentKeys}: the same money under its other id. */
+  public String linkStateKey() {
+    return siteId + '|' + provider + '|' + linkKey;
+  }
+
+  /** This event, now known under {@code key}. */
+  public PaymentEvent withPaymentKey(String key) {
+    return new PaymentEvent(
+        siteId,
+        provider,
+        key,
+        eventId,
+        eventType,
+        amountMinor,
+        currency,
+        currencyExponent,
+        occurredAtMillis,
+        receivedAtMillis,
+        visitorId,
+        sessionId,
+        customerId,
+        emailHash,
+        subscriptionId,
+        renewal,
+        livemode,
+        linkKey);
   }
 
   /**
@@ -83,7 +126,8 @@ public record PaymentEvent(
         coalesce(first.emailHash, second.emailHash),
         coalesce(first.subscriptionId, second.subscriptionId),
         first.renewal || second.renewal,
-        first.livemode && second.livemode);
+        first.livemode && second.livemode,
+        coalesce(first.linkKey, second.linkKey));
   }
 
   private static String coalesce(String a, String b) {
@@ -109,6 +153,7 @@ public record PaymentEvent(
     private String subscriptionId;
     private boolean renewal;
     private boolean livemode = true;
+    private String linkKey;
 
     private Builder() {}
 
@@ -191,10 +236,18 @@ public record PaymentEvent(
       return this;
     }
 
+    /** Another id of the same money; see {@link PaymentEvent#linkKey()}. */
+    public Builder linkKey(String v) {
+      linkKey = v;
+      return this;
+    }
+
     public PaymentEvent build() {
       require(siteId, "siteId");
       require(provider, "provider");
-      require(paymentKey, "payment id");
+      if (linkKey == null) {
+        require(paymentKey, "payment id");
+      }
       require(eventId, "event id");
       require(eventType, "event type");
       require(currency, "currency");
@@ -221,7 +274,8 @@ public record PaymentEvent(
           emailHash,
           subscriptionId,
           renewal,
-          livemode);
+          livemode,
+          linkKey);
     }
 
     private void require(String value, String what) {

@@ -4,6 +4,7 @@ import dev.tributary.job.attribution.AttributedPayment;
 import dev.tributary.job.config.JobSettings;
 import dev.tributary.job.ledger.LedgerEntry;
 import dev.tributary.job.payments.PaymentEvent;
+import dev.tributary.job.payments.RefundEvent;
 import dev.tributary.job.sessions.Session;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -16,7 +17,7 @@ import org.apache.flink.connector.jdbc.JdbcStatementBuilder;
 import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
 
 /**
- * The JDBC sinks of the three fact tables.
+ * The JDBC sinks of the fact tables.
  *
  * <p>Delivery is at-least-once (a restore replays the records since the last checkpoint) and every
  * statement is idempotent on a deterministic primary key: sessions and payments upsert to the same
@@ -59,8 +60,9 @@ public final class WarehouseSinks {
       """
       INSERT INTO payments (site_id, provider, payment_key, event_id, event_type, amount_minor,
           currency, currency_exponent, occurred_at, received_at, visitor_id, session_id,
-          customer_id, email_hash, livemode, method, confidence, candidates, reason, updated_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())
+          customer_id, email_hash, livemode, method, confidence, candidates, reason, subscription_id,
+          renewal, updated_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())
       ON CONFLICT (site_id, provider, payment_key) DO UPDATE SET
           event_id = EXCLUDED.event_id, event_type = EXCLUDED.event_type,
           amount_minor = EXCLUDED.amount_minor, currency = EXCLUDED.currency,
@@ -69,7 +71,21 @@ public final class WarehouseSinks {
           session_id = EXCLUDED.session_id, customer_id = EXCLUDED.customer_id,
           email_hash = EXCLUDED.email_hash, livemode = EXCLUDED.livemode,
           method = EXCLUDED.method, confidence = EXCLUDED.confidence,
-          candidates = EXCLUDED.candidates, reason = EXCLUDED.reason, updated_at = now()
+          candidates = EXCLUDED.candidates, reason = EXCLUDED.reason,
+          subscription_id = EXCLUDED.subscription_id, renewal = EXCLUDED.renewal, updated_at = now()
+      """;
+
+  static final String UPSERT_REFUND =
+      """
+      INSERT INTO refunds (site_id, provider, payment_key, refund_key, event_id, event_type, kind,
+          amount_minor, cumulative, full_refund, currency, currency_exponent, occurred_at,
+          received_at, livemode)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (site_id, provider, payment_key, refund_key) DO UPDATE SET
+          amount_minor = GREATEST(refunds.amount_minor, EXCLUDED.amount_minor),
+          event_id = CASE WHEN EXCLUDED.amount_minor > refunds.amount_minor
+                          THEN EXCLUDED.event_id ELSE refunds.event_id END,
+          occurred_at = GREATEST(refunds.occurred_at, EXCLUDED.occurred_at)
       """;
 
   static final String INSERT_LEDGER =
@@ -87,6 +103,10 @@ public final class WarehouseSinks {
 
   public static Sink<AttributedPayment> payments(JobSettings s) {
     return sink(s, UPSERT_PAYMENT, WarehouseSinks::bindPayment);
+  }
+
+  public static Sink<RefundEvent> refunds(JobSettings s) {
+    return sink(s, UPSERT_REFUND, WarehouseSinks::bindRefund);
   }
 
   public static Sink<LedgerEntry> ledger(JobSettings s) {
@@ -155,7 +175,38 @@ public final class WarehouseSinks {
     st.setString(i++, a.resolution().method());
     st.setString(i++, a.resolution().confidence());
     st.setInt(i++, a.resolution().candidates());
-    st.setString(i, a.resolution().reason());
+    st.setString(i++, a.resolution().reason());
+    st.setString(i++, p.subscriptionId());
+    st.setBoolean(i, p.renewal());
+  }
+
+  /**
+   * The row key of a refund: its id, or one row per payment for running totals and full refunds.
+   */
+  static String refundRowKey(RefundEvent r) {
+    if (r.refundKey() != null) {
+      return r.refundKey();
+    }
+    return r.full() ? "full" : "cumulative";
+  }
+
+  static void bindRefund(PreparedStatement st, RefundEvent r) throws SQLException {
+    int i = 1;
+    st.setString(i++, r.siteId());
+    st.setString(i++, r.provider());
+    st.setString(i++, r.paymentKey());
+    st.setString(i++, refundRowKey(r));
+    st.setString(i++, r.eventId());
+    st.setString(i++, r.eventType());
+    st.setString(i++, r.kind());
+    st.setLong(i++, r.amountMinor());
+    st.setBoolean(i++, r.cumulative());
+    st.setBoolean(i++, r.full());
+    st.setString(i++, r.currency());
+    st.setShort(i++, (short) r.currencyExponent());
+    st.setTimestamp(i++, new Timestamp(r.occurredAtMillis()));
+    st.setTimestamp(i++, new Timestamp(r.receivedAtMillis()));
+    st.setBoolean(i, r.livemode());
   }
 
   static void bindLedger(PreparedStatement st, LedgerEntry e) throws SQLException {

@@ -25,6 +25,30 @@ public final class Payments {
         null,
         null,
         false,
-        true);
+        true,
+        null);
+  }
+
+  /** {@code p} with other payment and link keys. */
+  public static PaymentEvent keyed(PaymentEvent p, String paymentKey, String linkKey) {
+    return new PaymentEvent(
+        p.siteId(),
+        p.provider(),
+        paymentKey,
+        p.eventId(),
+        p.eventType(),
+        p.amountMinor(),
+        p.currency(),
+        p.currencyExponent(),
+        p.occurredAtMillis(),
+        p.receivedAtMillis(),
+        p.visitorId(),
+        p.sessionId(),
+        p.customerId(),
+        p.emailHash(),
+        p.subscriptionId(),
+        p.renewal(),
+        p.livemode(),
+        linkKey);
   }
 }

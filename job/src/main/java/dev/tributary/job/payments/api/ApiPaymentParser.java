@@ -8,6 +8,7 @@ import dev.tributary.job.payments.MetadataKeys;
 import dev.tributary.job.payments.ParseOutcome;
 import dev.tributary.job.payments.PaymentEvent;
 import dev.tributary.job.payments.PaymentParser;
+import dev.tributary.job.payments.RefundEvent;
 import dev.tributary.job.payments.WebhookEnvelope;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -30,9 +31,11 @@ public final class ApiPaymentParser implements PaymentParser {
   @Override
   public ParseOutcome parse(WebhookEnvelope envelope, MetadataKeys keys) {
     JsonNode body = Json.readObject(envelope.body(), "payment api body");
-    String provider = Json.requiredText(body, "provider", "payment");
-    String providerPaymentId = Json.requiredText(body, "providerPaymentId", "payment");
-    String currency = CurrencyExponents.normalize(Json.requiredText(body, "currency", "payment"));
+    boolean refund = body.has("refundId");
+    String what = refund ? "refund" : "payment";
+    String provider = Json.requiredText(body, "provider", what);
+    String providerPaymentId = Json.requiredText(body, "providerPaymentId", what);
+    String currency = CurrencyExponents.normalize(Json.requiredText(body, "currency", what));
     int exponent = CurrencyExponents.iso4217(currency);
     long amountMinor = toMinorUnits(body.get("amount"), exponent);
     long occurredAt = envelope.receivedAtMillis();
@@ -41,8 +44,20 @@ public final class ApiPaymentParser implements PaymentParser {
       try {
         occurredAt = Instant.parse(timestamp).toEpochMilli();
       } catch (DateTimeParseException e) {
-        throw new MalformedPayloadException("payment timestamp is not ISO-8601");
+        throw new MalformedPayloadException(what + " timestamp is not ISO-8601");
       }
+    }
+    if (refund) {
+      return new ParseOutcome.Refund(
+          RefundEvent.builder()
+              .envelope(envelope)
+              .eventType("api.refund")
+              .paymentKey(provider + ":" + providerPaymentId)
+              .refundKey(provider + ":" + Json.requiredText(body, "refundId", what))
+              .amount(amountMinor, currency, exponent)
+              .occurredAtMillis(occurredAt)
+              .livemode(body.path("livemode").asBoolean(true))
+              .build());
     }
     return new ParseOutcome.Payment(
         PaymentEvent.builder()
@@ -62,22 +77,22 @@ public final class ApiPaymentParser implements PaymentParser {
   /** "12.30" or 12.3 with exponent 2 → 1230; "12.345" with exponent 2 is refused. */
   static long toMinorUnits(JsonNode amount, int exponent) {
     if (amount == null || !(amount.isNumber() || amount.isTextual())) {
-      throw new MalformedPayloadException("payment amount is missing");
+      throw new MalformedPayloadException("amount is missing");
     }
     BigDecimal value;
     try {
       value = amount.isNumber() ? amount.decimalValue() : new BigDecimal(amount.asText().trim());
     } catch (NumberFormatException e) {
-      throw new MalformedPayloadException("payment amount is not a decimal number");
+      throw new MalformedPayloadException("amount is not a decimal number");
     }
     if (value.signum() <= 0) {
-      throw new MalformedPayloadException("payment amount must be > 0");
+      throw new MalformedPayloadException("amount must be > 0");
     }
     try {
       return value.movePointRight(exponent).longValueExact();
     } catch (ArithmeticException e) {
       throw new MalformedPayloadException(
-          "payment amount has more than " + exponent + " fraction digits or is too large");
+          "amount has more than " + exponent + " fraction digits or is too large");
     }
   }
 }

@@ -8,17 +8,45 @@ import dev.tributary.job.payments.MetadataKeys;
 import dev.tributary.job.payments.ParseOutcome;
 import dev.tributary.job.payments.PaymentEvent;
 import dev.tributary.job.payments.PaymentParser;
+import dev.tributary.job.payments.RefundEvent;
 import dev.tributary.job.payments.WebhookEnvelope;
+import java.time.Instant;
+import java.util.Set;
 
 /**
- * Stripe events. The PaymentIntent id is the payment's key: a Checkout Session and its
- * PaymentIntent report the same money, and both may carry the metadata.
+ * Stripe events. The PaymentIntent id is the payment's key: a Checkout Session, its PaymentIntent,
+ * the charge and (for subscriptions) the invoice all report the same money, and any of them may
+ * carry the metadata.
  *
- * <p>Read: {@code checkout.session.completed} and {@code checkout.session.async_payment_succeeded}
- * (only when {@code payment_status} is {@code paid}; an unpaid session waits for the async event),
- * {@code payment_intent.succeeded}. Everything else is ignored for now.
+ * <table>
+ *   <caption>What each event becomes</caption>
+ *   <tr><th>event</th><th>outcome</th></tr>
+ *   <tr><td>{@code checkout.session.completed}, {@code checkout.session.async_payment_succeeded}
+ *       </td><td>payment, when {@code payment_status} is {@code paid} (an unpaid session waits for
+ *       the async event); a subscription checkout knows only its invoice and waits for the
+ *       invoice's link</td></tr>
+ *   <tr><td>{@code payment_intent.succeeded}, {@code charge.succeeded}, {@code charge.captured}
+ *       </td><td>payment (a charge only once captured)</td></tr>
+ *   <tr><td>{@code invoice.paid}, {@code invoice.payment_succeeded}</td><td>payment with the
+ *       renewal marker ({@code billing_reason}) and the subscription's metadata; before API
+ *       2025-03-31 it names its PaymentIntent, since then it waits for {@code
+ *       invoice_payment.paid}</td></tr>
+ *   <tr><td>{@code invoice_payment.paid}</td><td>payment that links invoice and PaymentIntent</td>
+ *   </tr>
+ *   <tr><td>{@code charge.refunded}</td><td>cumulative refund ({@code amount_refunded})</td></tr>
+ *   <tr><td>{@code refund.created}, {@code refund.updated}</td><td>refund, once {@code
+ *       succeeded}</td></tr>
+ *   <tr><td>{@code charge.dispute.funds_withdrawn}</td><td>chargeback</td></tr>
+ * </table>
+ *
+ * <p>Everything else is ignored. Amounts are already minor units; the exponent is Stripe's own.
  */
 public final class StripeParser implements PaymentParser {
+
+  /** Billing reasons of an invoice that charges an existing subscription again. */
+  private static final Set<String> RENEWAL_REASONS =
+      Set.of("subscription_cycle", "subscription_update", "subscription_threshold");
+
   @Override
   public String provider() {
     return "stripe";
@@ -32,90 +60,242 @@ public final class StripeParser implements PaymentParser {
     if (!object.isObject()) {
       throw new MalformedPayloadException("stripe event has no data.object");
     }
+    Event e = new Event(envelope, event, type, object, keys);
     return switch (type) {
       case "checkout.session.completed", "checkout.session.async_payment_succeeded" ->
-          checkoutSession(envelope, event, type, object, keys);
-      case "payment_intent.succeeded" -> paymentIntent(envelope, event, type, object, keys);
+          checkoutSession(e);
+      case "payment_intent.succeeded" -> paymentIntent(e);
+      case "charge.succeeded", "charge.captured" -> charge(e);
+      case "invoice.paid", "invoice.payment_succeeded" -> invoice(e);
+      case "invoice_payment.paid" -> invoicePayment(e);
+      case "charge.refunded" -> chargeRefunded(e);
+      case "refund.created", "refund.updated" -> refund(e);
+      case "charge.dispute.funds_withdrawn" -> dispute(e);
       default -> new ParseOutcome.Ignored(type);
     };
   }
 
-  private static ParseOutcome checkoutSession(
-      WebhookEnvelope env, JsonNode event, String type, JsonNode session, MetadataKeys keys) {
+  /** One event being parsed. */
+  private record Event(
+      WebhookEnvelope env, JsonNode event, String type, JsonNode object, MetadataKeys keys) {
+
+    PaymentEvent.Builder payment(String what) {
+      long created = event.path("created").asLong(0);
+      return PaymentEvent.builder()
+          .envelope(env)
+          .eventId(Json.requiredText(event, "id", "stripe event"))
+          .eventType(type)
+          .occurredAtMillis(created > 0 ? created * 1000 : env.receivedAtMillis())
+          .livemode(event.path("livemode").asBoolean(false))
+          .customerId(Json.idOf(object, "customer"));
+    }
+
+    RefundEvent.Builder refund() {
+      long created = event.path("created").asLong(0);
+      return RefundEvent.builder()
+          .envelope(env)
+          .eventId(Json.requiredText(event, "id", "stripe event"))
+          .eventType(type)
+          .occurredAtMillis(created > 0 ? created * 1000 : env.receivedAtMillis())
+          .livemode(event.path("livemode").asBoolean(false));
+    }
+
+    String currency(String what) {
+      return Json.requiredText(object, "currency", what);
+    }
+
+    /** The PaymentIntent the object belongs to, else the charge, for refunds and disputes. */
+    String moneyKey(String what) {
+      String intent = Json.idOf(object, "payment_intent");
+      if (intent != null) {
+        return intent;
+      }
+      String charge = Json.idOf(object, "charge");
+      return charge != null ? charge : Json.requiredText(object, "id", what);
+    }
+  }
+
+  private static ParseOutcome checkoutSession(Event e) {
+    JsonNode session = e.object();
     String paymentStatus = Json.text(session, "payment_status");
     if (!"paid".equals(paymentStatus)) {
-      return new ParseOutcome.Ignored(type + ":" + paymentStatus);
+      return new ParseOutcome.Ignored(e.type() + ":" + paymentStatus);
     }
     String sessionId = Json.requiredText(session, "id", "checkout session");
-    String paymentIntent = Json.idOf(session, "payment_intent");
-    String currency = Json.requiredText(session, "currency", "checkout session");
+    String intent = Json.idOf(session, "payment_intent");
+    String invoice = Json.idOf(session, "invoice");
     JsonNode metadata = session.get("metadata");
-    String visitor = keys.visitorId(metadata);
+    String visitor = e.keys().visitorId(metadata);
     if (visitor == null) {
-      // The tracker's helper also offers the visitor id for client_reference_id, which Stripe
-      // keeps on the session only.
+      // The tracker's helper also offers the visitor id for client_reference_id.
       visitor = Json.text(session, "client_reference_id");
     }
     String email = Json.text(session.path("customer_details"), "email");
-    if (email == null) {
-      email = Json.text(session, "customer_email");
+    String currency = e.currency("checkout session");
+    var b =
+        e.payment("checkout session")
+            .amount(
+                Json.requiredLong(session, "amount_total", "checkout session"),
+                currency,
+                CurrencyExponents.stripe(currency))
+            .visitorId(visitor)
+            .sessionId(e.keys().sessionId(metadata))
+            .email(email != null ? email : Json.text(session, "customer_email"))
+            .subscriptionId(Json.idOf(session, "subscription"));
+    if (intent != null) {
+      b.paymentKey(intent).linkKey(invoice);
+    } else if (invoice != null) {
+      // A subscription checkout: the money is the first invoice's PaymentIntent.
+      b.linkKey(invoice);
+    } else {
+      b.paymentKey(sessionId);
     }
-    return payment(
-        env,
-        event,
-        type,
-        paymentIntent != null ? paymentIntent : sessionId,
-        Json.requiredLong(session, "amount_total", "checkout session"),
-        currency,
-        visitor,
-        keys.sessionId(metadata),
-        Json.idOf(session, "customer"),
-        email);
+    return new ParseOutcome.Payment(b.build());
   }
 
-  private static ParseOutcome paymentIntent(
-      WebhookEnvelope env, JsonNode event, String type, JsonNode intent, MetadataKeys keys) {
+  private static ParseOutcome paymentIntent(Event e) {
+    JsonNode intent = e.object();
     long received = intent.path("amount_received").asLong(0);
     long amount = received > 0 ? received : Json.requiredLong(intent, "amount", "payment intent");
     JsonNode metadata = intent.get("metadata");
-    return payment(
-        env,
-        event,
-        type,
-        Json.requiredText(intent, "id", "payment intent"),
-        amount,
-        Json.requiredText(intent, "currency", "payment intent"),
-        keys.visitorId(metadata),
-        keys.sessionId(metadata),
-        Json.idOf(intent, "customer"),
-        Json.text(intent, "receipt_email"));
+    String currency = e.currency("payment intent");
+    return new ParseOutcome.Payment(
+        e.payment("payment intent")
+            .paymentKey(Json.requiredText(intent, "id", "payment intent"))
+            .linkKey(Json.idOf(intent, "invoice"))
+            .amount(amount, currency, CurrencyExponents.stripe(currency))
+            .visitorId(e.keys().visitorId(metadata))
+            .sessionId(e.keys().sessionId(metadata))
+            .email(Json.text(intent, "receipt_email"))
+            .build());
   }
 
-  private static ParseOutcome payment(
-      WebhookEnvelope env,
-      JsonNode event,
-      String type,
-      String paymentKey,
-      long amountMinor,
-      String currency,
-      String visitorId,
-      String sessionId,
-      String customerId,
-      String email) {
-    long created = event.path("created").asLong(0);
+  private static ParseOutcome charge(Event e) {
+    JsonNode charge = e.object();
+    if (!charge.path("captured").asBoolean(true)) {
+      return new ParseOutcome.Ignored(e.type() + ":uncaptured");
+    }
+    long captured = charge.path("amount_captured").asLong(0);
+    long amount = captured > 0 ? captured : Json.requiredLong(charge, "amount", "charge");
+    JsonNode metadata = charge.get("metadata");
+    String email = Json.text(charge.path("billing_details"), "email");
+    String currency = e.currency("charge");
     return new ParseOutcome.Payment(
-        PaymentEvent.builder()
-            .envelope(env)
-            .eventId(Json.requiredText(event, "id", "stripe event"))
-            .eventType(type)
-            .paymentKey(paymentKey)
-            .amount(amountMinor, currency, CurrencyExponents.stripe(currency))
-            .occurredAtMillis(created > 0 ? created * 1000 : env.receivedAtMillis())
-            .visitorId(visitorId)
-            .sessionId(sessionId)
-            .customerId(customerId)
-            .email(email)
-            .livemode(event.path("livemode").asBoolean(false))
+        e.payment("charge")
+            .paymentKey(e.moneyKey("charge"))
+            .linkKey(Json.idOf(charge, "invoice"))
+            .amount(amount, currency, CurrencyExponents.stripe(currency))
+            .visitorId(e.keys().visitorId(metadata))
+            .sessionId(e.keys().sessionId(metadata))
+            .email(email != null ? email : Json.text(charge, "receipt_email"))
             .build());
+  }
+
+  private static ParseOutcome invoice(Event e) {
+    JsonNode invoice = e.object();
+    long paid = Json.requiredLong(invoice, "amount_paid", "invoice");
+    if (paid == 0) {
+      return new ParseOutcome.Ignored(e.type() + ":nothing_paid");
+    }
+    // API 2025-03-31 moved subscription details under parent; older versions have them on top.
+    JsonNode parentDetails = invoice.path("parent").path("subscription_details");
+    JsonNode oldDetails = invoice.path("subscription_details");
+    JsonNode[] metadata = {
+      invoice.get("metadata"), parentDetails.get("metadata"), oldDetails.get("metadata")
+    };
+    String subscription = Json.idOf(parentDetails, "subscription");
+    String currency = e.currency("invoice");
+    long paidAt = invoice.path("status_transitions").path("paid_at").asLong(0);
+    var b =
+        e.payment("invoice")
+            .paymentKey(Json.idOf(invoice, "payment_intent"))
+            .linkKey(Json.requiredText(invoice, "id", "invoice"))
+            .amount(paid, currency, CurrencyExponents.stripe(currency))
+            .visitorId(e.keys().visitorId(metadata))
+            .sessionId(e.keys().sessionId(metadata))
+            .email(Json.text(invoice, "customer_email"))
+            .subscriptionId(
+                subscription != null ? subscription : Json.idOf(invoice, "subscription"))
+            .renewal(RENEWAL_REASONS.contains(Json.text(invoice, "billing_reason")));
+    if (paidAt > 0) {
+      b.occurredAtMillis(paidAt * 1000);
+    }
+    return new ParseOutcome.Payment(b.build());
+  }
+
+  private static ParseOutcome invoicePayment(Event e) {
+    JsonNode payment = e.object();
+    JsonNode target = payment.path("payment");
+    String intent = Json.idOf(target, "payment_intent");
+    String key = intent != null ? intent : Json.idOf(target, "charge");
+    if (key == null) {
+      // e.g. paid out of band: no Stripe money moved
+      return new ParseOutcome.Ignored(e.type() + ":" + Json.text(target, "type"));
+    }
+    String currency = e.currency("invoice payment");
+    return new ParseOutcome.Payment(
+        e.payment("invoice payment")
+            .paymentKey(key)
+            .linkKey(Json.requiredText(payment, "invoice", "invoice payment"))
+            .amount(
+                Json.requiredLong(payment, "amount_paid", "invoice payment"),
+                currency,
+                CurrencyExponents.stripe(currency))
+            .build());
+  }
+
+  private static ParseOutcome chargeRefunded(Event e) {
+    JsonNode charge = e.object();
+    String currency = e.currency("charge");
+    return new ParseOutcome.Refund(
+        e.refund()
+            .paymentKey(e.moneyKey("charge"))
+            .cumulative()
+            .amount(
+                Json.requiredLong(charge, "amount_refunded", "charge"),
+                currency,
+                CurrencyExponents.stripe(currency))
+            .build());
+  }
+
+  private static ParseOutcome refund(Event e) {
+    JsonNode refund = e.object();
+    String status = Json.text(refund, "status");
+    if (!"succeeded".equals(status)) {
+      return new ParseOutcome.Ignored(e.type() + ":" + status);
+    }
+    String currency = e.currency("refund");
+    return new ParseOutcome.Refund(
+        e.refund()
+            .paymentKey(e.moneyKey("refund"))
+            .refundKey(Json.requiredText(refund, "id", "refund"))
+            .amount(
+                Json.requiredLong(refund, "amount", "refund"),
+                currency,
+                CurrencyExponents.stripe(currency))
+            .occurredAtMillis(createdMillis(refund, e))
+            .build());
+  }
+
+  private static ParseOutcome dispute(Event e) {
+    JsonNode dispute = e.object();
+    String currency = e.currency("dispute");
+    return new ParseOutcome.Refund(
+        e.refund()
+            .chargeback()
+            .paymentKey(e.moneyKey("dispute"))
+            .refundKey(Json.requiredText(dispute, "id", "dispute"))
+            .amount(
+                Json.requiredLong(dispute, "amount", "dispute"),
+                currency,
+                CurrencyExponents.stripe(currency))
+            .build());
+  }
+
+  private static long createdMillis(JsonNode object, Event e) {
+    long created = object.path("created").asLong(0);
+    return created > 0
+        ? Instant.ofEpochSecond(created).toEpochMilli()
+        : e.event().path("created").asLong(0) * 1000;
   }
 }

@@ -65,7 +65,7 @@ class ApiPaymentParserTest {
                 parse(
                     "{\"provider\":\"shop\",\"providerPaymentId\":\"o1\",\"amount\":\"-5\",\"currency\":\"USD\"}"))
         .isInstanceOf(MalformedPayloadException.class)
-        .hasMessage("payment amount must be > 0");
+        .hasMessage("amount must be > 0");
   }
 
   @Test

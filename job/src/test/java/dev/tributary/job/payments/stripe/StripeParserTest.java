@@ -8,6 +8,7 @@ import dev.tributary.job.payments.MalformedPayloadException;
 import dev.tributary.job.payments.MetadataKeys;
 import dev.tributary.job.payments.ParseOutcome;
 import dev.tributary.job.payments.PaymentEvent;
+import dev.tributary.job.payments.RefundEvent;
 import dev.tributary.job.testing.Envelopes;
 import dev.tributary.job.testing.Fixtures;
 import org.junit.jupiter.api.Test;
@@ -133,5 +134,168 @@ class StripeParserTest {
                         1,
                         "{\"id\":\"pi_1\",\"amount\":12.5,\"currency\":\"usd\"}")))
         .isInstanceOf(MalformedPayloadException.class);
+  }
+
+  private ParseOutcome event(String type, String object) {
+    return parse(Fixtures.stripeEvent("evt_t", type, 1_700_000_000L, object));
+  }
+
+  private PaymentEvent paymentOf(String type, String object) {
+    return ((ParseOutcome.Payment) event(type, object)).event();
+  }
+
+  private RefundEvent refundOf(String type, String object) {
+    return ((ParseOutcome.Refund) event(type, object)).event();
+  }
+
+  @Test
+  void chargeFixtureCountsOnlyOnceCapturedAndIsKeyedByTheCharge() {
+    String authorized = Fixtures.read("stripe/charge.object.json");
+    assertThat(event("charge.succeeded", authorized))
+        .isEqualTo(new ParseOutcome.Ignored("charge.succeeded:uncaptured"));
+
+    String captured =
+        authorized
+            .replace("\"captured\": false", "\"captured\": true")
+            .replace("\"amount_captured\": 0", "\"amount_captured\": 100");
+    PaymentEvent p = paymentOf("charge.captured", captured);
+    assertThat(p.paymentKey()).isEqualTo("ch_1PgafuB7WZ01zgkWXYmPNZs8");
+    assertThat(p.amountMinor()).isEqualTo(100);
+    assertThat(p.currency()).isEqualTo("USD");
+    assertThat(p.linkKey()).isNull();
+  }
+
+  @Test
+  void chargeOfAPaymentIntentMergesWithIt() {
+    PaymentEvent p =
+        paymentOf(
+            "charge.succeeded",
+            """
+            {"id":"ch_1","amount":2000,"amount_captured":2000,"captured":true,"currency":"eur",
+             "payment_intent":"pi_7","billing_details":{"email":"a@b.co"},
+             "metadata":{"tributary_visitor_id":"v_9"}}""");
+    assertThat(p.paymentKey()).isEqualTo("pi_7");
+    assertThat(p.visitorId()).isEqualTo("v_9");
+    assertThat(p.emailHash()).isNotNull();
+    assertThat(
+            event(
+                "charge.succeeded",
+                "{\"id\":\"ch_2\",\"amount\":5,\"captured\":false,\"currency\":\"usd\"}"))
+        .isEqualTo(new ParseOutcome.Ignored("charge.succeeded:uncaptured"));
+  }
+
+  @Test
+  void draftInvoiceFixturePaidNothingAndIsIgnored() {
+    assertThat(event("invoice.paid", Fixtures.read("stripe/invoice.object.json")))
+        .isEqualTo(new ParseOutcome.Ignored("invoice.paid:nothing_paid"));
+  }
+
+  @Test
+  void currentApiInvoiceWaitsForItsPaymentIntentAndCarriesRenewalAndSubscriptionMetadata() {
+    PaymentEvent p =
+        paymentOf(
+            "invoice.paid",
+            """
+            {"id":"in_5","object":"invoice","amount_paid":1500,"currency":"usd","customer":"cus_1",
+             "customer_email":"x@y.z","billing_reason":"subscription_cycle",
+             "status_transitions":{"paid_at":1700000100},
+             "parent":{"type":"subscription_details","subscription_details":{
+               "subscription":"sub_1","metadata":{"tributary_visitor_id":"v_sub"}}}}""");
+    assertThat(p.awaitsPaymentKey()).isTrue();
+    assertThat(p.linkKey()).isEqualTo("in_5");
+    assertThat(p.renewal()).isTrue();
+    assertThat(p.subscriptionId()).isEqualTo("sub_1");
+    assertThat(p.visitorId()).isEqualTo("v_sub");
+    assertThat(p.customerId()).isEqualTo("cus_1");
+    assertThat(p.occurredAtMillis()).isEqualTo(1_700_000_100_000L);
+  }
+
+  @Test
+  void olderApiInvoiceNamesItsPaymentIntentAndItsFirstPaymentIsNoRenewal() {
+    PaymentEvent p =
+        paymentOf(
+            "invoice.payment_succeeded",
+            """
+            {"id":"in_6","amount_paid":900,"currency":"usd","payment_intent":"pi_6",
+             "subscription":"sub_2","billing_reason":"subscription_create",
+             "subscription_details":{"metadata":{"visitor_id":"v_old"}}}""");
+    assertThat(p.paymentKey()).isEqualTo("pi_6");
+    assertThat(p.linksKeys()).isTrue();
+    assertThat(p.renewal()).isFalse();
+    assertThat(p.subscriptionId()).isEqualTo("sub_2");
+    assertThat(p.visitorId()).isEqualTo("v_old");
+  }
+
+  @Test
+  void invoicePaymentLinksInvoiceAndPaymentIntent() {
+    assertThat(event("invoice_payment.paid", Fixtures.read("stripe/invoice_payment.object.json")))
+        .as("the fixture names no PaymentIntent id")
+        .isEqualTo(new ParseOutcome.Ignored("invoice_payment.paid:payment_intent"));
+    PaymentEvent p =
+        paymentOf(
+            "invoice_payment.paid",
+            """
+            {"id":"inpay_1","object":"invoice_payment","invoice":"in_5","amount_paid":1500,
+             "currency":"usd","status":"paid",
+             "payment":{"type":"payment_intent","payment_intent":"pi_5"}}""");
+    assertThat(p.paymentKey()).isEqualTo("pi_5");
+    assertThat(p.linkKey()).isEqualTo("in_5");
+    assertThat(p.amountMinor()).isEqualTo(1500);
+  }
+
+  @Test
+  void subscriptionCheckoutKnowsOnlyItsInvoice() {
+    PaymentEvent p =
+        paymentOf(
+            "checkout.session.completed",
+            """
+            {"id":"cs_sub","payment_status":"paid","amount_total":1500,"currency":"usd",
+             "mode":"subscription","payment_intent":null,"invoice":"in_5","subscription":"sub_1",
+             "metadata":{"tributary_visitor_id":"v_sub","tributary_session_id":"s_sub"}}""");
+    assertThat(p.awaitsPaymentKey()).isTrue();
+    assertThat(p.linkKey()).isEqualTo("in_5");
+    assertThat(p.sessionId()).isEqualTo("s_sub");
+  }
+
+  @Test
+  void refundFixtureIsOneRefundOfItsCharge() {
+    RefundEvent r = refundOf("refund.created", Fixtures.read("stripe/refund.object.json"));
+    assertThat(r.refundKey()).isEqualTo("re_1Pgc72B7WZ01zgkWqPvrRrPE");
+    assertThat(r.paymentKey()).isEqualTo("ch_1PgafuB7WZ01zgkWXYmPNZs8");
+    assertThat(r.amountMinor()).isEqualTo(100);
+    assertThat(r.currency()).isEqualTo("USD");
+    assertThat(r.cumulative()).isFalse();
+    assertThat(r.kind()).isEqualTo(RefundEvent.REFUND);
+    assertThat(r.occurredAtMillis()).isEqualTo(1_234_567_890_000L);
+  }
+
+  @Test
+  void pendingRefundsWaitAndChargeRefundedIsARunningTotal() {
+    assertThat(
+            event(
+                "refund.created",
+                "{\"id\":\"re_2\",\"amount\":5,\"currency\":\"usd\",\"status\":\"pending\",\"payment_intent\":\"pi_1\"}"))
+        .isEqualTo(new ParseOutcome.Ignored("refund.created:pending"));
+    RefundEvent r =
+        refundOf(
+            "charge.refunded",
+            """
+            {"id":"ch_1","amount":2000,"amount_refunded":700,"currency":"usd","payment_intent":"pi_1",
+             "refunded":false}""");
+    assertThat(r.cumulative()).isTrue();
+    assertThat(r.refundKey()).isNull();
+    assertThat(r.paymentKey()).isEqualTo("pi_1");
+    assertThat(r.amountMinor()).isEqualTo(700);
+  }
+
+  @Test
+  void disputeFundsWithdrawnIsAChargeback() {
+    RefundEvent r =
+        refundOf(
+            "charge.dispute.funds_withdrawn",
+            "{\"id\":\"du_1\",\"amount\":2000,\"currency\":\"usd\",\"charge\":\"ch_1\",\"payment_intent\":\"pi_1\"}");
+    assertThat(r.kind()).isEqualTo(RefundEvent.CHARGEBACK);
+    assertThat(r.refundKey()).isEqualTo("du_1");
+    assertThat(r.paymentKey()).isEqualTo("pi_1");
   }
 }

@@ -1,0 +1,84 @@
+package dev.tributary.job.payments;
+
+import dev.tributary.job.state.StateTtl;
+import java.time.Duration;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Keyed by (site, provider, {@link PaymentEvent#linkKey}): gives events that know their money only
+ * by another id the payment key they belong to.
+ *
+ * <p>Since Stripe API 2025-03-31 an {@code invoice.paid} event no longer names its PaymentIntent;
+ * only {@code invoice_payment.paid} links the invoice to it. The invoice event carries what matters
+ * for attribution (the renewal marker, the subscription's metadata), so it waits here for the link
+ * and then joins its payment in {@link ConsolidatePayments}, where it merges with the PaymentIntent
+ * and charge events of the same money instead of being counted a second time.
+ *
+ * <p>Input: events that {@link PaymentEvent#linksKeys() link} keys (only their link is used: they
+ * reach consolidation on their own path) and events that {@link PaymentEvent#awaitsPaymentKey()
+ * await} a key. Output: awaiting events re-keyed, each once.
+ *
+ * <p>State:
+ *
+ * <ul>
+ *   <li>{@code paymentKey}: the payment key of this link key; TTL {@code
+ *       tributary.payments.dedupe-retention} so late retries are still re-keyed;
+ *   <li>{@code waiting}: events that arrived before their link; emptied when the link arrives, and
+ *       by the same TTL for money that never gets one (an invoice paid outside Stripe moves no
+ *       Stripe money and is rightly not counted).
+ * </ul>
+ *
+ * <p>Timers: none.
+ */
+public final class LinkPaymentKeys
+    extends KeyedProcessFunction<String, PaymentEvent, PaymentEvent> {
+  public static final String UID = "link-payment-keys";
+
+  private final Duration retention;
+  private transient ValueState<String> paymentKey;
+  private transient ListState<PaymentEvent> waiting;
+
+  public LinkPaymentKeys(Duration retention) {
+    this.retention = retention;
+  }
+
+  @Override
+  public void open(OpenContext openContext) {
+    ValueStateDescriptor<String> key = new ValueStateDescriptor<>("paymentKey", Types.STRING);
+    key.enableTimeToLive(StateTtl.afterLastWrite(retention));
+    paymentKey = getRuntimeContext().getState(key);
+    ListStateDescriptor<PaymentEvent> wait =
+        new ListStateDescriptor<>("waiting", TypeInformation.of(PaymentEvent.class));
+    wait.enableTimeToLive(StateTtl.afterLastWrite(retention));
+    waiting = getRuntimeContext().getListState(wait);
+  }
+
+  @Override
+  public void processElement(PaymentEvent event, Context ctx, Collector<PaymentEvent> out)
+      throws Exception {
+    if (event.linksKeys()) {
+      if (paymentKey.value() == null) {
+        paymentKey.update(event.paymentKey());
+        for (PaymentEvent w : waiting.get()) {
+          out.collect(w.withPaymentKey(event.paymentKey()));
+        }
+        waiting.clear();
+      }
+      return;
+    }
+    String key = paymentKey.value();
+    if (key != null) {
+      out.collect(event.withPaymentKey(key));
+    } else {
+      waiting.add(event);
+    }
+  }
+}
