@@ -2,6 +2,8 @@ package dev.tributary.job.payments;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 
 /** Small null-safe readers over Jackson trees, shared by the provider parsers. */
@@ -72,5 +74,34 @@ public final class Json {
       return null;
     }
     return v.isObject() ? text(v, "id") : text(node, field);
+  }
+
+  /**
+   * An ISO-8601 timestamp with an offset ({@code Z}, {@code +00:00}, {@code -07:00}) as epoch
+   * millis; {@code fallback} when the field is missing; malformed input is refused with a reason
+   * naming {@code where.field}.
+   */
+  public static long isoMillis(JsonNode node, String field, String where, long fallback) {
+    String s = text(node, field);
+    if (s == null) {
+      return fallback;
+    }
+    Long millis = isoMillisOrNull(s);
+    if (millis == null) {
+      throw new MalformedPayloadException(where + "." + field + " is not ISO-8601");
+    }
+    return millis;
+  }
+
+  /** Lenient form of {@link #isoMillis}: null for a missing or unreadable value. */
+  public static Long isoMillisOrNull(String s) {
+    if (s == null) {
+      return null;
+    }
+    try {
+      return OffsetDateTime.parse(s).toInstant().toEpochMilli();
+    } catch (DateTimeParseException e) {
+      return null;
+    }
   }
 }

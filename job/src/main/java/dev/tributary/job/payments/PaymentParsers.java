@@ -1,6 +1,12 @@
 package dev.tributary.job.payments;
 
 import dev.tributary.job.payments.api.ApiPaymentParser;
+import dev.tributary.job.payments.dodo.DodoParser;
+import dev.tributary.job.payments.gumroad.GumroadParser;
+import dev.tributary.job.payments.lemonsqueezy.LemonSqueezyParser;
+import dev.tributary.job.payments.paddle.PaddleParser;
+import dev.tributary.job.payments.polar.PolarParser;
+import dev.tributary.job.payments.razorpay.RazorpayParser;
 import dev.tributary.job.payments.stripe.StripeParser;
 import java.io.Serializable;
 import java.util.List;
@@ -19,7 +25,16 @@ public final class PaymentParsers implements Serializable {
   }
 
   public static PaymentParsers all() {
-    return new PaymentParsers(List.of(new StripeParser(), new ApiPaymentParser()));
+    return new PaymentParsers(
+        List.of(
+            new StripeParser(),
+            new LemonSqueezyParser(),
+            new PaddleParser(),
+            new RazorpayParser(),
+            new DodoParser(),
+            new PolarParser(),
+            new GumroadParser(),
+            new ApiPaymentParser()));
   }
 
   /** Parses the envelope with its provider's parser; an unknown provider is malformed input. */
