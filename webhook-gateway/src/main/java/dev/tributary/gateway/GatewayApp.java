@@ -37,7 +37,7 @@ public final class GatewayApp implements AutoCloseable {
   /** Starts the gateway; returns once it accepts connections. */
   public static GatewayApp start(GatewayConfig config) {
     Clock clock = Clock.systemUTC();
-    GatewayMetrics metrics = new GatewayMetrics();
+    GatewayMetrics metrics = new GatewayMetrics(IngestRoutes.providerLabels());
     KafkaPublisher publisher = new KafkaPublisher(config.kafkaBootstrapServers());
     KafkaReadiness readiness = new KafkaReadiness(config.kafkaBootstrapServers(), clock);
     try {
@@ -98,7 +98,12 @@ public final class GatewayApp implements AutoCloseable {
     javalin.startup.showOldJavalinVersionWarning = false;
     javalin.requestLogger.http(
         (ctx, ms) ->
-            LOG.debug("{} {} -> {} in {} ms", ctx.method(), ctx.path(), ctx.statusCode(), ms));
+            LOG.debug(
+                "{} {} -> {} in {} ms",
+                ctx.method(),
+                IngestRoutes.loggablePath(ctx.path()),
+                ctx.statusCode(),
+                ms));
     IngestRoutes.register(javalin.routes, config, publisher, metrics, clock);
     javalin.routes.get("/healthz", ctx -> json(ctx, 200, "{\"status\":\"up\"}"));
     javalin.routes.get(

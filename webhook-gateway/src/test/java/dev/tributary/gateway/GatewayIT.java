@@ -301,6 +301,108 @@ class GatewayIT {
   }
 
   @Nested
+  class RefundsApi {
+
+    static final String REFUND =
+        "{\"provider\":\"shopify\",\"providerPaymentId\":\"ord_1001\",\"refundId\":\"rf_1\","
+            + "\"amount\":\"10.00\",\"currency\":\"EUR\",\"timestamp\":\"2026-11-24T09:00:00Z\","
+            + "\"reason\":\"requested_by_customer\"}";
+
+    HttpResponse<String> post(String path, String body, String... headers) {
+      return client.post(path, "application/json", body.getBytes(StandardCharsets.UTF_8), headers);
+    }
+
+    @Test
+    void answers202WithTheRawBodyInKafka() throws IOException {
+      Mark mark = kafka.mark(WEBHOOKS);
+
+      HttpResponse<String> response =
+          post(
+              "/api/v1/refunds",
+              REFUND,
+              "Authorization",
+              "Bearer " + ACME_KEY,
+              "Idempotency-Key",
+              "refund-rf_1");
+
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+      assertThat(json(response).path("status").asText()).isEqualTo("accepted");
+      assertThat(json(response).path("deliveryId").asText()).isEqualTo("refund-rf_1");
+      ConsumerRecord<String, String> record = kafka.singleRecordAfter(mark);
+      assertThat(record.key()).isEqualTo("acme");
+      JsonNode envelope = value(record);
+      assertThat(envelope.path("provider").asText()).isEqualTo("api");
+      assertThat(envelope.path("deliveryId").asText()).isEqualTo("refund-rf_1");
+      assertThat(envelope.path("contentType").asText()).isEqualTo("application/json");
+      assertThat(envelope.path("body").asText()).isEqualTo(REFUND);
+    }
+
+    @Test
+    void generatesADeliveryIdWithoutIdempotencyKey() throws IOException {
+      HttpResponse<String> response =
+          post("/api/v1/refunds", REFUND, "Authorization", "Bearer " + ACME_KEY);
+
+      assertThat(response.statusCode()).isEqualTo(202);
+      assertThat(json(response).path("deliveryId").asText()).startsWith("api_");
+    }
+
+    @Test
+    void invalidFieldsAre400WithEveryProblemAndProduceNothing() {
+      Mark mark = kafka.mark(WEBHOOKS);
+
+      HttpResponse<String> response =
+          post(
+              "/api/v1/refunds",
+              "{\"provider\":\"shopify\",\"providerPaymentId\":\"ord_1001\",\"amount\":\"0\","
+                  + "\"currency\":\"JPY\",\"reason\":\""
+                  + "x".repeat(501)
+                  + "\"}",
+              "Authorization",
+              "Bearer " + ACME_KEY);
+      HttpResponse<String> tooPrecise =
+          post(
+              "/api/v1/refunds",
+              REFUND.replace("\"10.00\"", "\"10.5\"").replace("EUR", "JPY"),
+              "Authorization",
+              "Bearer " + ACME_KEY);
+
+      assertError(response, 400, "invalid_request");
+      JsonNode fields = json(response).path("fields");
+      assertThat(fields.fieldNames())
+          .toIterable()
+          .containsExactlyInAnyOrder("refundId", "amount", "reason");
+      assertThat(fields.path("refundId").asText()).isEqualTo("is required");
+      assertThat(fields.path("amount").asText()).isEqualTo("must be > 0");
+      assertError(tooPrecise, 400, "invalid_request");
+      assertThat(json(tooPrecise).path("fields").path("amount").asText())
+          .isEqualTo("must have at most 0 decimal places for JPY");
+      assertNothingAfter(mark);
+    }
+
+    @Test
+    void needsTheApiKey() {
+      assertError(post("/api/v1/refunds", REFUND), 401, "unauthorized");
+      assertError(
+          post("/api/v1/refunds", REFUND, "Authorization", "Bearer not-a-key"),
+          401,
+          "unauthorized");
+    }
+
+    @Test
+    void thePaymentsEndpointRefusesARefund() {
+      Mark mark = kafka.mark(WEBHOOKS);
+
+      HttpResponse<String> response =
+          post("/api/v1/payments", REFUND, "Authorization", "Bearer " + ACME_KEY);
+
+      assertError(response, 400, "invalid_request");
+      assertThat(json(response).path("fields").path("refundId").asText())
+          .contains("belongs to /api/v1/refunds");
+      assertNothingAfter(mark);
+    }
+  }
+
+  @Nested
   class Tracking {
 
     static final String PAGEVIEW =
@@ -422,14 +524,16 @@ class GatewayIT {
   class Limits {
 
     @Test
-    void declaredBodyOverTheLimitIs413AndProducesNothing() {
-      byte[] body = new byte[MAX_BODY + 1];
-      Arrays.fill(body, (byte) ' ');
+    void declaredBodyOverTheLimitIs413AndProducesNothing() throws IOException {
       Mark mark = kafka.mark(WEBHOOKS);
 
-      HttpResponse<String> response = postStripe("acme", body, stripeSignature(SECRET, body));
+      // Refused from the declared length, before any body byte is sent.
+      GatewayClient.RawResponse response =
+          client.postDeclaringLength("/webhooks/stripe/acme", JSON_UTF8, MAX_BODY + 1);
 
-      assertError(response, 413, "payload_too_large");
+      assertThat(response.status()).as(response.head()).isEqualTo(413);
+      assertThat(JSON.readTree(response.body()).path("error").asText())
+          .isEqualTo("payload_too_large");
       assertNothingAfter(mark);
     }
 
@@ -514,7 +618,12 @@ class GatewayIT {
           .contains("# TYPE tributary_gateway_accepted_total counter")
           .containsPattern("tributary_gateway_accepted_total\\{provider=\"stripe\"} [1-9]")
           .containsPattern(
-              "tributary_gateway_rejected_total\\{reason=\"invalid_signature\"} [1-9]");
+              "tributary_gateway_rejected_total\\{provider=\"stripe\",reason=\"invalid_signature\"}"
+                  + " [1-9]")
+          // Every provider has a series from the start.
+          .contains("tributary_gateway_accepted_total{provider=\"polar\"} ")
+          .contains("tributary_gateway_accepted_total{provider=\"gumroad\"} ")
+          .contains("tributary_gateway_accepted_total{provider=\"api\"} ");
     }
   }
 }

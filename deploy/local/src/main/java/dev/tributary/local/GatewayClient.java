@@ -109,6 +109,21 @@ public final class GatewayClient {
     return send(request);
   }
 
+  /**
+   * POSTs a provider's webhook {@code body} to {@code path} (relative, e.g. {@code
+   * webhooks/paddle/demo}) with the given content type and signature headers.
+   */
+  public Response webhook(String path, String contentType, Map<String, String> headers, String body)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(base.resolve(path))
+            .timeout(Duration.ofSeconds(15))
+            .header("Content-Type", contentType)
+            .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+    headers.forEach(request::header);
+    return send(request.build());
+  }
+
   private Response send(HttpRequest request) throws IOException, InterruptedException {
     long start = System.nanoTime();
     HttpResponse<String> response =

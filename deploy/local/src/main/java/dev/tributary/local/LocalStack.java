@@ -34,12 +34,30 @@ public final class LocalStack implements AutoCloseable {
   public static final String TOPIC_DEADLETTER = "tributary.deadletter";
 
   /**
-   * The one site the local stack serves.
+   * A site the local stack serves.
    *
    * @param stripeSecret the Stripe endpoint secret ({@code whsec_…}) webhooks are signed with
    * @param apiKey the key of the custom Payment API ({@code Authorization: Bearer …})
+   * @param webhookSecrets the other providers' secrets by provider name (Gumroad: the URL token)
    */
-  public record Site(String siteId, String stripeSecret, String apiKey) {
+  public record Site(
+      String siteId, String stripeSecret, String apiKey, Map<String, String> webhookSecrets) {
+
+    public Site {
+      webhookSecrets = Map.copyOf(webhookSecrets);
+    }
+
+    /** A site with a Stripe endpoint and the Payment API only. */
+    public Site(String siteId, String stripeSecret, String apiKey) {
+      this(siteId, stripeSecret, apiKey, Map.of());
+    }
+
+    SiteConfig toConfig() {
+      Map<String, List<String>> others = new java.util.TreeMap<>();
+      webhookSecrets.forEach((provider, secret) -> others.put(provider, List.of(secret)));
+      return new SiteConfig(siteId, List.of(stripeSecret), List.of(apiKey), List.of(), others);
+    }
+
     @Override
     public String toString() {
       return "Site[siteId=" + siteId + ", secrets redacted]";
@@ -216,15 +234,7 @@ public final class LocalStack implements AutoCloseable {
                     new GatewayConfig(
                         settings.gatewayPort(),
                         kafka.bootstrapServers(),
-                        settings.sites().stream()
-                            .map(
-                                site ->
-                                    new SiteConfig(
-                                        site.siteId(),
-                                        List.of(site.stripeSecret()),
-                                        List.of(site.apiKey()),
-                                        List.of()))
-                            .toList())),
+                        settings.sites().stream().map(Site::toConfig).toList())),
             g -> "http://localhost:" + g.port());
     totalMillis = (System.nanoTime() - t0) / 1_000_000;
   }

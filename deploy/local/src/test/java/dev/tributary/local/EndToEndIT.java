@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 import dev.tributary.local.GatewayClient.Pageview;
 import dev.tributary.local.StripeEvents.Payment;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -42,6 +43,11 @@ class EndToEndIT {
   /** A second site that never receives tracking traffic: its payments cannot match any visitor. */
   private static final String QUIET_SITE = "quiet";
 
+  /** A site with an endpoint for every provider. */
+  private static final String ALL_SITE = "all";
+
+  private static LocalStack.Site allSite;
+
   @TempDir static Path dataDir;
 
   private static LocalStack stack;
@@ -69,7 +75,7 @@ class EndToEndIT {
             false, // a failing job fails the test instead of restarting forever
             2,
             Duration.ofSeconds(5),
-            List.of(demo, quiet),
+            List.of(demo, quiet, allSite()),
             RunnerOptions.LOCAL_JOB_DEFAULTS);
     stack =
         LocalStack.start(
@@ -85,6 +91,26 @@ class EndToEndIT {
     gateway = new GatewayClient(stack.gatewayUrl());
     demoSigner = new StripeSigner(demo.stripeSecret());
     quietSigner = new StripeSigner(quiet.stripeSecret());
+  }
+
+  private static LocalStack.Site allSite() {
+    allSite =
+        new LocalStack.Site(
+            ALL_SITE,
+            "whsec_" + StripeEvents.randomId(32),
+            "tk_all_" + StripeEvents.randomId(32),
+            Map.of(
+                "lemonsqueezy", "ls_" + StripeEvents.randomId(20),
+                "paddle", "pdl_ntfset_" + StripeEvents.randomId(20),
+                "razorpay", "rzp_" + StripeEvents.randomId(20),
+                "dodo",
+                    "whsec_"
+                        + java.util.Base64.getEncoder()
+                            .encodeToString(
+                                StripeEvents.randomId(24).getBytes(StandardCharsets.US_ASCII)),
+                "polar", "polar_whs_" + StripeEvents.randomId(20),
+                "gumroad", StripeEvents.randomId(32)));
+    return allSite;
   }
 
   @AfterAll
@@ -218,9 +244,18 @@ class EndToEndIT {
 
   private static void pageview(String visitor, String session, String url, String referrer)
       throws Exception {
+    pageview("demo", visitor, session, url, referrer);
+  }
+
+  private static void pageviewOn(String site, String visitor, String session, String url)
+      throws Exception {
+    pageview(site, visitor, session, url, null);
+  }
+
+  private static void pageview(
+      String site, String visitor, String session, String url, String referrer) throws Exception {
     GatewayClient.Response r =
-        gateway.pageview(
-            new Pageview("demo", visitor, session, url, referrer, Pageview.utmOf(url)));
+        gateway.pageview(new Pageview(site, visitor, session, url, referrer, Pageview.utmOf(url)));
     assertThat(r.status()).as("tracking answer %s", r.body()).isEqualTo(202);
   }
 
@@ -268,6 +303,131 @@ class EndToEndIT {
               !perModel.isEmpty() && perModel.values().stream().allMatch(sum -> sum == amount);
           return complete ? Optional.of(rows) : Optional.empty();
         });
+  }
+
+  /**
+   * Issue 3's mixed stream: every provider through gateway → Kafka → job → PostgreSQL, with paired
+   * events of the same money, provider retries and repeated deliveries. The {@code payments} table
+   * of the site must equal the expected set exactly: one row per payment.
+   */
+  @Test
+  void everyProviderThroughTheWholePipeCountsEachPaymentOnce() throws Exception {
+    var providers = new ProviderTraffic(gateway, allSite);
+    String visitor = "v_all_" + StripeEvents.randomId(8);
+    pageviewOn(
+        ALL_SITE,
+        visitor,
+        "s_all_1",
+        "https://www.all-shop.test/?utm_source=newsletter&utm_medium=email&utm_campaign=all");
+
+    // Stripe: checkout session + PaymentIntent of the same money, and a retried delivery.
+    String checkout =
+        stripeEvent(
+            "evt_all_cs",
+            "checkout.session.completed",
+            """
+            {"id":"cs_all","payment_status":"paid","amount_total":2500,"currency":"usd",
+             "payment_intent":"pi_all","metadata":{"tributary_visitor_id":"%s"}}"""
+                .formatted(visitor));
+    providers.stripe(checkout);
+    providers.stripe(checkout);
+    providers.stripe(
+        stripeEvent(
+            "evt_all_pi",
+            "payment_intent.succeeded",
+            "{\"id\":\"pi_all\",\"amount\":2500,\"amount_received\":2500,\"currency\":\"usd\",\"metadata\":{}}"));
+    // Lemon Squeezy: the documented order_created example, delivered twice.
+    String lsOrder = Fixtures.read("lemonsqueezy/order_created.json");
+    providers.lemonSqueezy(lsOrder);
+    providers.lemonSqueezy(lsOrder);
+    // Paddle: transaction.paid and transaction.completed of one transaction.
+    String paddlePaid = Fixtures.read("paddle/transaction.paid.envelope.json");
+    providers.paddle(paddlePaid);
+    providers.paddle(
+        paddlePaid
+            .replace("\"transaction.paid\"", "\"transaction.completed\"")
+            .replaceFirst("\"event_id\": *\"[^\"]+\"", "\"event_id\": \"evt_all_completed\""));
+    // Razorpay: payment.captured and order.paid of one payment; the first delivered twice.
+    providers.razorpay("evt_rzp_1", Fixtures.read("razorpay/payment.captured.card.json"));
+    providers.razorpay("evt_rzp_1", Fixtures.read("razorpay/payment.captured.card.json"));
+    providers.razorpay("evt_rzp_2", Fixtures.read("razorpay/order.paid.card.json"));
+    // Dodo Payments and Polar (Standard Webhooks), Polar retried with the same webhook-id.
+    providers.dodo(
+        "msg_dodo_1",
+        """
+        {"business_id":"bus_1","type":"payment.succeeded","timestamp":"2026-11-20T10:00:00Z",
+         "data":{"payment_id":"pay_dodo_all","total_amount":1500,"currency":"EUR",
+          "metadata":{"tributary_visitor_id":"%s"},
+          "customer":{"customer_id":"cus_dodo","email":"dodo@example.com"}}}"""
+            .formatted(visitor));
+    String polar =
+        """
+        {"type":"order.paid","timestamp":"2026-11-20T10:00:00Z",
+         "data":{"id":"ord_polar_all","total_amount":2000,"currency":"usd",
+          "billing_reason":"purchase","metadata":{},"customer_id":"cus_polar",
+          "customer":{"email":"polar@example.com"}}}""";
+    providers.polar("msg_polar_1", polar);
+    providers.polar("msg_polar_1", polar);
+    // Gumroad: an unsigned form ping with the URL token, sent twice.
+    String sale =
+        "sale_id=gum_sale_all&price=900&currency=usd&email=gum%40example.com"
+            + "&sale_timestamp=2026-11-20T10%3A00%3A00Z&url_params%5Btributary_visitor_id%5D="
+            + visitor;
+    providers.gumroad(sale);
+    providers.gumroad(sale);
+    // Payment API, with its idempotency key repeated.
+    providers.paymentApi(
+        "{\"provider\":\"shop\",\"providerPaymentId\":\"ord_all\",\"amount\":\"19.90\","
+            + "\"currency\":\"EUR\",\"visitorId\":\""
+            + visitor
+            + "\"}");
+
+    List<String> expected =
+        List.of(
+            "api|shop:ord_all|1990|EUR",
+            "dodo|pay_dodo_all|1500|EUR",
+            "gumroad|gum_sale_all|900|USD",
+            "lemonsqueezy|order:1|1199|USD",
+            "paddle|txn_01gxwxqj0rd5m8j1zdhvk05twz|89880|GBP",
+            "polar|ord_polar_all|2000|USD",
+            "razorpay|pay_DESp9bgForNoUd|100|INR",
+            "stripe|pi_all|2500|USD");
+    List<String> rows =
+        await(
+            "a payment of every provider",
+            () -> {
+              List<String> now =
+                  query(
+                          "SELECT provider, payment_key, amount_minor, currency FROM payments"
+                              + " WHERE site_id = ? ORDER BY provider, payment_key",
+                          ALL_SITE)
+                      .stream()
+                      .map(
+                          r ->
+                              r.get("provider")
+                                  + "|"
+                                  + r.get("payment_key")
+                                  + "|"
+                                  + r.get("amount_minor")
+                                  + "|"
+                                  + r.get("currency"))
+                      .toList();
+              return now.size() >= expected.size() ? Optional.of(now) : Optional.empty();
+            });
+    assertThat(rows).containsExactlyElementsOf(expected);
+    assertThat(
+            query(
+                "SELECT visitor_id, method FROM payments WHERE site_id = ? AND provider = 'stripe'",
+                ALL_SITE))
+        .extracting(r -> r.get("visitor_id") + "|" + r.get("method"))
+        .containsExactly(visitor + "|metadata");
+  }
+
+  private static String stripeEvent(String id, String type, String object) {
+    return """
+        {"id":"%s","object":"event","type":"%s","created":%d,"livemode":false,\
+        "data":{"object":%s}}"""
+        .formatted(id, type, Instant.now().getEpochSecond(), object);
   }
 
   private static <T> T await(String what, Callable<Optional<T>> probe) throws Exception {

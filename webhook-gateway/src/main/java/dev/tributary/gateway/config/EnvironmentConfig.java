@@ -29,10 +29,12 @@ import java.util.Map;
  *   <tr><td>TRIBUTARY_TOPIC_WEBHOOKS / TRIBUTARY_TOPIC_TRACKING</td><td>default
  *       tributary.webhooks / tributary.tracking</td></tr>
  *   <tr><td>TRIBUTARY_SITES_FILE</td><td>{@code {"sites":[{"id":"acme","stripeSecrets":[…],
- *       "apiKeys":[…],"allowedOrigins":[…]}]}}; without it there are no sites</td></tr>
- *   <tr><td>TRIBUTARY_SITE_&lt;ID&gt;_STRIPE_SECRETS, TRIBUTARY_SITE_&lt;ID&gt;_API_KEYS</td>
+ *       "webhookSecrets":{"paddle":[…],…},"apiKeys":[…],"allowedOrigins":[…]}]}}; without it there
+ *       are no sites</td></tr>
+ *   <tr><td>TRIBUTARY_SITE_&lt;ID&gt;_&lt;PROVIDER&gt;_SECRETS, TRIBUTARY_SITE_&lt;ID&gt;_API_KEYS</td>
  *       <td>comma-separated; replace the file's list for that site. &lt;ID&gt; is the site id in
- *       upper case with '-' as '_'</td></tr>
+ *       upper case with '-' as '_'; &lt;PROVIDER&gt; one of {@link WebhookProviders#NAMES} in upper
+ *       case (STRIPE, LEMONSQUEEZY, PADDLE, RAZORPAY, DODO, POLAR, GUMROAD)</td></tr>
  * </table>
  */
 final class EnvironmentConfig {
@@ -45,14 +47,18 @@ final class EnvironmentConfig {
   static final String TOPIC_TRACKING = "TRIBUTARY_TOPIC_TRACKING";
   static final String SITES_FILE = "TRIBUTARY_SITES_FILE";
   static final String SITE_PREFIX = "TRIBUTARY_SITE_";
-  static final String STRIPE_SECRETS_SUFFIX = "_STRIPE_SECRETS";
+  static final String SECRETS_SUFFIX = "_SECRETS";
   static final String API_KEYS_SUFFIX = "_API_KEYS";
 
   /** The sites file as written; unknown fields fail so that a typo does not drop a secret. */
   private record SitesFile(List<SiteEntry> sites) {}
 
   private record SiteEntry(
-      String id, List<String> stripeSecrets, List<String> apiKeys, List<String> allowedOrigins) {}
+      String id,
+      List<String> stripeSecrets,
+      Map<String, List<String>> webhookSecrets,
+      List<String> apiKeys,
+      List<String> allowedOrigins) {}
 
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -112,7 +118,11 @@ final class EnvironmentConfig {
       }
       sites.add(
           new SiteConfig(
-              entry.id(), entry.stripeSecrets(), entry.apiKeys(), entry.allowedOrigins()));
+              entry.id(),
+              entry.stripeSecrets(),
+              entry.apiKeys(),
+              entry.allowedOrigins(),
+              entry.webhookSecrets()));
     }
     return sites;
   }
@@ -158,26 +168,56 @@ final class EnvironmentConfig {
       }
     }
     for (Map.Entry<String, String> variable : env.entrySet()) {
-      String name = variable.getKey();
-      if (!name.startsWith(SITE_PREFIX)) {
+      Override override = override(variable.getKey());
+      if (override == null) {
         continue;
       }
-      // Only the two per-site settings; other TRIBUTARY_SITE_* names are left to other programs.
-      boolean secrets = name.endsWith(STRIPE_SECRETS_SUFFIX);
-      String suffix = secrets ? STRIPE_SECRETS_SUFFIX : API_KEYS_SUFFIX;
-      if (!name.endsWith(suffix) || name.length() <= SITE_PREFIX.length() + suffix.length()) {
-        continue;
-      }
-      String id = name.substring(SITE_PREFIX.length(), name.length() - suffix.length());
-      SiteConfig site = byEnvId.get(id);
+      SiteConfig site = byEnvId.get(override.envId());
       if (site == null) {
         throw new IllegalArgumentException(
-            name + " names no site of the sites file (" + SITES_FILE + ")");
+            variable.getKey() + " names no site of the sites file (" + SITES_FILE + ")");
       }
       List<String> values = split(variable.getValue());
-      byEnvId.put(id, secrets ? site.withStripeSecrets(values) : site.withApiKeys(values));
+      byEnvId.put(
+          override.envId(),
+          override.provider() == null
+              ? site.withApiKeys(values)
+              : site.withSecrets(override.provider(), values));
     }
     return sites.stream().map(site -> byEnvId.get(envId(site.siteId()))).toList();
+  }
+
+  /** A per-site variable: the site's environment id and the provider (null for API keys). */
+  private record Override(String envId, String provider) {}
+
+  /**
+   * What {@code name} overrides, or null if it is not a per-site setting of the gateway. Other
+   * {@code TRIBUTARY_SITE_*} names are left to other programs, but a {@code …_SECRETS} name must
+   * name a known provider, so that a typo does not silently leave a provider unconfigured.
+   */
+  private static Override override(String name) {
+    if (!name.startsWith(SITE_PREFIX)) {
+      return null;
+    }
+    String rest = name.substring(SITE_PREFIX.length());
+    if (rest.endsWith(API_KEYS_SUFFIX) && rest.length() > API_KEYS_SUFFIX.length()) {
+      return new Override(rest.substring(0, rest.length() - API_KEYS_SUFFIX.length()), null);
+    }
+    if (!rest.endsWith(SECRETS_SUFFIX)) {
+      return null;
+    }
+    // <ID>_<PROVIDER>: provider names have no '_', so the provider is the last part.
+    String idAndProvider = rest.substring(0, rest.length() - SECRETS_SUFFIX.length());
+    int cut = idAndProvider.lastIndexOf('_');
+    String provider = idAndProvider.substring(cut + 1).toLowerCase(Locale.ROOT);
+    if (cut <= 0 || !WebhookProviders.NAMES.contains(provider)) {
+      throw new IllegalArgumentException(
+          name
+              + " is not TRIBUTARY_SITE_<ID>_<PROVIDER>_SECRETS with a known provider ("
+              + String.join(", ", WebhookProviders.NAMES).toUpperCase(Locale.ROOT)
+              + ")");
+    }
+    return new Override(idAndProvider.substring(0, cut), provider);
   }
 
   private static List<String> split(String commaSeparated) {

@@ -2,7 +2,10 @@ package dev.tributary.gateway.config;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -10,10 +13,11 @@ import java.util.regex.Pattern;
  * One customer site: its id (the Kafka key of everything it sends) and the credentials that let a
  * request speak for it.
  *
- * <p>Stripe secrets are kept as given because the HMAC needs them. API keys are only ever compared,
- * so the constructor replaces each one with its SHA-256 hash ({@code sha256:<hex>}, see {@link
- * ApiKeys}); a value already in that form is kept, which lets a sites file hold hashes only. {@link
- * #toString()} prints no secret and no key.
+ * <p>Webhook secrets are kept as given because the HMAC needs them (Gumroad URL tokens too; they
+ * are compared as digests). API keys are only ever compared, so the constructor replaces each one
+ * with its SHA-256 hash ({@code sha256:<hex>}, see {@link ApiKeys}); a value already in that form
+ * is kept, which lets a sites file hold hashes only. {@link #toString()} prints no secret and no
+ * key.
  *
  * @param siteId {@code [a-z0-9][a-z0-9_-]{0,63}}
  * @param stripeSecrets Stripe endpoint secrets ({@code whsec_…}); several during a rotation
@@ -21,14 +25,20 @@ import java.util.regex.Pattern;
  *     sha256:<hex>}
  * @param allowedOrigins browser origins ({@code https://host[:port]}) the tracker may post from;
  *     empty means any origin
+ * @param webhookSecrets the other providers' secrets by provider name ({@link
+ *     WebhookProviders#NAMES} except {@code stripe}, which has its own list): several during a
+ *     rotation; a provider without secrets has no endpoint for this site. Dodo Payments secrets
+ *     must be {@code whsec_<base64>}, Gumroad URL tokens at least 16 URL-safe characters
  */
 public record SiteConfig(
-    String siteId, List<String> stripeSecrets, List<String> apiKeys, List<String> allowedOrigins) {
+    String siteId,
+    List<String> stripeSecrets,
+    List<String> apiKeys,
+    List<String> allowedOrigins,
+    Map<String, List<String>> webhookSecrets) {
 
   /** The shape every site id must have; it ends up in Kafka keys, URLs and environment names. */
   public static final Pattern SITE_ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
-
-  private static final String STRIPE_SECRET_PREFIX = "whsec_";
 
   public SiteConfig {
     Objects.requireNonNull(siteId, "siteId must not be null");
@@ -38,28 +48,50 @@ public record SiteConfig(
     }
     stripeSecrets = List.copyOf(orEmpty(stripeSecrets));
     for (String secret : stripeSecrets) {
-      if (!secret.startsWith(STRIPE_SECRET_PREFIX)
-          || secret.length() == STRIPE_SECRET_PREFIX.length()) {
-        // Never echo the value: it is a secret even when it is malformed.
-        throw new IllegalArgumentException(
-            "site '" + siteId + "': every Stripe secret must start with 'whsec_'");
-      }
+      WebhookProviders.checkSecret(siteId, WebhookProviders.STRIPE, secret);
     }
     apiKeys = orEmpty(apiKeys).stream().map(key -> hashApiKey(siteId, key)).toList();
     allowedOrigins = List.copyOf(orEmpty(allowedOrigins));
     for (String origin : allowedOrigins) {
       checkOrigin(siteId, origin);
     }
+    webhookSecrets = checkedWebhookSecrets(siteId, webhookSecrets);
+  }
+
+  /** A site with Stripe secrets only (besides API keys and origins). */
+  public SiteConfig(
+      String siteId,
+      List<String> stripeSecrets,
+      List<String> apiKeys,
+      List<String> allowedOrigins) {
+    this(siteId, stripeSecrets, apiKeys, allowedOrigins, Map.of());
+  }
+
+  /** The site's secrets for {@code provider} (any name of {@link WebhookProviders#NAMES}). */
+  public List<String> secrets(String provider) {
+    return WebhookProviders.STRIPE.equals(provider)
+        ? stripeSecrets
+        : webhookSecrets.getOrDefault(provider, List.of());
+  }
+
+  /** This site with other secrets for {@code provider} (used for environment overrides). */
+  public SiteConfig withSecrets(String provider, List<String> secrets) {
+    if (WebhookProviders.STRIPE.equals(provider)) {
+      return withStripeSecrets(secrets);
+    }
+    Map<String, List<String>> changed = new LinkedHashMap<>(webhookSecrets);
+    changed.put(provider, secrets);
+    return new SiteConfig(siteId, stripeSecrets, apiKeys, allowedOrigins, changed);
   }
 
   /** This site with other Stripe secrets (used for environment overrides). */
   public SiteConfig withStripeSecrets(List<String> secrets) {
-    return new SiteConfig(siteId, secrets, apiKeys, allowedOrigins);
+    return new SiteConfig(siteId, secrets, apiKeys, allowedOrigins, webhookSecrets);
   }
 
   /** This site with other API keys (used for environment overrides). */
   public SiteConfig withApiKeys(List<String> keys) {
-    return new SiteConfig(siteId, stripeSecrets, keys, allowedOrigins);
+    return new SiteConfig(siteId, stripeSecrets, keys, allowedOrigins, webhookSecrets);
   }
 
   /** Whether a browser page served from {@code origin} may send tracking events for this site. */
@@ -69,6 +101,8 @@ public record SiteConfig(
 
   @Override
   public String toString() {
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    webhookSecrets.forEach((provider, secrets) -> counts.put(provider, secrets.size()));
     return "SiteConfig[siteId="
         + siteId
         + ", stripeSecrets="
@@ -77,7 +111,38 @@ public record SiteConfig(
         + apiKeys.size()
         + " (redacted), allowedOrigins="
         + allowedOrigins
-        + "]";
+        + ", webhookSecrets="
+        + counts
+        + " (redacted)]";
+  }
+
+  /**
+   * The secrets map, validated, in {@link WebhookProviders#NAMES} order, without empty lists (so
+   * that "no secrets" has one form), unmodifiable.
+   */
+  private static Map<String, List<String>> checkedWebhookSecrets(
+      String siteId, Map<String, List<String>> given) {
+    Map<String, List<String>> secrets = given == null ? Map.of() : given;
+    for (String provider : secrets.keySet()) {
+      if (WebhookProviders.STRIPE.equals(provider)) {
+        throw new IllegalArgumentException(
+            "site '" + siteId + "': Stripe secrets belong in stripeSecrets, not webhookSecrets");
+      }
+      if (provider == null || !WebhookProviders.NAMES.contains(provider)) {
+        throw WebhookProviders.unknown(siteId, provider);
+      }
+    }
+    Map<String, List<String>> checked = new LinkedHashMap<>();
+    for (String provider : WebhookProviders.NAMES) {
+      List<String> list = List.copyOf(orEmpty(secrets.get(provider)));
+      for (String secret : list) {
+        WebhookProviders.checkSecret(siteId, provider, secret);
+      }
+      if (!list.isEmpty()) {
+        checked.put(provider, list);
+      }
+    }
+    return Collections.unmodifiableMap(checked);
   }
 
   private static String hashApiKey(String siteId, String key) {

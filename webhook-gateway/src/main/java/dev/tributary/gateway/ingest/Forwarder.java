@@ -31,6 +31,6 @@ final class Forwarder {
   void forward(TrackingRecord record) {
     publisher.publish(
         topics.tracking(), record.kafkaKey(), record.toJson(), record.receivedAt().toEpochMilli());
-    metrics.accepted("tracking");
+    metrics.accepted(TrackingHandler.PROVIDER);
   }
 }

@@ -1,19 +1,44 @@
 package dev.tributary.gateway.ingest;
 
+import java.util.Collection;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Counters an operator needs to see that webhooks flow: accepted per provider, rejected per reason.
- * Rendered in the Prometheus text format at {@code GET /metrics}; a full metrics library would be
- * more than these two counters need.
+ * Counters an operator needs to see that webhooks flow: accepted per provider, rejected per
+ * provider and reason. Rendered in the Prometheus text format at {@code GET /metrics}; a full
+ * metrics library would be more than these two counters need.
+ *
+ * <p>Provider labels are the envelope's names ({@code stripe}, {@code paddle}, …, {@code api}),
+ * plus {@code tracking} for pageviews and {@code none} for requests that matched no route.
  */
 public final class GatewayMetrics {
 
+  /** The provider label of a request that reached no ingest route. */
+  public static final String NO_PROVIDER = "none";
+
   private final Map<String, LongAdder> accepted = new ConcurrentHashMap<>();
-  private final Map<String, LongAdder> rejected = new ConcurrentHashMap<>();
+  private final Map<Labels, LongAdder> rejected = new ConcurrentHashMap<>();
+
+  private record Labels(String provider, String reason) implements Comparable<Labels> {
+    @Override
+    public int compareTo(Labels other) {
+      int byProvider = provider.compareTo(other.provider);
+      return byProvider != 0 ? byProvider : reason.compareTo(other.reason);
+    }
+  }
+
+  public GatewayMetrics() {}
+
+  /**
+   * Counters that start at 0 for every provider, so that a dashboard shows a configured but silent
+   * provider as 0 rather than as a missing series.
+   */
+  public GatewayMetrics(Collection<String> providers) {
+    providers.forEach(provider -> accepted.put(provider, new LongAdder()));
+  }
 
   /** One record acknowledged by Kafka, by provider ({@code stripe}, {@code api}, …). */
   public void accepted(String provider) {
@@ -21,44 +46,44 @@ public final class GatewayMetrics {
   }
 
   /**
-   * One request refused, by error code ({@code invalid_signature}, {@code kafka_unavailable}, …).
+   * One request refused, by provider and error code ({@code invalid_signature}, {@code
+   * kafka_unavailable}, …).
    */
-  public void rejected(String reason) {
-    rejected.computeIfAbsent(reason, k -> new LongAdder()).increment();
+  public void rejected(String provider, String reason) {
+    String label = provider == null ? NO_PROVIDER : provider;
+    rejected.computeIfAbsent(new Labels(label, reason), k -> new LongAdder()).increment();
   }
 
   /** Prometheus text exposition format 0.0.4. */
   public String prometheus() {
     StringBuilder out = new StringBuilder();
-    counter(
-        out,
-        "tributary_gateway_accepted_total",
-        "Records acknowledged by Kafka.",
-        "provider",
-        accepted);
-    counter(
-        out,
-        "tributary_gateway_rejected_total",
-        "Requests refused, by reason.",
-        "reason",
-        rejected);
+    header(out, "tributary_gateway_accepted_total", "Records acknowledged by Kafka, by provider.");
+    new TreeMap<>(accepted)
+        .forEach(
+            (provider, count) ->
+                sample(
+                    out,
+                    "tributary_gateway_accepted_total",
+                    "provider=\"" + provider + "\"",
+                    count));
+    header(out, "tributary_gateway_rejected_total", "Requests refused, by provider and reason.");
+    new TreeMap<>(rejected)
+        .forEach(
+            (labels, count) ->
+                sample(
+                    out,
+                    "tributary_gateway_rejected_total",
+                    "provider=\"" + labels.provider() + "\",reason=\"" + labels.reason() + "\"",
+                    count));
     return out.toString();
   }
 
-  private static void counter(
-      StringBuilder out, String name, String help, String label, Map<String, LongAdder> values) {
+  private static void header(StringBuilder out, String name, String help) {
     out.append("# HELP ").append(name).append(' ').append(help).append('\n');
     out.append("# TYPE ").append(name).append(" counter\n");
-    new TreeMap<>(values)
-        .forEach(
-            (value, count) ->
-                out.append(name)
-                    .append('{')
-                    .append(label)
-                    .append("=\"")
-                    .append(value)
-                    .append("\"} ")
-                    .append(count.sum())
-                    .append('\n'));
+  }
+
+  private static void sample(StringBuilder out, String name, String labels, LongAdder count) {
+    out.append(name).append('{').append(labels).append("} ").append(count.sum()).append('\n');
   }
 }

@@ -2,20 +2,34 @@ package dev.tributary.gateway.ingest;
 
 import dev.tributary.gateway.config.GatewayConfig;
 import dev.tributary.gateway.config.SiteDirectory;
+import dev.tributary.gateway.config.WebhookProviders;
 import dev.tributary.gateway.kafka.KafkaPublisher;
 import dev.tributary.gateway.kafka.PublishException;
 import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The ingest routes and how their failures are answered: every refusal is counted by reason and
- * written as {@code {"error":…,"message":…}}; a Kafka failure is a 503 with {@code Retry-After},
- * never a 2xx.
+ * The ingest routes and how their failures are answered: every refusal is counted by provider and
+ * reason and written as {@code {"error":…,"message":…}}; a Kafka failure is a 503 with {@code
+ * Retry-After}, never a 2xx.
+ *
+ * <table>
+ *   <caption>Routes</caption>
+ *   <tr><td>POST /webhooks/{stripe|lemonsqueezy|paddle|razorpay|dodo|polar}/{siteId}</td>
+ *       <td>{@link WebhookHandler}, one {@link WebhookProvider} each</td></tr>
+ *   <tr><td>POST /webhooks/gumroad/{siteId}/{token}</td><td>{@link WebhookHandler}</td></tr>
+ *   <tr><td>POST /api/v1/payments, POST /api/v1/refunds</td><td>{@link PaymentApiHandler}</td></tr>
+ *   <tr><td>POST /api/v1/events (+ OPTIONS)</td><td>{@link TrackingHandler}</td></tr>
+ * </table>
  */
 public final class IngestRoutes {
 
@@ -24,7 +38,33 @@ public final class IngestRoutes {
   /** Seconds a client should wait after a 503; Stripe and most providers retry on their own. */
   static final String RETRY_AFTER_SECONDS = "5";
 
+  private static final String PROVIDER_ATTRIBUTE = "tributary.provider";
+
+  /** Everything after /webhooks/<provider>/<site>/ may be a URL token: never logged. */
+  private static final Pattern WEBHOOK_TOKEN = Pattern.compile("^(/webhooks/[^/]*/[^/]*/).+$");
+
   private IngestRoutes() {}
+
+  /**
+   * The provider labels the metrics start at 0: every webhook provider, {@code api} and {@code
+   * tracking}.
+   */
+  public static List<String> providerLabels() {
+    List<String> labels = new ArrayList<>(WebhookProviders.NAMES);
+    labels.add(PaymentApiHandler.PROVIDER);
+    labels.add(TrackingHandler.PROVIDER);
+    return labels;
+  }
+
+  /** Records which provider a request is for, so that a refusal is counted under it. */
+  static void tagProvider(Context ctx, String provider) {
+    ctx.attribute(PROVIDER_ATTRIBUTE, provider);
+  }
+
+  /** The request path as it may be logged: a Gumroad URL token is replaced by {@code ***}. */
+  public static String loggablePath(String path) {
+    return WEBHOOK_TOKEN.matcher(path).replaceFirst("$1***");
+  }
 
   /** Adds the POST routes, the tracker's CORS preflight and the error mapping to {@code routes}. */
   public static void register(
@@ -37,26 +77,34 @@ public final class IngestRoutes {
     RequestBody requestBody = new RequestBody(config.maxBodyBytes());
     Forwarder forwarder = new Forwarder(publisher, config.topics(), metrics);
 
-    WebhookProvider stripe =
-        WebhookProvider.stripe(Duration.ofSeconds(config.signatureToleranceSeconds()));
+    for (WebhookProvider provider :
+        WebhookProvider.all(Duration.ofSeconds(config.signatureToleranceSeconds()))) {
+      routes.post(
+          provider.path(), new WebhookHandler(provider, sites, requestBody, forwarder, clock));
+    }
     routes.post(
-        "/webhooks/" + stripe.name() + "/{siteId}",
-        new WebhookHandler(stripe, sites, requestBody, forwarder, clock));
-    routes.post("/api/v1/payments", new PaymentsApiHandler(sites, requestBody, forwarder, clock));
+        "/api/v1/payments", PaymentApiHandler.payments(sites, requestBody, forwarder, clock));
+    routes.post("/api/v1/refunds", PaymentApiHandler.refunds(sites, requestBody, forwarder, clock));
     routes.post("/api/v1/events", new TrackingHandler(sites, requestBody, forwarder, clock));
     routes.options("/api/v1/events", TrackingHandler.preflight(sites));
 
     routes.exception(
         ApiError.class,
         (error, ctx) -> {
-          LOG.debug("{} {} refused: {} {}", ctx.method(), ctx.path(), error.status(), error.code());
-          metrics.rejected(error.code());
+          LOG.debug(
+              "{} {} refused: {} {}",
+              ctx.method(),
+              loggablePath(ctx.path()),
+              error.status(),
+              error.code());
+          metrics.rejected(provider(ctx), error.code());
           Responses.error(ctx, error);
         });
     routes.exception(
         PublishException.class,
         (error, ctx) -> {
-          LOG.debug("{} {} not stored: {}", ctx.method(), ctx.path(), error.getMessage());
+          LOG.debug(
+              "{} {} not stored: {}", ctx.method(), loggablePath(ctx.path()), error.getMessage());
           ApiError answer =
               error.recordTooLarge()
                   ? new ApiError(413, "payload_too_large", "the record is too large for Kafka")
@@ -66,23 +114,28 @@ public final class IngestRoutes {
                       "the event could not be stored; retry later",
                       Map.of(),
                       Map.of("Retry-After", RETRY_AFTER_SECONDS));
-          metrics.rejected(answer.code());
+          metrics.rejected(provider(ctx), answer.code());
           Responses.error(ctx, answer);
         });
     routes.exception(
         HttpResponseException.class,
         (error, ctx) -> {
           String code = error.getStatus() == 404 ? "not_found" : "http_" + error.getStatus();
-          metrics.rejected(code);
+          metrics.rejected(provider(ctx), code);
           Responses.error(ctx, new ApiError(error.getStatus(), code, error.getMessage()));
         });
     routes.exception(
         Exception.class,
         (error, ctx) -> {
           // The exception, never the body: bodies may hold emails.
-          LOG.error("{} {} failed", ctx.method(), ctx.path(), error);
-          metrics.rejected("internal_error");
+          LOG.error("{} {} failed", ctx.method(), loggablePath(ctx.path()), error);
+          metrics.rejected(provider(ctx), "internal_error");
           Responses.error(ctx, new ApiError(500, "internal_error", "internal error"));
         });
+  }
+
+  private static String provider(Context ctx) {
+    String provider = ctx.attribute(PROVIDER_ATTRIBUTE);
+    return provider == null ? GatewayMetrics.NO_PROVIDER : provider;
   }
 }

@@ -9,9 +9,12 @@ import java.util.Currency;
 import java.util.regex.Pattern;
 
 /**
- * Checks a custom Payment API body field by field (rules in CONTRACTS.md). The gateway still
- * forwards the raw body; this only makes sure a bad call is refused at the door, where the caller
- * can fix it, rather than dead-lettered later in the job.
+ * Checks a Payment API body, payment or refund, field by field (rules in the root README, "Wire
+ * formats"). The gateway still forwards the raw body; this only makes sure a bad call is refused at
+ * the door, where the caller can fix it, rather than dead-lettered later in the job.
+ *
+ * <p>Both go to Kafka as provider {@code api}; the job tells a refund by its {@code refundId}. So a
+ * payment must not carry one, and a refund must.
  */
 final class PaymentValidator {
 
@@ -23,24 +26,22 @@ final class PaymentValidator {
   private static final BigDecimal MAX_AMOUNT = new BigDecimal("1000000000000000");
 
   private static final int MAX_EMAIL_LENGTH = 254;
+  private static final int MAX_ID_LENGTH = 200;
+  private static final int MAX_REASON_LENGTH = 500;
+  private static final String REFUND_ID = "refundId";
 
   private PaymentValidator() {}
 
-  /** Throws a 400 listing every invalid field; returns normally when the body is acceptable. */
-  static void validate(ObjectNode body) {
+  /**
+   * A payment ({@code POST /api/v1/payments}). Throws a 400 listing every invalid field; returns
+   * normally when the body is acceptable.
+   */
+  static void validatePayment(ObjectNode body) {
     Fields fields = new Fields(body);
-    fields.required("provider", PROVIDER);
-    fields.required("providerPaymentId", 200);
-    BigDecimal amount = amount(fields);
-    Currency currency = currency(fields);
-    if (amount != null && currency != null) {
-      int allowed = currency.getDefaultFractionDigits();
-      if (Math.max(0, amount.stripTrailingZeros().scale()) > allowed) {
-        fields.error(
-            "amount",
-            "must have at most " + allowed + " decimal places for " + currency.getCurrencyCode());
-      }
+    if (body.has(REFUND_ID)) {
+      fields.error(REFUND_ID, "belongs to /api/v1/refunds: a body with refundId is a refund");
     }
+    money(fields);
     fields.optional("visitorId", Fields.ID);
     fields.optional("sessionId", Fields.ID);
     fields.optional("customerId", 200);
@@ -54,6 +55,36 @@ final class PaymentValidator {
       fields.error("livemode", "must be true or false");
     }
     fields.throwIfInvalid();
+  }
+
+  /**
+   * A refund ({@code POST /api/v1/refunds}) of a payment reported earlier: {@code refundId}
+   * required, the refunded {@code amount} in the payment's currency, optional {@code timestamp} and
+   * {@code reason}. Throws a 400 listing every invalid field.
+   */
+  static void validateRefund(ObjectNode body) {
+    Fields fields = new Fields(body);
+    money(fields);
+    fields.required(REFUND_ID, MAX_ID_LENGTH);
+    fields.optional("reason", MAX_REASON_LENGTH);
+    timestamp(fields);
+    fields.throwIfInvalid();
+  }
+
+  /** What payments and refunds share: provider, payment id, amount and currency. */
+  private static void money(Fields fields) {
+    fields.required("provider", PROVIDER);
+    fields.required("providerPaymentId", MAX_ID_LENGTH);
+    BigDecimal amount = amount(fields);
+    Currency currency = currency(fields);
+    if (amount != null && currency != null) {
+      int allowed = currency.getDefaultFractionDigits();
+      if (Math.max(0, amount.stripTrailingZeros().scale()) > allowed) {
+        fields.error(
+            "amount",
+            "must have at most " + allowed + " decimal places for " + currency.getCurrencyCode());
+      }
+    }
   }
 
   private static BigDecimal amount(Fields fields) {

@@ -20,6 +20,9 @@ import java.util.regex.Pattern;
  */
 final class TrackingHandler implements Handler {
 
+  /** The metrics label of pageviews. */
+  static final String PROVIDER = "tracking";
+
   /** The utm tags a record may carry, in their wire order. */
   static final List<String> UTM_KEYS = List.of("source", "medium", "campaign", "term", "content");
 
@@ -41,6 +44,7 @@ final class TrackingHandler implements Handler {
 
   @Override
   public void handle(Context ctx) {
+    IngestRoutes.tagProvider(ctx, PROVIDER);
     requestBody.checkHeaders(ctx, RequestBody.JSON_OR_TEXT);
     ObjectNode body = Json.parseObject(requestBody.read(ctx));
     Fields fields = new Fields(body);

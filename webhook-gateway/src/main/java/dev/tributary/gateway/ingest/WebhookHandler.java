@@ -9,12 +9,12 @@ import io.javalin.http.Handler;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
+import java.util.Map;
 
 /**
- * {@code POST /webhooks/{provider}/{siteId}}: verifies the signature over the raw bytes, wraps them
- * in a {@link WebhookEnvelope} and answers 200 only once Kafka has acknowledged it. A request that
- * fails any check produces nothing.
+ * {@code POST /webhooks/{provider}/{siteId}} (Gumroad: {@code …/{siteId}/{token}}): verifies the
+ * signature over the raw bytes, wraps them in a {@link WebhookEnvelope} and answers 200 only once
+ * Kafka has acknowledged it. A request that fails any check produces nothing.
  */
 final class WebhookHandler implements Handler {
 
@@ -39,15 +39,20 @@ final class WebhookHandler implements Handler {
 
   @Override
   public void handle(Context ctx) {
-    requestBody.checkHeaders(ctx, RequestBody.JSON);
+    IngestRoutes.tagProvider(ctx, provider.name());
+    requestBody.checkHeaders(ctx, provider.mediaTypes());
     SiteConfig site = sites.byId(ctx.pathParam("siteId")).orElse(null);
-    List<String> secrets = site == null ? List.of() : provider.secrets().apply(site);
+    List<String> secrets = site == null ? List.of() : site.secrets(provider.name());
     if (secrets.isEmpty()) {
       throw ApiError.unknownSite("no " + provider.name() + " endpoint for this site");
     }
     byte[] body = requestBody.read(ctx);
     Instant now = clock.instant();
-    Headers headers = ctx::header;
+    Map<String, String> pathParams = ctx.pathParamMap();
+    // Path parameters other than the site reach the verifier as ":name" pseudo-headers; real
+    // headers are never consulted for such names.
+    Headers headers =
+        name -> name.startsWith(":") ? pathParams.get(name.substring(1)) : ctx.header(name);
     Verification verification = provider.verifier().verify(body, headers, secrets, now);
     if (!verification.isValid()) {
       String code =
@@ -56,8 +61,7 @@ final class WebhookHandler implements Handler {
               : "invalid_signature";
       throw new ApiError(verification.httpStatus(), code, verification.reason());
     }
-    String deliveryId =
-        provider.deliveryId().read(body, headers).orElseGet(() -> UUID.randomUUID().toString());
+    String deliveryId = provider.deliveryId().read(body, headers);
     WebhookEnvelope envelope =
         new WebhookEnvelope(
             site.siteId(),

@@ -1,56 +1,106 @@
 package dev.tributary.gateway.ingest;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.tributary.gateway.config.SiteConfig;
+import dev.tributary.gateway.config.WebhookProviders;
 import dev.tributary.gateway.verify.Headers;
+import dev.tributary.gateway.verify.HexHmacVerifier;
+import dev.tributary.gateway.verify.PaddleSignatureVerifier;
+import dev.tributary.gateway.verify.StandardWebhooksVerifier;
+import dev.tributary.gateway.verify.StandardWebhooksVerifier.SecretEncoding;
 import dev.tributary.gateway.verify.StripeSignatureVerifier;
+import dev.tributary.gateway.verify.UrlTokenVerifier;
 import dev.tributary.gateway.verify.WebhookVerifier;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
-import java.util.function.Function;
+import java.util.Objects;
+import java.util.Set;
 
 /**
- * What differs between signed-webhook providers: the URL name, the signing scheme, where a site
- * keeps the secrets, and where the provider's event id is. Everything else is {@link
- * WebhookHandler}; adding a provider means adding a factory here.
+ * What differs between webhook providers: the name (URL segment, secrets key and the envelope's
+ * {@code provider}), the route, the accepted media types, the signing scheme and where the
+ * provider's event id is. Everything else is {@link WebhookHandler}; adding a provider means adding
+ * one entry to {@link #all(Duration)} (and a {@link WebhookVerifier} if its scheme is new).
  *
- * @param name the path segment in {@code /webhooks/{name}/{siteId}} and the envelope's provider
+ * @param name one of {@link WebhookProviders#NAMES}
+ * @param path the route; {@code {siteId}} names the site, any other path parameter reaches the
+ *     verifier as the pseudo-header {@code ":<parameter>"}
+ * @param mediaTypes the Content-Types the provider sends
  * @param verifier the provider's signing scheme
- * @param secrets the site's secrets for this provider; empty when the site does not use it
- * @param deliveryId the provider's event id, if the verified request carries one
+ * @param deliveryId where the verified request's delivery id comes from
  */
 public record WebhookProvider(
     String name,
+    String path,
+    Set<String> mediaTypes,
     WebhookVerifier verifier,
-    Function<SiteConfig, List<String>> secrets,
     DeliveryIdReader deliveryId) {
 
-  /** Finds the provider's event id in a verified request. */
+  /** Finds the delivery id of a verified request; may refuse it with a 400 ({@link ApiError}). */
   @FunctionalInterface
   public interface DeliveryIdReader {
-    Optional<String> read(byte[] body, Headers headers);
+    String read(byte[] body, Headers headers);
   }
 
-  /** Stripe: the event's top-level {@code "id"} ({@code evt_…}). */
-  public static WebhookProvider stripe(Duration tolerance) {
-    return new WebhookProvider(
-        "stripe",
-        new StripeSignatureVerifier(tolerance),
-        SiteConfig::stripeSecrets,
-        (body, headers) -> topLevelText(body, "id"));
-  }
+  static final Set<String> FORM = Set.of("application/x-www-form-urlencoded");
 
-  private static Optional<String> topLevelText(byte[] body, String field) {
-    try {
-      JsonNode value = Json.MAPPER.readTree(body).get(field);
-      return value != null && value.isTextual() && !value.textValue().isBlank()
-          ? Optional.of(value.textValue())
-          : Optional.empty();
-    } catch (IOException e) {
-      // Signed but not JSON: still forwarded (the job dead-letters it), under a generated id.
-      return Optional.empty();
+  public WebhookProvider {
+    Objects.requireNonNull(name, "name");
+    if (!WebhookProviders.NAMES.contains(name)) {
+      throw new IllegalArgumentException("no secrets can be configured for provider " + name);
     }
+    Objects.requireNonNull(path, "path");
+    mediaTypes = Set.copyOf(mediaTypes);
+    Objects.requireNonNull(verifier, "verifier");
+    Objects.requireNonNull(deliveryId, "deliveryId");
+  }
+
+  /** A provider at the usual route, {@code /webhooks/<name>/{siteId}}, taking JSON. */
+  static WebhookProvider json(String name, WebhookVerifier verifier, DeliveryIdReader deliveryId) {
+    return new WebhookProvider(
+        name, "/webhooks/" + name + "/{siteId}", RequestBody.JSON, verifier, deliveryId);
+  }
+
+  /**
+   * Every provider the gateway serves.
+   *
+   * @param tolerance how far a signed timestamp may be from now, for the schemes that sign one
+   */
+  public static List<WebhookProvider> all(Duration tolerance) {
+    return List.of(
+        // Stripe: the event's "id" (evt_…).
+        json(
+            WebhookProviders.STRIPE,
+            new StripeSignatureVerifier(tolerance),
+            DeliveryIds.jsonField("id")),
+        // Lemon Squeezy sends no event id: identical retries hash alike.
+        json(
+            WebhookProviders.LEMON_SQUEEZY,
+            new HexHmacVerifier(HexHmacVerifier.LEMON_SQUEEZY_HEADER),
+            DeliveryIds.bodySha256()),
+        // Paddle: the notification's "event_id" (evt_…).
+        json(
+            WebhookProviders.PADDLE,
+            new PaddleSignatureVerifier(tolerance),
+            DeliveryIds.jsonField("event_id")),
+        // Razorpay: the event id header, the same on every retry of an event.
+        json(
+            WebhookProviders.RAZORPAY,
+            new HexHmacVerifier(HexHmacVerifier.RAZORPAY_HEADER),
+            DeliveryIds.requiredHeader("x-razorpay-event-id")),
+        // Standard Webhooks: webhook-id, signed and the same on every retry.
+        json(
+            WebhookProviders.DODO,
+            new StandardWebhooksVerifier(SecretEncoding.BASE64_AFTER_WHSEC, tolerance),
+            DeliveryIds.requiredHeader(StandardWebhooksVerifier.ID_HEADER)),
+        json(
+            WebhookProviders.POLAR,
+            new StandardWebhooksVerifier(SecretEncoding.RAW_UTF8, tolerance),
+            DeliveryIds.requiredHeader(StandardWebhooksVerifier.ID_HEADER)),
+        // Gumroad: unsigned form posts to a URL holding a secret token; no event id.
+        new WebhookProvider(
+            WebhookProviders.GUMROAD,
+            "/webhooks/" + WebhookProviders.GUMROAD + "/{siteId}/{token}",
+            FORM,
+            new UrlTokenVerifier(),
+            DeliveryIds.bodySha256()));
   }
 }

@@ -13,6 +13,17 @@ public interface Headers {
   /** The value of {@code name}, or null when the request has no such header. */
   String get(String name);
 
+  /** The first of {@code names} that is absent or blank, or null when all are present. */
+  default String firstMissing(String... names) {
+    for (String name : names) {
+      String value = get(name);
+      if (value == null || value.isBlank()) {
+        return name;
+      }
+    }
+    return null;
+  }
+
   /** Headers backed by a map; names are matched ignoring case. */
   static Headers of(Map<String, String> headers) {
     Map<String, String> byName = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);

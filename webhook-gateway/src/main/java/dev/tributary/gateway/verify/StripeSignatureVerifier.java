@@ -1,16 +1,9 @@
 package dev.tributary.gateway.verify;
 
-import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Stripe's scheme: header {@code Stripe-Signature: t=<unix>,v1=<hex>[,v1=<hex>…][,v0=…]}, where
@@ -27,19 +20,15 @@ public final class StripeSignatureVerifier implements WebhookVerifier {
   public static final Duration DEFAULT_TOLERANCE = Duration.ofSeconds(300);
 
   private static final String SCHEME = "v1";
-  private static final String HMAC = "HmacSHA256";
 
-  private final Duration tolerance;
+  private final Tolerance tolerance;
 
   /**
    * @param tolerance how far the signed timestamp may be from now, either way; zero turns the check
    *     off (only for replaying recorded test vectors, never in the service)
    */
   public StripeSignatureVerifier(Duration tolerance) {
-    if (tolerance.isNegative()) {
-      throw new IllegalArgumentException("tolerance must not be negative");
-    }
-    this.tolerance = tolerance;
+    this.tolerance = new Tolerance(tolerance);
   }
 
   public StripeSignatureVerifier() {
@@ -48,10 +37,10 @@ public final class StripeSignatureVerifier implements WebhookVerifier {
 
   @Override
   public Verification verify(byte[] body, Headers headers, List<String> secrets, Instant now) {
-    String header = headers.get(HEADER);
-    if (header == null || header.isBlank()) {
+    if (headers.firstMissing(HEADER) != null) {
       return Verification.malformed("missing " + HEADER + " header");
     }
+    String header = headers.get(HEADER);
     SignatureHeader parsed = SignatureHeader.parse(header);
     if (parsed == null) {
       return Verification.malformed("unable to extract timestamp and signatures from header");
@@ -59,10 +48,15 @@ public final class StripeSignatureVerifier implements WebhookVerifier {
     if (parsed.signatures().isEmpty()) {
       return Verification.rejected("no signatures found with expected scheme " + SCHEME);
     }
-    if (!anySecretSigned(parsed, body, secrets)) {
+    List<byte[]> expected =
+        secrets.stream()
+            .map(secret -> Signing.ascii(hexSignature(secret, parsed.timestamp(), body)))
+            .toList();
+    List<byte[]> presented = parsed.signatures().stream().map(Signing::ascii).toList();
+    if (!Signing.anyEqual(expected, presented)) {
       return Verification.rejected("no signature matches the payload");
     }
-    if (!tolerance.isZero() && !withinTolerance(parsed.timestamp(), now)) {
+    if (!tolerance.accepts(parsed.timestamp(), now)) {
       return Verification.rejected("timestamp outside the tolerance zone");
     }
     return Verification.valid();
@@ -76,40 +70,9 @@ public final class StripeSignatureVerifier implements WebhookVerifier {
     return "t=" + timestamp + "," + SCHEME + "=" + hexSignature(secret, timestamp, body);
   }
 
-  private boolean withinTolerance(long timestamp, Instant now) {
-    // Written without subtracting the untrusted timestamp, which could overflow.
-    long seconds = now.getEpochSecond();
-    return timestamp >= seconds - tolerance.getSeconds()
-        && timestamp <= seconds + tolerance.getSeconds();
-  }
-
   private static String hexSignature(String secret, long timestamp, byte[] body) {
-    return HexFormat.of().formatHex(hmac(secret, timestamp, body));
-  }
-
-  private static boolean anySecretSigned(
-      SignatureHeader header, byte[] body, List<String> secrets) {
-    boolean matched = false;
-    // No early exit: every comparison runs, so timing says nothing about which one matched.
-    for (String secret : secrets) {
-      byte[] expected =
-          hexSignature(secret, header.timestamp(), body).getBytes(StandardCharsets.US_ASCII);
-      for (String signature : header.signatures()) {
-        matched |= MessageDigest.isEqual(expected, signature.getBytes(StandardCharsets.US_ASCII));
-      }
-    }
-    return matched;
-  }
-
-  private static byte[] hmac(String secret, long timestamp, byte[] body) {
-    try {
-      Mac mac = Mac.getInstance(HMAC);
-      mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), HMAC));
-      mac.update((timestamp + ".").getBytes(StandardCharsets.US_ASCII));
-      return mac.doFinal(body);
-    } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-      throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
-    }
+    return Signing.hex(
+        Signing.hmacSha256(Signing.utf8(secret), Signing.ascii(timestamp + "."), body));
   }
 
   /** The parts of a {@code Stripe-Signature} header this scheme uses. */

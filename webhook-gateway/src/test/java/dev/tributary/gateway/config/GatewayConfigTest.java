@@ -24,6 +24,21 @@ class GatewayConfigTest {
       ]}
       """;
 
+  private static final String DODO_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+  private static final String GUMROAD_TOKEN = "gumroad-token-0123456789abcdef";
+
+  private static final String PROVIDER_SITES =
+      """
+      {"sites":[
+        {"id":"acme","stripeSecrets":["whsec_file"],
+         "webhookSecrets":{"paddle":["pdl_ntfset_file"],"razorpay":["rzp_a","rzp_b"],
+           "lemonsqueezy":["ls_file"],"dodo":["%s"],"polar":["polar_whs_file"],
+           "gumroad":["%s"]}},
+        {"id":"big-shop","webhookSecrets":{"paddle":[]}}
+      ]}
+      """
+          .formatted(DODO_SECRET, GUMROAD_TOKEN);
+
   @TempDir Path dir;
 
   @Test
@@ -196,6 +211,123 @@ class GatewayConfigTest {
         .doesNotContain("topsecret")
         .doesNotContain("plain-key")
         .doesNotContain(site.apiKeys().get(0));
+  }
+
+  @Test
+  void readsEveryProvidersSecretsFromTheSitesFile() throws IOException {
+    GatewayConfig config = fromSitesFile(sitesFile(PROVIDER_SITES));
+
+    SiteConfig acme = config.sites().get(0);
+    assertThat(acme.secrets("stripe")).containsExactly("whsec_file");
+    assertThat(acme.secrets("paddle")).containsExactly("pdl_ntfset_file");
+    assertThat(acme.secrets("razorpay")).containsExactly("rzp_a", "rzp_b");
+    assertThat(acme.secrets("lemonsqueezy")).containsExactly("ls_file");
+    assertThat(acme.secrets("dodo")).containsExactly(DODO_SECRET);
+    assertThat(acme.secrets("polar")).containsExactly("polar_whs_file");
+    assertThat(acme.secrets("gumroad")).containsExactly(GUMROAD_TOKEN);
+    assertThat(acme.webhookSecrets().keySet())
+        .containsExactly("lemonsqueezy", "paddle", "razorpay", "dodo", "polar", "gumroad");
+    SiteConfig bigShop = config.sites().get(1);
+    assertThat(bigShop.webhookSecrets()).isEmpty();
+    for (String provider : WebhookProviders.NAMES) {
+      assertThat(bigShop.secrets(provider)).as(provider).isEmpty();
+    }
+  }
+
+  @Test
+  void environmentOverridesEachProvidersSecrets() throws IOException {
+    Map<String, String> env = new HashMap<>();
+    env.put("TRIBUTARY_KAFKA_BOOTSTRAP_SERVERS", "kafka:9092");
+    env.put("TRIBUTARY_SITES_FILE", sitesFile(PROVIDER_SITES));
+    env.put("TRIBUTARY_SITE_ACME_PADDLE_SECRETS", "pdl_env1, pdl_env2");
+    env.put("TRIBUTARY_SITE_ACME_STRIPE_SECRETS", "whsec_env");
+    env.put("TRIBUTARY_SITE_BIG_SHOP_LEMONSQUEEZY_SECRETS", "ls_env");
+    env.put("TRIBUTARY_SITE_BIG_SHOP_GUMROAD_SECRETS", GUMROAD_TOKEN + "-2");
+    env.put("TRIBUTARY_SITE_BIG_SHOP_DODO_SECRETS", DODO_SECRET);
+    env.put("TRIBUTARY_SITE_ACME_POLAR_SECRETS", "");
+    env.put("TRIBUTARY_SITE_OTHER_SETTING", "left to other programs");
+
+    GatewayConfig config = GatewayConfig.fromEnvironment(env);
+
+    SiteConfig acme = config.sites().get(0);
+    SiteConfig bigShop = config.sites().get(1);
+    assertThat(acme.secrets("paddle")).containsExactly("pdl_env1", "pdl_env2");
+    assertThat(acme.secrets("stripe")).containsExactly("whsec_env");
+    assertThat(acme.secrets("razorpay")).containsExactly("rzp_a", "rzp_b");
+    assertThat(acme.secrets("polar")).as("an empty variable removes the endpoint").isEmpty();
+    assertThat(bigShop.secrets("lemonsqueezy")).containsExactly("ls_env");
+    assertThat(bigShop.secrets("gumroad")).containsExactly(GUMROAD_TOKEN + "-2");
+    assertThat(bigShop.secrets("dodo")).containsExactly(DODO_SECRET);
+  }
+
+  @Test
+  void secretVariablesMustNameAKnownProviderAndSite() throws IOException {
+    String file = sitesFile(PROVIDER_SITES);
+
+    assertThatThrownBy(
+            () ->
+                GatewayConfig.fromEnvironment(
+                    Map.of(
+                        "TRIBUTARY_KAFKA_BOOTSTRAP_SERVERS", "k:1",
+                        "TRIBUTARY_SITES_FILE", file,
+                        "TRIBUTARY_SITE_ACME_PADDEL_SECRETS", "x")))
+        .hasMessageContaining("TRIBUTARY_SITE_ACME_PADDEL_SECRETS is not")
+        .hasMessageContaining("PADDLE");
+    assertThatThrownBy(
+            () ->
+                GatewayConfig.fromEnvironment(
+                    Map.of(
+                        "TRIBUTARY_KAFKA_BOOTSTRAP_SERVERS", "k:1",
+                        "TRIBUTARY_SITES_FILE", file,
+                        "TRIBUTARY_SITE_ACNE_RAZORPAY_SECRETS", "x")))
+        .hasMessageContaining("TRIBUTARY_SITE_ACNE_RAZORPAY_SECRETS names no site");
+  }
+
+  @Test
+  void webhookSecretsAreValidatedWithoutEchoingThem() throws IOException {
+    Map<String, String> bad =
+        Map.of(
+            "{\"typo\":[\"x_leak\"]}", "unknown webhook provider 'typo'",
+            "{\"stripe\":[\"whsec_leak\"]}", "Stripe secrets belong in stripeSecrets",
+            "{\"dodo\":[\"leak_no_prefix\"]}", "'whsec_' followed by base64",
+            "{\"dodo\":[\"whsec_!leak!\"]}", "'whsec_' followed by base64",
+            "{\"dodo\":[\"whsec_\"]}", "'whsec_' followed by base64",
+            "{\"gumroad\":[\"shortleak\"]}", "16 to 256 characters",
+            "{\"paddle\":[\" leak\"]}", "white space",
+            "{\"razorpay\":[\"\"]}", "must not be blank");
+    for (Map.Entry<String, String> entry : bad.entrySet()) {
+      String file =
+          sitesFile("{\"sites\":[{\"id\":\"acme\",\"webhookSecrets\":" + entry.getKey() + "}]}");
+      String expected = entry.getValue().replace("16 to 256 characters", "16 to 256 characters");
+      assertThatThrownBy(() -> fromSitesFile(file))
+          .as(entry.getKey())
+          .hasMessageContaining("site 'acme'")
+          .hasMessageContaining(entry.getValue())
+          .hasMessageNotContaining("leak");
+    }
+    // A key that does not look like a provider name is not echoed either.
+    assertThatThrownBy(
+            () -> new SiteConfig("acme", null, null, null, Map.of("pdl_ntfset_leak", List.of("x"))))
+        .hasMessageContaining("unknown webhook provider")
+        .hasMessageNotContaining("leak");
+  }
+
+  @Test
+  void webhookSecretsAreNeverPrinted() {
+    SiteConfig site =
+        new SiteConfig(
+            "acme",
+            List.of("whsec_topsecret"),
+            List.of(),
+            List.of(),
+            Map.of("paddle", List.of("pdl_topsecret"), "gumroad", List.of(GUMROAD_TOKEN)));
+
+    assertThat(site.toString())
+        .contains("paddle=1")
+        .contains("gumroad=1")
+        .doesNotContain("topsecret")
+        .doesNotContain(GUMROAD_TOKEN);
+    assertThat(new GatewayConfig(0, "k:1", List.of(site)).toString()).doesNotContain("topsecret");
   }
 
   private static SiteConfig site(String id, String apiKey) {

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -18,8 +20,8 @@ class PaymentValidatorTest {
 
   @Test
   void acceptsAMinimalAndAFullPayment() {
-    PaymentValidator.validate(body(VALID));
-    PaymentValidator.validate(
+    PaymentValidator.validatePayment(body(VALID));
+    PaymentValidator.validatePayment(
         body(
             "{\"provider\":\"my_shop-2\",\"providerPaymentId\":\"x\",\"amount\":49.99,"
                 + "\"currency\":\"EUR\",\"visitorId\":\"v_1.a:b-c\",\"sessionId\":\"s_1\","
@@ -113,9 +115,77 @@ class PaymentValidatorTest {
     assertThat(error.code()).isEqualTo("invalid_json");
   }
 
+  @Test
+  void aPaymentMustNotCarryARefundId() {
+    // Even null: the job tells refunds from payments by the key's presence.
+    for (String refundId : List.of("\"rf_1\"", "null", "\"\"")) {
+      assertThat(errors(VALID.replace("}", ",\"refundId\":" + refundId + "}")))
+          .as(refundId)
+          .containsOnlyKeys("refundId")
+          .hasEntrySatisfying(
+              "refundId", p -> assertThat(p).contains("belongs to /api/v1/refunds"));
+    }
+  }
+
+  @Test
+  void acceptsAMinimalAndAFullRefund() {
+    String minimal =
+        "{\"provider\":\"shopify\",\"providerPaymentId\":\"ord_1001\",\"refundId\":\"rf_1\","
+            + "\"amount\":\"10.00\",\"currency\":\"EUR\"}";
+
+    assertThat(refundErrors(minimal)).isEmpty();
+    assertThat(
+            refundErrors(
+                minimal.replace(
+                    "}",
+                    ",\"timestamp\":\"2026-11-23T10:00:00Z\",\"reason\":\""
+                        + "r".repeat(500)
+                        + "\",\"extra\":1}")))
+        .isEmpty();
+    assertThat(refundErrors(minimal.replace("\"10.00\"", "3").replace("EUR", "JPY"))).isEmpty();
+  }
+
+  @Test
+  void refundsReportEveryInvalidField() {
+    Map<String, String> fields =
+        refundErrors(
+            "{\"provider\":\"Shop!\",\"refundId\":\""
+                + "r".repeat(201)
+                + "\",\"amount\":\"0.001\",\"currency\":\"EUR\",\"timestamp\":\"today\","
+                + "\"reason\":\""
+                + "x".repeat(501)
+                + "\"}");
+
+    assertThat(fields)
+        .containsOnlyKeys(
+            "provider", "providerPaymentId", "refundId", "amount", "timestamp", "reason");
+    assertThat(fields.get("amount")).isEqualTo("must have at most 2 decimal places for EUR");
+    assertThat(fields.get("refundId")).isEqualTo("must be at most 200 characters");
+    assertThat(fields.get("reason")).isEqualTo("must be at most 500 characters");
+  }
+
+  @Test
+  void aRefundNeedsItsIdAndAPositiveAmount() {
+    assertThat(
+            refundErrors(
+                "{\"provider\":\"p\",\"providerPaymentId\":\"x\",\"amount\":\"-1\","
+                    + "\"currency\":\"EUR\"}"))
+        .containsOnly(Map.entry("refundId", "is required"), Map.entry("amount", "must be > 0"));
+    assertThat(refundErrors("{}"))
+        .containsOnlyKeys("provider", "providerPaymentId", "refundId", "amount", "currency");
+  }
+
   private static Map<String, String> errors(String json) {
+    return errors(json, PaymentValidator::validatePayment);
+  }
+
+  private static Map<String, String> refundErrors(String json) {
+    return errors(json, PaymentValidator::validateRefund);
+  }
+
+  private static Map<String, String> errors(String json, Consumer<ObjectNode> validator) {
     try {
-      PaymentValidator.validate(body(json));
+      validator.accept(body(json));
       return Map.of();
     } catch (ApiError e) {
       assertThat(e.status()).isEqualTo(400);

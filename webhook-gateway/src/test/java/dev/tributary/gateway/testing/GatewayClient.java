@@ -4,13 +4,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublisher;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Locale;
 
 /** Real HTTP calls to a running gateway, the way a provider or a browser makes them. */
 public final class GatewayClient {
@@ -20,9 +25,11 @@ public final class GatewayClient {
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
+  private final int port;
 
   public GatewayClient(int port) {
     this.base = "http://localhost:" + port;
+    this.port = port;
   }
 
   /** POST with a known length; {@code headers} are name, value pairs. */
@@ -30,6 +37,57 @@ public final class GatewayClient {
       String path, String contentType, byte[] body, String... headers) {
     return send(
         request(path, contentType, headers).POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+  }
+
+  /** What {@link #postDeclaringLength} read back. */
+  public record RawResponse(int status, String head, String body) {}
+
+  /**
+   * Sends only the head of a POST that declares {@code declaredLength} body bytes, over a plain
+   * socket, and reads the answer: shows that a refusal comes from the declared length alone. (A
+   * client that uploads the body races the early answer and may see a broken pipe; the JDK client's
+   * 100-continue support hangs on a final non-100 answer in Java 17.)
+   */
+  public RawResponse postDeclaringLength(String path, String contentType, long declaredLength) {
+    try (Socket socket = new Socket("localhost", port)) {
+      socket.setSoTimeout(10_000);
+      String head =
+          "POST "
+              + path
+              + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
+              + contentType
+              + "\r\nContent-Length: "
+              + declaredLength
+              + "\r\n\r\n";
+      OutputStream out = socket.getOutputStream();
+      out.write(head.getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = socket.getInputStream();
+      String responseHead = readHead(in);
+      int status = Integer.parseInt(responseHead.split(" ", 3)[1]);
+      int length = -1;
+      for (String line : responseHead.split("\r\n")) {
+        if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+          length = Integer.parseInt(line.substring("content-length:".length()).trim());
+        }
+      }
+      byte[] body = length >= 0 ? in.readNBytes(length) : in.readAllBytes();
+      return new RawResponse(status, responseHead, new String(body, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String readHead(InputStream in) throws IOException {
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) {
+        throw new IOException("connection closed before the response head ended: " + head);
+      }
+      head.append((char) b);
+    }
+    return head.toString();
   }
 
   /** POST without Content-Length (chunked), as a client that streams its body would. */

@@ -1,5 +1,6 @@
 package dev.tributary.gateway.ingest;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tributary.gateway.config.SiteConfig;
 import dev.tributary.gateway.config.SiteDirectory;
 import io.javalin.http.Context;
@@ -8,14 +9,17 @@ import java.time.Clock;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
- * {@code POST /api/v1/payments}: payments from providers without a webhook integration, sent by the
- * site's own backend. The Bearer API key says which site; the body is validated, then forwarded raw
- * in an envelope with provider {@code api}. Answers 202 once Kafka has acknowledged it.
+ * The Payment API, {@code POST /api/v1/payments} and {@code POST /api/v1/refunds}: money from
+ * providers without a webhook integration, sent by the site's own backend. The Bearer API key says
+ * which site; the body is validated ({@link PaymentValidator}), then forwarded raw in an envelope
+ * with provider {@code api} (the job tells a refund by its {@code refundId}). Answers 202 once
+ * Kafka has acknowledged it.
  */
-final class PaymentsApiHandler implements Handler {
+final class PaymentApiHandler implements Handler {
 
   static final String PROVIDER = "api";
 
@@ -26,23 +30,47 @@ final class PaymentsApiHandler implements Handler {
   private final RequestBody requestBody;
   private final Forwarder forwarder;
   private final Clock clock;
+  private final Consumer<ObjectNode> validator;
 
-  PaymentsApiHandler(
-      SiteDirectory sites, RequestBody requestBody, Forwarder forwarder, Clock clock) {
+  /**
+   * @param validator throws a 400 for a body this endpoint must not accept
+   */
+  PaymentApiHandler(
+      SiteDirectory sites,
+      RequestBody requestBody,
+      Forwarder forwarder,
+      Clock clock,
+      Consumer<ObjectNode> validator) {
     this.sites = sites;
     this.requestBody = requestBody;
     this.forwarder = forwarder;
     this.clock = clock;
+    this.validator = validator;
+  }
+
+  /** {@code POST /api/v1/payments}. */
+  static PaymentApiHandler payments(
+      SiteDirectory sites, RequestBody requestBody, Forwarder forwarder, Clock clock) {
+    return new PaymentApiHandler(
+        sites, requestBody, forwarder, clock, PaymentValidator::validatePayment);
+  }
+
+  /** {@code POST /api/v1/refunds}. */
+  static PaymentApiHandler refunds(
+      SiteDirectory sites, RequestBody requestBody, Forwarder forwarder, Clock clock) {
+    return new PaymentApiHandler(
+        sites, requestBody, forwarder, clock, PaymentValidator::validateRefund);
   }
 
   @Override
   public void handle(Context ctx) {
+    IngestRoutes.tagProvider(ctx, PROVIDER);
     requestBody.checkHeaders(ctx, RequestBody.JSON);
     SiteConfig site = authenticate(ctx.header("Authorization"));
     String deliveryId = deliveryId(ctx.header("Idempotency-Key"));
     byte[] body = requestBody.read(ctx);
     String text = RequestBody.utf8(body);
-    PaymentValidator.validate(Json.parseObject(body));
+    validator.accept(Json.parseObject(body));
     forwarder.forward(
         new WebhookEnvelope(
             site.siteId(), PROVIDER, deliveryId, clock.instant(), ctx.contentType(), text));
