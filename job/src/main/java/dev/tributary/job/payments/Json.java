@@ -104,4 +104,24 @@ public final class Json {
       return null;
     }
   }
+
+  /** A field that must hold a JSON object (e.g. an event's {@code data}). */
+  public static JsonNode requiredObject(JsonNode node, String field, String where) {
+    JsonNode v = node == null ? null : node.get(field);
+    if (v == null || !v.isObject()) {
+      throw new MalformedPayloadException(where + " has no " + field);
+    }
+    return v;
+  }
+
+  /** The first readable ISO-8601 timestamp among {@code candidates}, else {@code fallback}. */
+  public static long firstIsoMillis(long fallback, String... candidates) {
+    for (String s : candidates) {
+      Long millis = isoMillisOrNull(s);
+      if (millis != null) {
+        return millis;
+      }
+    }
+    return fallback;
+  }
 }

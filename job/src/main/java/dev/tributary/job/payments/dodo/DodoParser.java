@@ -54,8 +54,10 @@ public final class DodoParser implements PaymentParser {
     JsonNode event = Json.readObject(envelope.body(), "dodo body");
     String type = Json.requiredText(event, "type", "dodo body");
     return switch (type) {
-      case "payment.succeeded" -> payment(envelope, event, type, data(event), keys);
-      case "refund.succeeded" -> refund(envelope, event, type, data(event));
+      case "payment.succeeded" ->
+          payment(envelope, event, type, Json.requiredObject(event, "data", "dodo event"), keys);
+      case "refund.succeeded" ->
+          refund(envelope, event, type, Json.requiredObject(event, "data", "dodo event"));
       default -> new ParseOutcome.Ignored(type);
     };
   }
@@ -73,7 +75,11 @@ public final class DodoParser implements PaymentParser {
             .eventType(type)
             .paymentKey(Json.requiredText(payment, "payment_id", "dodo payment"))
             .amount(amount, currency, CurrencyExponents.iso4217(currency))
-            .occurredAtMillis(occurredAt(event, payment, env))
+            .occurredAtMillis(
+                Json.firstIsoMillis(
+                    env.receivedAtMillis(),
+                    Json.text(event, "timestamp"),
+                    Json.text(payment, "created_at")))
             .visitorId(keys.visitorId(metadata, customerMetadata))
             .sessionId(keys.sessionId(metadata))
             .customerId(Json.text(customer, "customer_id"))
@@ -91,7 +97,11 @@ public final class DodoParser implements PaymentParser {
             .eventType(type)
             .refundKey(Json.requiredText(refund, "refund_id", "dodo refund"))
             .paymentKey(Json.requiredText(refund, "payment_id", "dodo refund"))
-            .occurredAtMillis(occurredAt(event, refund, env));
+            .occurredAtMillis(
+                Json.firstIsoMillis(
+                    env.receivedAtMillis(),
+                    Json.text(event, "timestamp"),
+                    Json.text(refund, "created_at")));
     String currency = Json.text(refund, "currency");
     JsonNode amount = refund.get("amount");
     if (amount == null || amount.isNull()) {
@@ -109,24 +119,5 @@ public final class DodoParser implements PaymentParser {
           CurrencyExponents.iso4217(currency));
     }
     return new ParseOutcome.Refund(b.build());
-  }
-
-  private static JsonNode data(JsonNode event) {
-    JsonNode data = event.get("data");
-    if (data == null || !data.isObject()) {
-      throw new MalformedPayloadException("dodo event has no data");
-    }
-    return data;
-  }
-
-  /** The event's timestamp, else the object's creation, else the gateway's receipt. */
-  private static long occurredAt(JsonNode event, JsonNode object, WebhookEnvelope env) {
-    for (String s : new String[] {Json.text(event, "timestamp"), Json.text(object, "created_at")}) {
-      Long millis = Json.isoMillisOrNull(s);
-      if (millis != null) {
-        return millis;
-      }
-    }
-    return env.receivedAtMillis();
   }
 }

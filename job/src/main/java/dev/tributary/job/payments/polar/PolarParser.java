@@ -67,8 +67,10 @@ public final class PolarParser implements PaymentParser {
     JsonNode event = Json.readObject(envelope.body(), "polar body");
     String type = Json.requiredText(event, "type", "polar body");
     return switch (type) {
-      case "order.paid" -> order(envelope, event, type, data(event), keys);
-      case "refund.created", "refund.updated" -> refund(envelope, event, type, data(event));
+      case "order.paid" ->
+          order(envelope, event, type, Json.requiredObject(event, "data", "polar event"), keys);
+      case "refund.created", "refund.updated" ->
+          refund(envelope, event, type, Json.requiredObject(event, "data", "polar event"));
       default -> new ParseOutcome.Ignored(type);
     };
   }
@@ -95,7 +97,11 @@ public final class PolarParser implements PaymentParser {
             .eventType(type)
             .paymentKey(Json.requiredText(order, "id", "polar order"))
             .amount(amount, currency, exponent(currency))
-            .occurredAtMillis(occurredAt(event, order, env))
+            .occurredAtMillis(
+                Json.firstIsoMillis(
+                    env.receivedAtMillis(),
+                    Json.text(event, "timestamp"),
+                    Json.text(order, "created_at")))
             .visitorId(keys.visitorId(metadata))
             .sessionId(keys.sessionId(metadata[0], metadata[1]))
             .customerId(customerId)
@@ -127,7 +133,11 @@ public final class PolarParser implements PaymentParser {
             .refundKey(Json.requiredText(refund, "id", "polar refund"))
             .paymentKey(Json.requiredText(refund, "order_id", "polar refund"))
             .amount(amount + tax, currency, exponent(currency))
-            .occurredAtMillis(occurredAt(event, refund, env))
+            .occurredAtMillis(
+                Json.firstIsoMillis(
+                    env.receivedAtMillis(),
+                    Json.text(event, "timestamp"),
+                    Json.text(refund, "created_at")))
             .build());
   }
 
@@ -135,24 +145,5 @@ public final class PolarParser implements PaymentParser {
   static int exponent(String currency) {
     Integer documented = EXPONENTS.get(CurrencyExponents.normalize(currency));
     return documented != null ? documented : CurrencyExponents.iso4217(currency);
-  }
-
-  private static JsonNode data(JsonNode event) {
-    JsonNode data = event.get("data");
-    if (data == null || !data.isObject()) {
-      throw new MalformedPayloadException("polar event has no data");
-    }
-    return data;
-  }
-
-  /** The event's timestamp, else the object's creation, else the gateway's receipt. */
-  private static long occurredAt(JsonNode event, JsonNode object, WebhookEnvelope env) {
-    for (String s : new String[] {Json.text(event, "timestamp"), Json.text(object, "created_at")}) {
-      Long millis = Json.isoMillisOrNull(s);
-      if (millis != null) {
-        return millis;
-      }
-    }
-    return env.receivedAtMillis();
   }
 }
