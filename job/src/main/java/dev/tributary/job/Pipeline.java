@@ -129,7 +129,7 @@ public final class Pipeline {
                     .name("linked payments")
                     .uid("filter-linked")
                     .keyBy(PaymentEvent::visitorKey))
-            .process(new AttributePayments(settings.lookback()))
+            .process(new AttributePayments(settings.lookback(), settings.timeDecayHalfLife()))
             .uid(AttributePayments.UID)
             .name("attribute linked payments");
 

@@ -326,10 +326,13 @@ class PipelineIT {
             "pi_yen|(unattributed)|null|3000",
             "shopify:ord_77|Email|nov|1990");
 
+    // every model books every payment exactly: per currency and model, ledger = reported
     var totals =
         warehouse.query(
-            "SELECT l.currency, sum(l.amount_minor) AS ledger, (SELECT sum(amount_minor) FROM payments p"
-                + " WHERE p.currency = l.currency) AS reported FROM revenue_ledger l GROUP BY l.currency");
+            "SELECT l.model, l.currency, sum(l.amount_minor) AS ledger, (SELECT sum(amount_minor)"
+                + " FROM payments p WHERE p.currency = l.currency) AS reported"
+                + " FROM revenue_ledger l GROUP BY l.model, l.currency");
+    assertThat(totals).hasSize(6 * 3);
     assertThat(totals).allSatisfy(t -> assertThat(t.get("ledger")).isEqualTo(t.get("reported")));
 
     var view =
@@ -339,6 +342,24 @@ class PipelineIT {
     assertThat(view)
         .extracting(r -> r.get("channel") + "|" + r.get("payments") + "|" + r.get("net_minor"))
         .containsExactlyInAnyOrder("Paid Search|1|4999", "Email|1|1500");
+  }
+
+  @Test
+  void eachModelSplitsTheTwoTouchJourneyItsOwnWay() throws Exception {
+    var rows =
+        warehouse.query(
+            "SELECT model, string_agg(channel || '=' || amount_minor, ',' ORDER BY channel) AS split"
+                + " FROM revenue_ledger WHERE payment_key = 'pi_ads' GROUP BY model ORDER BY model");
+    assertThat(rows)
+        .extracting(r -> r.get("model") + ":" + r.get("split"))
+        .containsExactly(
+            "first_touch:Organic Search=4999",
+            "last_non_direct:Paid Search=4999",
+            "last_touch:Paid Search=4999",
+            "linear:Organic Search=2500,Paid Search=2499",
+            "position_based:Organic Search=2500,Paid Search=2499",
+            // 125 and 5 minutes before the payment, half-life 7 d: weights 0.99144 and 0.99966
+            "time_decay:Organic Search=2489,Paid Search=2510");
   }
 
   @Test

@@ -20,7 +20,8 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * Stages 4–5 for payments whose metadata names a visitor, keyed by (site, visitor): an event-time
- * join of the payment with the visitor's touches up to the payment time.
+ * join of the payment with the visitor's touches up to the payment time, credited under every
+ * {@link Model}.
  *
  * <p>A payment waits until the watermark passes its time, so that the sessions before it are in. A
  * payment that is already behind the watermark (a webhook retried days later, a replay) is
@@ -49,13 +50,15 @@ public final class AttributePayments
       new OutputTag<>("attributed-payments") {};
 
   private final Duration lookback;
+  private final Duration halfLife;
   private transient MapState<String, Touch> touches;
   private transient MapState<String, PaymentEvent> pending;
   private transient Counter attributedMetadata;
   private transient Counter latePayments;
 
-  public AttributePayments(Duration lookback) {
+  public AttributePayments(Duration lookback, Duration halfLife) {
     this.lookback = lookback;
+    this.halfLife = halfLife;
   }
 
   @Override
@@ -110,13 +113,13 @@ public final class AttributePayments
   private void attribute(PaymentEvent p, Context ctx, Collector<LedgerEntry> out) throws Exception {
     List<Touch> history = new ArrayList<>();
     touches.values().forEach(history::add);
-    Touch touch = LastTouch.choose(p, history, lookback).orElse(null);
+    List<Touch> journey = Journey.of(p, history, lookback);
     String reason =
-        touch == null
+        journey.isEmpty()
             ? "visitor named in payment metadata; no session of theirs in the lookback window"
-            : "visitor named in payment metadata";
+            : "visitor named in payment metadata; " + journey.size() + " touch(es) in the window";
     attributedMetadata.inc();
-    out.collect(LastTouch.credit(p, touch));
+    Credits.of(p, journey, halfLife).forEach(out::collect);
     ctx.output(PAYMENTS, new AttributedPayment(p, Resolution.metadata(reason)));
   }
 }

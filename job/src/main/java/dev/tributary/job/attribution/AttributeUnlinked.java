@@ -2,6 +2,8 @@ package dev.tributary.job.attribution;
 
 import dev.tributary.job.ledger.LedgerEntry;
 import dev.tributary.job.payments.PaymentEvent;
+import java.time.Duration;
+import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -24,7 +26,7 @@ public final class AttributeUnlinked extends ProcessFunction<PaymentEvent, Ledge
   @Override
   public void processElement(PaymentEvent p, Context ctx, Collector<LedgerEntry> out) {
     unattributed.inc();
-    out.collect(LastTouch.credit(p, null));
+    Credits.of(p, List.of(), Duration.ZERO).forEach(out::collect);
     ctx.output(
         AttributePayments.PAYMENTS,
         new AttributedPayment(p, Resolution.unattributed("no visitor id in the payment metadata")));

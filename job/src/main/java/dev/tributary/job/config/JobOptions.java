@@ -93,6 +93,12 @@ public final class JobOptions {
           .defaultValue(Duration.ofDays(30))
           .withDescription("How far back a visitor's touches count for a payment.");
 
+  public static final ConfigOption<Duration> TIME_DECAY_HALF_LIFE =
+      ConfigOptions.key("tributary.attribution.time-decay-half-life")
+          .durationType()
+          .defaultValue(Duration.ofDays(7))
+          .withDescription("Half-life of a touch's credit in the time-decay model.");
+
   public static final ConfigOption<Duration> SESSION_RETENTION =
       ConfigOptions.key("tributary.sessions.retention")
           .durationType()
@@ -131,6 +137,7 @@ public final class JobOptions {
         conf.get(PAYMENT_SETTLE),
         conf.get(PAYMENT_DEDUPE_RETENTION),
         conf.get(LOOKBACK),
+        conf.get(TIME_DECAY_HALF_LIFE),
         conf.get(SESSION_RETENTION),
         conf.get(METADATA_VISITOR_KEYS),
         conf.get(METADATA_SESSION_KEYS));

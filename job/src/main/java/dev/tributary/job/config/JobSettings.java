@@ -24,6 +24,7 @@ public record JobSettings(
     Duration paymentSettle,
     Duration paymentDedupeRetention,
     Duration lookback,
+    Duration timeDecayHalfLife,
     Duration sessionRetention,
     List<String> metadataVisitorKeys,
     List<String> metadataSessionKeys)
@@ -35,6 +36,7 @@ public record JobSettings(
     requireNonNegative("tributary.payments.settle-time", paymentSettle);
     requirePositive("tributary.payments.dedupe-retention", paymentDedupeRetention);
     requirePositive("tributary.attribution.lookback", lookback);
+    requirePositive("tributary.attribution.time-decay-half-life", timeDecayHalfLife);
     requirePositive("tributary.sessions.retention", sessionRetention);
     if (metadataVisitorKeys.isEmpty()) {
       throw new IllegalArgumentException("tributary.metadata.visitor-keys must not be empty");
