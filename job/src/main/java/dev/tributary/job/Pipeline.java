@@ -6,6 +6,9 @@ import dev.tributary.job.attribution.AttributedPayment;
 import dev.tributary.job.config.JobSettings;
 import dev.tributary.job.deadletter.DeadLetter;
 import dev.tributary.job.deadletter.DeadLetters;
+import dev.tributary.job.identity.Identify;
+import dev.tributary.job.identity.ResolveByCustomer;
+import dev.tributary.job.identity.ResolveByEmail;
 import dev.tributary.job.ingest.QuietAdvancingWatermarks;
 import dev.tributary.job.ingest.RawRecord;
 import dev.tributary.job.ledger.LedgerEntry;
@@ -35,13 +38,14 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * The job's topology, built from injected sources and sinks so that tests plug in their own.
  *
  * <pre>
- * webhooks ─► normalize ─┬─ payments ─► [link-payment-keys] ─► consolidate ─┬─ linked ───► attribute ─┬─► ledger sink
- *                        │              (site,provider,       (site,provider, └─ unlinked ─► attribute- ├─► payments sink
- *                        │               linkKey)              paymentKey)                   unlinked ──┘
- *                        └─ refunds ─► refunds sink
- * tracking ─► parse ─► sessionize (site,visitor) ─┬─► sessions sink
- *                                                 └─► touches of attribute (site,visitor)
- * normalize, parse ─► dead-letter sink
+ * webhooks ─► normalize ─┬─ payments ─► [link-payment-keys] ─► consolidate ─► resolve by customer ─► resolve by email ─┐
+ *                        └─ refunds ─► refunds sink           (site,provider,  (site,provider,       (site,email hash)  │
+ *                                                              paymentKey)      customer)                 ▲             │
+ * tracking ─► parse ─┬─ identify calls ─────────────────────────────────────────────────────────────────────┘             │
+ *                    └─ pageviews ─► sessionize (site,visitor) ─┬─► sessions sink                                        │
+ *                                                               └─► attribute (site,visitor) ◄── linked ◄───────────────┤
+ *                                         attribute-unlinked ◄── unlinked ◄─────────────────────────────────────────────┘
+ * attribute, attribute-unlinked ─► ledger sink, payments sink; normalize, parse ─► dead-letter sink
  * </pre>
  */
 public final class Pipeline {
@@ -120,11 +124,46 @@ public final class Pipeline {
             .uid(Sessionize.UID)
             .name("sessionize");
 
+    // Who paid, in order: metadata (set by the parsers), the customer's earlier payment, the email.
+    DataStream<PaymentEvent> byCustomer =
+        payments
+            .filter(p -> p.customerKey() != null)
+            .uid("filter-with-customer")
+            .name("payments with a customer")
+            .keyBy(PaymentEvent::customerKey)
+            .process(new ResolveByCustomer(settings.identityRetention()))
+            .uid(ResolveByCustomer.UID)
+            .name("resolve by customer")
+            .union(
+                payments
+                    .filter(p -> p.customerKey() == null)
+                    .uid("filter-without-customer")
+                    .name("payments without a customer"));
+
+    DataStream<PaymentEvent> resolved =
+        pageviews
+            .getSideOutput(ParseTracking.IDENTIFIES)
+            .keyBy(Identify::emailKey)
+            .connect(
+                byCustomer
+                    .filter(p -> p.emailKey() != null)
+                    .uid("filter-with-email")
+                    .name("payments with an email")
+                    .keyBy(PaymentEvent::emailKey))
+            .process(new ResolveByEmail(settings.identityRetention()))
+            .uid(ResolveByEmail.UID)
+            .name("resolve by email")
+            .union(
+                byCustomer
+                    .filter(p -> p.emailKey() == null)
+                    .uid("filter-without-email")
+                    .name("payments without an email"));
+
     SingleOutputStreamOperator<LedgerEntry> linked =
         sessions
             .keyBy(Session::visitorKey)
             .connect(
-                payments
+                resolved
                     .filter(PaymentEvent::linkedToVisitor)
                     .name("linked payments")
                     .uid("filter-linked")
@@ -134,7 +173,7 @@ public final class Pipeline {
             .name("attribute linked payments");
 
     SingleOutputStreamOperator<LedgerEntry> unlinked =
-        payments
+        resolved
             .filter(p -> !p.linkedToVisitor())
             .name("unlinked payments")
             .uid("filter-unlinked")

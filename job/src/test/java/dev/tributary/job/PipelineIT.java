@@ -119,6 +119,13 @@ class PipelineIT {
             null,
             Map.of(),
             at(Duration.ofHours(1))));
+    // v_mail signs in: the identify call carries only the email's hash
+    Instant identifiedAt = T0.plus(Duration.ofHours(1).plusMinutes(5));
+    r.add(
+        new Record(
+            SITE + ":v_mail",
+            Envelopes.identify(SITE, "v_mail", "s_mail_1", "buyer2@example.com", identifiedAt),
+            identifiedAt.toEpochMilli()));
     // malformed tracking record → dead letter
     r.add(new Record("acme:broken", "{\"v\":1,\"type\":\"pageview\"}", at(Duration.ofHours(1))));
     return r;
@@ -263,6 +270,33 @@ class PipelineIT {
                     .formatted(refundAt / 1000)),
             refundAt));
 
+    // no metadata, only the email of v_mail's identify call → email, medium
+    long emailAt = at(Duration.ofHours(3).plusMinutes(30));
+    r.add(
+        stripe(
+            "evt_pi_email",
+            Fixtures.stripeEvent(
+                "evt_pi_email",
+                "payment_intent.succeeded",
+                emailAt / 1000,
+                """
+                {"id":"pi_email","amount":2000,"amount_received":2000,"currency":"usd",
+                 "receipt_email":" Buyer2@Example.com","metadata":{}}"""),
+            emailAt));
+    // a renewal of cus_1, whose first payment (pi_ads) named v_ads → customer, high
+    long renewAt = at(Duration.ofHours(5));
+    r.add(
+        stripe(
+            "evt_in_renew",
+            Fixtures.stripeEvent(
+                "evt_in_renew",
+                "invoice.payment_succeeded",
+                renewAt / 1000,
+                """
+                {"id":"in_renew","amount_paid":4999,"currency":"usd","payment_intent":"pi_renew",
+                 "customer":"cus_1","billing_reason":"subscription_cycle"}"""),
+            renewAt));
+
     // noise: an event type the job does not use, a broken envelope, a broken body of a known type
     r.add(
         stripe(
@@ -299,6 +333,8 @@ class PipelineIT {
         .extracting(r -> String.join("|", r.values().stream().map(String::valueOf).toList()))
         .containsExactly(
             "stripe|pi_ads|4999|USD|2|v_ads|s_ads_2|metadata|high|1|true",
+            "stripe|pi_email|2000|USD|2|v_mail|null|email|medium|1|true",
+            "stripe|pi_renew|4999|USD|2|v_ads|null|customer|high|1|false",
             "stripe|pi_sub|1500|USD|2|v_mail|null|metadata|high|1|false",
             "stripe|pi_yen|3000|JPY|0|null|null|unattributed|none|0|false",
             "api|shopify:ord_77|1990|EUR|2|v_mail|null|metadata|high|1|true");
@@ -322,6 +358,8 @@ class PipelineIT {
                     + r.get("amount_minor"))
         .containsExactly(
             "pi_ads|Paid Search|brand|4999",
+            "pi_email|Email|nov|2000",
+            "pi_renew|Paid Search|brand|4999",
             "pi_sub|Email|nov|1500",
             "pi_yen|(unattributed)|null|3000",
             "shopify:ord_77|Email|nov|1990");
@@ -341,7 +379,7 @@ class PipelineIT {
                 + " WHERE site_id = 'acme' AND model = 'last_touch' AND currency = 'USD'");
     assertThat(view)
         .extracting(r -> r.get("channel") + "|" + r.get("payments") + "|" + r.get("net_minor"))
-        .containsExactlyInAnyOrder("Paid Search|1|4999", "Email|1|1500");
+        .containsExactlyInAnyOrder("Paid Search|2|9998", "Email|2|3500");
   }
 
   @Test

@@ -3,11 +3,11 @@ package dev.tributary.job.attribution;
 import dev.tributary.job.ledger.LedgerEntry;
 import dev.tributary.job.payments.PaymentEvent;
 import dev.tributary.job.sessions.Session;
+import dev.tributary.job.state.PendingPayments;
 import dev.tributary.job.state.StateTtl;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -19,9 +19,9 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Stages 4–5 for payments whose metadata names a visitor, keyed by (site, visitor): an event-time
- * join of the payment with the visitor's touches up to the payment time, credited under every
- * {@link Model}.
+ * Stages 4–5 for payments linked to a visitor (by metadata, customer or email), keyed by (site,
+ * visitor): an event-time join of the payment with the visitor's touches up to the payment time,
+ * credited under every {@link Model}.
  *
  * <p>A payment waits until the watermark passes its time, so that the sessions before it are in. A
  * payment that is already behind the watermark (a webhook retried days later, a replay) is
@@ -52,8 +52,8 @@ public final class AttributePayments
   private final Duration lookback;
   private final Duration halfLife;
   private transient MapState<String, Touch> touches;
-  private transient MapState<String, PaymentEvent> pending;
-  private transient Counter attributedMetadata;
+  private transient PendingPayments pending;
+  private transient Counter attributed;
   private transient Counter latePayments;
 
   public AttributePayments(Duration lookback, Duration halfLife) {
@@ -67,13 +67,9 @@ public final class AttributePayments
         new MapStateDescriptor<>("touches", Types.STRING, TypeInformation.of(Touch.class));
     touchDescriptor.enableTimeToLive(StateTtl.afterLastWrite(lookback));
     touches = getRuntimeContext().getMapState(touchDescriptor);
-    pending =
-        getRuntimeContext()
-            .getMapState(
-                new MapStateDescriptor<>(
-                    "pending", Types.STRING, TypeInformation.of(PaymentEvent.class)));
+    pending = new PendingPayments(getRuntimeContext(), "pending");
     var metrics = getRuntimeContext().getMetricGroup();
-    attributedMetadata = metrics.counter("attributedByMetadata");
+    attributed = metrics.counter("attributedToVisitor");
     latePayments = metrics.counter("latePayments");
   }
 
@@ -86,26 +82,16 @@ public final class AttributePayments
   @Override
   public void processElement2(PaymentEvent payment, Context ctx, Collector<LedgerEntry> out)
       throws Exception {
-    if (payment.occurredAtMillis() <= ctx.timerService().currentWatermark()) {
+    if (!pending.waitFor(payment, payment.occurredAtMillis(), ctx.timerService())) {
       latePayments.inc();
       attribute(payment, ctx, out);
-      return;
     }
-    pending.put(payment.paymentKey(), payment);
-    ctx.timerService().registerEventTimeTimer(payment.occurredAtMillis());
   }
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<LedgerEntry> out)
       throws Exception {
-    List<PaymentEvent> due = new ArrayList<>();
-    for (Map.Entry<String, PaymentEvent> e : pending.entries()) {
-      if (e.getValue().occurredAtMillis() <= timestamp) {
-        due.add(e.getValue());
-      }
-    }
-    for (PaymentEvent p : due) {
-      pending.remove(p.paymentKey());
+    for (PaymentEvent p : pending.takeDue(timestamp)) {
       attribute(p, ctx, out);
     }
   }
@@ -114,12 +100,12 @@ public final class AttributePayments
     List<Touch> history = new ArrayList<>();
     touches.values().forEach(history::add);
     List<Touch> journey = Journey.of(p, history, lookback);
-    String reason =
+    String detail =
         journey.isEmpty()
-            ? "visitor named in payment metadata; no session of theirs in the lookback window"
-            : "visitor named in payment metadata; " + journey.size() + " touch(es) in the window";
-    attributedMetadata.inc();
+            ? "no session of theirs in the lookback window"
+            : journey.size() + " touch(es) in the window";
+    attributed.inc();
     Credits.of(p, journey, halfLife).forEach(out::collect);
-    ctx.output(PAYMENTS, new AttributedPayment(p, Resolution.metadata(reason)));
+    ctx.output(PAYMENTS, new AttributedPayment(p, Resolution.linked(p.linkMethod(), detail)));
   }
 }

@@ -3,7 +3,7 @@ package dev.tributary.job.attribution;
 /**
  * How a payment was linked to a visitor, for the {@code payments} row.
  *
- * @param method metadata | unattributed (customer, email and timestamp arrive with issue 4)
+ * @param method metadata | customer | email | unattributed
  * @param confidence high | medium | low | ambiguous | none
  * @param candidates how many visitors the credit could belong to (0 when unattributed)
  * @param reason a short sentence a person can read
@@ -12,6 +12,25 @@ public record Resolution(String method, String confidence, int candidates, Strin
 
   public static Resolution metadata(String reason) {
     return new Resolution("metadata", "high", 1, reason);
+  }
+
+  /** How a payment whose visitor is known was linked, from its {@code linkMethod}. */
+  public static Resolution linked(String linkMethod, String detail) {
+    return switch (linkMethod == null ? "metadata" : linkMethod) {
+      case "customer" ->
+          new Resolution(
+              "customer",
+              "high",
+              1,
+              "an earlier payment of this customer named the visitor; " + detail);
+      case "email" ->
+          new Resolution(
+              "email",
+              "medium",
+              1,
+              "the payer's email matches the visitor's identify call; " + detail);
+      default -> metadata("visitor named in payment metadata; " + detail);
+    };
   }
 
   public static Resolution unattributed(String reason) {

@@ -99,6 +99,14 @@ public final class JobOptions {
           .defaultValue(Duration.ofDays(7))
           .withDescription("Half-life of a touch's credit in the time-decay model.");
 
+  public static final ConfigOption<Duration> IDENTITY_RETENTION =
+      ConfigOptions.key("tributary.identity.retention")
+          .durationType()
+          .defaultValue(Duration.ofDays(400))
+          .withDescription(
+              "How long a customer id or an email keeps pointing at its visitor (covers yearly"
+                  + " renewals).");
+
   public static final ConfigOption<Duration> SESSION_RETENTION =
       ConfigOptions.key("tributary.sessions.retention")
           .durationType()
@@ -138,6 +146,7 @@ public final class JobOptions {
         conf.get(PAYMENT_DEDUPE_RETENTION),
         conf.get(LOOKBACK),
         conf.get(TIME_DECAY_HALF_LIFE),
+        conf.get(IDENTITY_RETENTION),
         conf.get(SESSION_RETENTION),
         conf.get(METADATA_VISITOR_KEYS),
         conf.get(METADATA_SESSION_KEYS));

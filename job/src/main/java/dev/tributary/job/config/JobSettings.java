@@ -25,6 +25,7 @@ public record JobSettings(
     Duration paymentDedupeRetention,
     Duration lookback,
     Duration timeDecayHalfLife,
+    Duration identityRetention,
     Duration sessionRetention,
     List<String> metadataVisitorKeys,
     List<String> metadataSessionKeys)
@@ -37,6 +38,7 @@ public record JobSettings(
     requirePositive("tributary.payments.dedupe-retention", paymentDedupeRetention);
     requirePositive("tributary.attribution.lookback", lookback);
     requirePositive("tributary.attribution.time-decay-half-life", timeDecayHalfLife);
+    requirePositive("tributary.identity.retention", identityRetention);
     requirePositive("tributary.sessions.retention", sessionRetention);
     if (metadataVisitorKeys.isEmpty()) {
       throw new IllegalArgumentException("tributary.metadata.visitor-keys must not be empty");

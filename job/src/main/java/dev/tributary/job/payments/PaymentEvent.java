@@ -19,6 +19,9 @@ package dev.tributary.job.payments;
  *     id). With a {@code paymentKey} the event links the two ids; without one (Stripe's invoice
  *     events since API 2025-03-31) the event waits in {@link LinkPaymentKeys} until a link names
  *     its payment key.
+ * @param linkMethod how {@code visitorId} was found: {@code metadata} (the checkout named the
+ *     visitor), {@code customer} (an earlier payment of the same provider customer), {@code email}
+ *     (an identify call with the payer's email); null while no visitor is known
  */
 public record PaymentEvent(
     String siteId,
@@ -38,7 +41,12 @@ public record PaymentEvent(
     String subscriptionId,
     boolean renewal,
     boolean livemode,
-    String linkKey) {
+    String linkKey,
+    String linkMethod) {
+
+  public static final String METADATA = "metadata";
+  public static final String CUSTOMER = "customer";
+  public static final String EMAIL = "email";
 
   public static Builder builder() {
     return new Builder();
@@ -93,7 +101,48 @@ public record PaymentEvent(
         subscriptionId,
         renewal,
         livemode,
-        linkKey);
+        linkKey,
+        linkMethod);
+  }
+
+  /** This payment, linked to {@code visitor} by {@code method}. */
+  public PaymentEvent withVisitor(String visitor, String method) {
+    return new PaymentEvent(
+        siteId,
+        provider,
+        paymentKey,
+        eventId,
+        eventType,
+        amountMinor,
+        currency,
+        currencyExponent,
+        occurredAtMillis,
+        receivedAtMillis,
+        visitor,
+        sessionId,
+        customerId,
+        emailHash,
+        subscriptionId,
+        renewal,
+        livemode,
+        linkKey,
+        method);
+  }
+
+  /**
+   * Key of the customer link: the provider's customer id, else its subscription id; null when the
+   * payment has neither.
+   */
+  public String customerKey() {
+    if (customerId != null) {
+      return siteId + '|' + provider + "|cus|" + customerId;
+    }
+    return subscriptionId == null ? null : siteId + '|' + provider + "|sub|" + subscriptionId;
+  }
+
+  /** Key of the email link; null without an email. */
+  public String emailKey() {
+    return emailHash == null ? null : siteId + '|' + emailHash;
   }
 
   /**
@@ -127,7 +176,8 @@ public record PaymentEvent(
         coalesce(first.subscriptionId, second.subscriptionId),
         first.renewal || second.renewal,
         first.livemode && second.livemode,
-        coalesce(first.linkKey, second.linkKey));
+        coalesce(first.linkKey, second.linkKey),
+        first.visitorId != null ? first.linkMethod : second.linkMethod);
   }
 
   private static String coalesce(String a, String b) {
@@ -275,7 +325,8 @@ public record PaymentEvent(
           subscriptionId,
           renewal,
           livemode,
-          linkKey);
+          linkKey,
+          visitorId != null ? METADATA : null);
     }
 
     private void require(String value, String what) {

@@ -1,6 +1,7 @@
 package dev.tributary.job.sessions;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tributary.job.identity.Identify;
 import dev.tributary.job.payments.Json;
 import dev.tributary.job.payments.MalformedPayloadException;
 import java.net.URI;
@@ -19,23 +20,54 @@ import java.util.Map;
 public final class TrackingParser {
   private TrackingParser() {}
 
-  /** Returns null for well-formed records of other types (identify calls arrive with issue 4). */
-  public static Pageview parse(String json) {
+  /** One parsed tracking record: exactly one of the two is set. */
+  public record Parsed(Pageview pageview, Identify identify) {}
+
+  /** A pageview or an identify call; unknown record types are malformed. */
+  public static Parsed parseRecord(String json) {
     JsonNode n = Json.readObject(json, "tracking record");
     if (n.path("v").asInt(0) != 1) {
       throw new MalformedPayloadException("unsupported tracking record version " + n.path("v"));
     }
     String type = Json.text(n, "type");
-    if (type != null && !"pageview".equals(type)) {
-      return null;
+    if (type == null || "pageview".equals(type)) {
+      return new Parsed(pageview(n), null);
     }
-    String url = Json.requiredText(n, "url", "pageview");
-    long receivedAt;
+    if ("identify".equals(type)) {
+      return new Parsed(null, identify(n));
+    }
+    throw new MalformedPayloadException("unknown tracking record type " + type);
+  }
+
+  /** A pageview record (tests and callers that know the type). */
+  public static Pageview parse(String json) {
+    return parseRecord(json).pageview();
+  }
+
+  private static Identify identify(JsonNode n) {
+    String hash = Json.requiredText(n, "emailHash", "identify");
+    if (!hash.matches("[0-9a-f]{64}")) {
+      throw new MalformedPayloadException("identify emailHash is not a SHA-256 hex digest");
+    }
+    return new Identify(
+        Json.requiredText(n, "siteId", "identify"),
+        Json.requiredText(n, "visitorId", "identify"),
+        Json.text(n, "sessionId"),
+        hash,
+        receivedAt(n, "identify"));
+  }
+
+  private static long receivedAt(JsonNode n, String what) {
     try {
-      receivedAt = Instant.parse(Json.requiredText(n, "receivedAt", "pageview")).toEpochMilli();
+      return Instant.parse(Json.requiredText(n, "receivedAt", what)).toEpochMilli();
     } catch (DateTimeParseException e) {
-      throw new MalformedPayloadException("pageview receivedAt is not ISO-8601");
+      throw new MalformedPayloadException(what + " receivedAt is not ISO-8601");
     }
+  }
+
+  private static Pageview pageview(JsonNode n) {
+    String url = Json.requiredText(n, "url", "pageview");
+    long receivedAt = receivedAt(n, "pageview");
     JsonNode utm = n.get("utm");
     Map<String, String> query = queryOf(url);
     return new Pageview(

@@ -51,7 +51,8 @@ class LinkPaymentKeysTest {
         "sub_1",
         true,
         true,
-        "in_1");
+        "in_1",
+        PaymentEvent.METADATA);
   }
 
   private static PaymentEvent link() {

@@ -61,4 +61,20 @@ public final class Envelopes {
     n.put("eventId", sessionId + "-" + receivedAt.toEpochMilli());
     return n.toString();
   }
+
+  /** An identify record as the gateway forwards it: the email only as its hash. */
+  public static String identify(
+      String siteId, String visitorId, String sessionId, String email, Instant receivedAt) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("v", 1);
+    n.put("type", "identify");
+    n.put("siteId", siteId);
+    n.put("visitorId", visitorId);
+    n.put("sessionId", sessionId);
+    n.put("emailHash", dev.tributary.job.identity.EmailHash.of(email));
+    n.putNull("clientTs");
+    n.put("receivedAt", receivedAt.toString());
+    n.put("eventId", "id-" + receivedAt.toEpochMilli());
+    return n.toString();
+  }
 }

@@ -26,7 +26,8 @@ public final class Payments {
         null,
         false,
         true,
-        null);
+        null,
+        visitorId != null ? PaymentEvent.METADATA : null);
   }
 
   /** {@code p} with other payment and link keys. */
@@ -49,6 +50,55 @@ public final class Payments {
         p.subscriptionId(),
         p.renewal(),
         p.livemode(),
-        linkKey);
+        linkKey,
+        p.linkMethod());
+  }
+
+  /** {@code p} paid by provider customer {@code customerId}. */
+  public static PaymentEvent withCustomer(PaymentEvent p, String customerId) {
+    return new PaymentEvent(
+        p.siteId(),
+        p.provider(),
+        p.paymentKey(),
+        p.eventId(),
+        p.eventType(),
+        p.amountMinor(),
+        p.currency(),
+        p.currencyExponent(),
+        p.occurredAtMillis(),
+        p.receivedAtMillis(),
+        p.visitorId(),
+        p.sessionId(),
+        customerId,
+        p.emailHash(),
+        p.subscriptionId(),
+        p.renewal(),
+        p.livemode(),
+        p.linkKey(),
+        p.linkMethod());
+  }
+
+  /** {@code p} paid with the email whose hash is {@code emailHash}. */
+  public static PaymentEvent withEmailHash(PaymentEvent p, String emailHash) {
+    return new PaymentEvent(
+        p.siteId(),
+        p.provider(),
+        p.paymentKey(),
+        p.eventId(),
+        p.eventType(),
+        p.amountMinor(),
+        p.currency(),
+        p.currencyExponent(),
+        p.occurredAtMillis(),
+        p.receivedAtMillis(),
+        p.visitorId(),
+        p.sessionId(),
+        p.customerId(),
+        emailHash,
+        p.subscriptionId(),
+        p.renewal(),
+        p.livemode(),
+        p.linkKey(),
+        p.linkMethod());
   }
 }

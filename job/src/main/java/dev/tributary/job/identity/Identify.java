@@ -1,0 +1,16 @@
+package dev.tributary.job.identity;
+
+/**
+ * An identify call: the visitor told the site their email (sign-up, login, newsletter form). The
+ * gateway forwards only the hash, normalized as {@link EmailHash} does, so it matches payment
+ * emails without any address entering Kafka or the warehouse.
+ *
+ * @param receivedAtMillis the gateway's receive time, the event time
+ */
+public record Identify(
+    String siteId, String visitorId, String sessionId, String emailHash, long receivedAtMillis) {
+
+  public String emailKey() {
+    return siteId + '|' + emailHash;
+  }
+}

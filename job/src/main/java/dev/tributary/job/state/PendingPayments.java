@@ -1,0 +1,66 @@
+package dev.tributary.job.state;
+
+import dev.tributary.job.payments.PaymentEvent;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.RuntimeContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.TimerService;
+
+/**
+ * Payments that wait in keyed state until the watermark passes a given time, so that everything
+ * that happened before them (sessions, identify calls, earlier payments of the customer) has
+ * arrived. One event-time timer per payment clears its entry; a payment already behind the
+ * watermark is not buffered at all: late money is processed at once, never dropped.
+ */
+public final class PendingPayments {
+
+  /** A waiting payment and the event time it waits for. */
+  public record Pending(PaymentEvent payment, long dueAtMillis) {}
+
+  private final MapState<String, Pending> pending;
+
+  /** Registers the keyed map state {@code name} (paymentKey → pending payment). */
+  public PendingPayments(RuntimeContext ctx, String name) {
+    this.pending =
+        ctx.getMapState(
+            new MapStateDescriptor<>(name, Types.STRING, TypeInformation.of(Pending.class)));
+  }
+
+  /**
+   * Buffers {@code p} until the watermark reaches {@code dueAtMillis}; returns false (and buffers
+   * nothing) when it already has, so the caller handles the payment now.
+   */
+  public boolean waitFor(PaymentEvent p, long dueAtMillis, TimerService timers) throws Exception {
+    if (dueAtMillis <= timers.currentWatermark()) {
+      return false;
+    }
+    pending.put(p.paymentKey(), new Pending(p, dueAtMillis));
+    timers.registerEventTimeTimer(dueAtMillis);
+    return true;
+  }
+
+  /** Removes and returns the payments due at {@code timestamp}, oldest first. */
+  public List<PaymentEvent> takeDue(long timestamp) throws Exception {
+    List<Pending> due = new ArrayList<>();
+    for (Map.Entry<String, Pending> e : pending.entries()) {
+      if (e.getValue().dueAtMillis() <= timestamp) {
+        due.add(e.getValue());
+      }
+    }
+    due.sort(
+        Comparator.comparingLong(Pending::dueAtMillis)
+            .thenComparing(d -> d.payment().paymentKey()));
+    List<PaymentEvent> out = new ArrayList<>(due.size());
+    for (Pending d : due) {
+      pending.remove(d.payment().paymentKey());
+      out.add(d.payment());
+    }
+    return out;
+  }
+}

@@ -1,0 +1,95 @@
+package dev.tributary.job.identity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tributary.job.payments.PaymentEvent;
+import dev.tributary.job.testing.Harnesses;
+import dev.tributary.job.testing.Payments;
+import java.time.Duration;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ResolveByEmailTest {
+  private static final Duration RETENTION = Duration.ofDays(400);
+  private static final String HASH = EmailHash.of("ada@example.com");
+  private KeyedTwoInputStreamOperatorTestHarness<String, Identify, PaymentEvent, PaymentEvent>
+      harness;
+
+  @BeforeEach
+  void open() throws Exception {
+    harness =
+        ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(
+            new ResolveByEmail(RETENTION),
+            Identify::emailKey,
+            PaymentEvent::emailKey,
+            Types.STRING);
+    harness.setStateTtlProcessingTime(0);
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    harness.close();
+  }
+
+  static PaymentEvent paidBy(String key, long at, String visitor) {
+    return Payments.withEmailHash(
+        Payments.payment(key, "evt_" + key, 1000, at, visitor, null), HASH);
+  }
+
+  static Identify identify(String visitor, long at) {
+    return new Identify("acme", visitor, null, HASH, at);
+  }
+
+  @Test
+  void anIdentifyMadeBeforeThePaymentCountsEvenWhenItArrivesAfter() throws Exception {
+    harness.processElement2(paidBy("pi_1", 10_000, null), 10_000);
+    harness.processElement1(identify("v_ada", 5_000), 5_000);
+    assertThat(harness.extractOutputValues()).isEmpty();
+
+    harness.processBothWatermarks(new Watermark(10_000));
+
+    assertThat(harness.extractOutputValues())
+        .extracting(p -> p.visitorId() + "|" + p.linkMethod())
+        .containsExactly("v_ada|email");
+    assertThat(harness.numEventTimeTimers()).isZero();
+  }
+
+  @Test
+  void theLatestEvidenceWinsAndLatePaymentsResolveAtOnce() throws Exception {
+    harness.processElement1(identify("v_old", 1_000), 1_000);
+    harness.processElement2(paidBy("pi_linked", 3_000, "v_new"), 3_000);
+    harness.processElement1(identify("v_older", 500), 500);
+    harness.processBothWatermarks(new Watermark(100_000));
+
+    harness.processElement2(paidBy("pi_late", 4_000, null), 4_000);
+
+    assertThat(harness.extractOutputValues())
+        .extracting(p -> p.paymentKey() + "|" + p.visitorId() + "|" + p.linkMethod())
+        .containsExactly("pi_linked|v_new|metadata", "pi_late|v_new|email");
+  }
+
+  @Test
+  void stateEmptiesByTimerAndRetention() throws Exception {
+    harness.processElement1(identify("v_ada", 1_000), 1_000);
+    harness.processElement2(paidBy("pi_1", 2_000, null), 2_000);
+    harness.processBothWatermarks(new Watermark(2_000));
+    assertThat(harness.numEventTimeTimers()).isZero();
+
+    var snapshot = Harnesses.snapshotAt(harness, RETENTION.toMillis() + 1);
+    try (var restored =
+        Harnesses.keyedCo(
+            new ResolveByEmail(RETENTION),
+            Identify::emailKey,
+            PaymentEvent::emailKey,
+            Types.STRING,
+            snapshot,
+            RETENTION.toMillis() + 1)) {
+      assertThat(restored.numKeyedStateEntries()).isZero();
+    }
+  }
+}
