@@ -6,9 +6,11 @@ import dev.tributary.job.attribution.AttributedPayment;
 import dev.tributary.job.config.JobSettings;
 import dev.tributary.job.deadletter.DeadLetter;
 import dev.tributary.job.deadletter.DeadLetters;
+import dev.tributary.job.identity.BucketedSession;
 import dev.tributary.job.identity.Identify;
 import dev.tributary.job.identity.ResolveByCustomer;
 import dev.tributary.job.identity.ResolveByEmail;
+import dev.tributary.job.identity.ResolveByTime;
 import dev.tributary.job.ingest.QuietAdvancingWatermarks;
 import dev.tributary.job.ingest.RawRecord;
 import dev.tributary.job.ledger.LedgerEntry;
@@ -159,11 +161,40 @@ public final class Pipeline {
                     .uid("filter-without-email")
                     .name("payments without an email"));
 
+    // The fallback: visitors active on the site just before an otherwise unlinked payment.
+    Duration window = settings.timestampWindow();
+    java.util.Set<String> noFallback =
+        java.util.Set.copyOf(settings.timestampFallbackDisabledSites());
+    SingleOutputStreamOperator<PaymentEvent> byTime =
+        sessions
+            .flatMap(
+                (Session s, org.apache.flink.util.Collector<BucketedSession> out) ->
+                    ResolveByTime.bucketsOf(s, window).forEach(out::collect))
+            .returns(BucketedSession.class)
+            .uid("bucket-sessions")
+            .name("sessions by time bucket")
+            .keyBy(BucketedSession::bucketKey)
+            .connect(
+                resolved
+                    .filter(p -> !p.linkedToVisitor() && !noFallback.contains(p.siteId()))
+                    .uid("filter-fallback")
+                    .name("payments for the timestamp fallback")
+                    .keyBy(p -> ResolveByTime.bucketOf(p, window)))
+            .process(new ResolveByTime(window))
+            .uid(ResolveByTime.UID)
+            .name("resolve by time");
+    DataStream<PaymentEvent> allResolved =
+        resolved
+            .filter(p -> p.linkedToVisitor() || noFallback.contains(p.siteId()))
+            .uid("filter-no-fallback")
+            .name("payments past the fallback")
+            .union(byTime);
+
     SingleOutputStreamOperator<LedgerEntry> linked =
         sessions
             .keyBy(Session::visitorKey)
             .connect(
-                resolved
+                allResolved
                     .filter(PaymentEvent::linkedToVisitor)
                     .name("linked payments")
                     .uid("filter-linked")
@@ -173,7 +204,7 @@ public final class Pipeline {
             .name("attribute linked payments");
 
     SingleOutputStreamOperator<LedgerEntry> unlinked =
-        resolved
+        allResolved
             .filter(p -> !p.linkedToVisitor())
             .name("unlinked payments")
             .uid("filter-unlinked")
@@ -187,10 +218,16 @@ public final class Pipeline {
         .sinkTo(sinks.refunds())
         .uid("sink-refunds")
         .name("refunds sink");
-    linked.union(unlinked).sinkTo(sinks.ledger()).uid("sink-ledger").name("ledger sink");
+    linked
+        .union(unlinked, byTime.getSideOutput(ResolveByTime.AMBIGUOUS_CREDITS))
+        .sinkTo(sinks.ledger())
+        .uid("sink-ledger")
+        .name("ledger sink");
     linked
         .getSideOutput(AttributePayments.PAYMENTS)
-        .union(unlinked.getSideOutput(AttributePayments.PAYMENTS))
+        .union(
+            unlinked.getSideOutput(AttributePayments.PAYMENTS),
+            byTime.getSideOutput(AttributePayments.PAYMENTS))
         .sinkTo(sinks.payments())
         .uid("sink-payments")
         .name("payments sink");

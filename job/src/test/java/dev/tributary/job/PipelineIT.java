@@ -119,6 +119,16 @@ class PipelineIT {
             null,
             Map.of(),
             at(Duration.ofHours(1))));
+    // two strangers browsing at the same time, just before an unlinked payment → ambiguous
+    r.add(view("v_x", "s_x", "https://acme.com/", null, Map.of(), at(Duration.ofHours(6))));
+    r.add(
+        view(
+            "v_y",
+            "s_y",
+            "https://acme.com/",
+            null,
+            Map.of(),
+            at(Duration.ofHours(6).plusMinutes(5))));
     // v_mail signs in: the identify call carries only the email's hash
     Instant identifiedAt = T0.plus(Duration.ofHours(1).plusMinutes(5));
     r.add(
@@ -283,6 +293,27 @@ class PipelineIT {
                 {"id":"pi_email","amount":2000,"amount_received":2000,"currency":"usd",
                  "receipt_email":" Buyer2@Example.com","metadata":{}}"""),
             emailAt));
+    // nothing links these two: the visitors active on the site just before them do
+    long lowAt = at(Duration.ofHours(2).plusMinutes(10));
+    r.add(
+        stripe(
+            "evt_pi_low",
+            Fixtures.stripeEvent(
+                "evt_pi_low",
+                "payment_intent.succeeded",
+                lowAt / 1000,
+                "{\"id\":\"pi_low\",\"amount\":700,\"amount_received\":700,\"currency\":\"usd\",\"metadata\":{}}"),
+            lowAt));
+    long ambAt = at(Duration.ofHours(6).plusMinutes(10));
+    r.add(
+        stripe(
+            "evt_pi_amb",
+            Fixtures.stripeEvent(
+                "evt_pi_amb",
+                "payment_intent.succeeded",
+                ambAt / 1000,
+                "{\"id\":\"pi_amb\",\"amount\":1001,\"amount_received\":1001,\"currency\":\"usd\",\"metadata\":{}}"),
+            ambAt));
     // a renewal of cus_1, whose first payment (pi_ads) named v_ads → customer, high
     long renewAt = at(Duration.ofHours(5));
     r.add(
@@ -333,7 +364,9 @@ class PipelineIT {
         .extracting(r -> String.join("|", r.values().stream().map(String::valueOf).toList()))
         .containsExactly(
             "stripe|pi_ads|4999|USD|2|v_ads|s_ads_2|metadata|high|1|true",
+            "stripe|pi_amb|1001|USD|2|null|null|timestamp|ambiguous|2|false",
             "stripe|pi_email|2000|USD|2|v_mail|null|email|medium|1|true",
+            "stripe|pi_low|700|USD|2|v_ads|null|timestamp|low|1|false",
             "stripe|pi_renew|4999|USD|2|v_ads|null|customer|high|1|false",
             "stripe|pi_sub|1500|USD|2|v_mail|null|metadata|high|1|false",
             "stripe|pi_yen|3000|JPY|0|null|null|unattributed|none|0|false",
@@ -345,7 +378,7 @@ class PipelineIT {
     var rows =
         warehouse.query(
             "SELECT payment_key, channel, campaign, amount_minor FROM revenue_ledger"
-                + " WHERE model = 'last_touch' ORDER BY payment_key");
+                + " WHERE model = 'last_touch' ORDER BY payment_key, amount_minor DESC");
     assertThat(rows)
         .extracting(
             r ->
@@ -358,7 +391,10 @@ class PipelineIT {
                     + r.get("amount_minor"))
         .containsExactly(
             "pi_ads|Paid Search|brand|4999",
+            "pi_amb|Direct|null|501",
+            "pi_amb|Direct|null|500",
             "pi_email|Email|nov|2000",
+            "pi_low|Paid Search|brand|700",
             "pi_renew|Paid Search|brand|4999",
             "pi_sub|Email|nov|1500",
             "pi_yen|(unattributed)|null|3000",
@@ -379,7 +415,7 @@ class PipelineIT {
                 + " WHERE site_id = 'acme' AND model = 'last_touch' AND currency = 'USD'");
     assertThat(view)
         .extracting(r -> r.get("channel") + "|" + r.get("payments") + "|" + r.get("net_minor"))
-        .containsExactlyInAnyOrder("Paid Search|2|9998", "Email|2|3500");
+        .containsExactlyInAnyOrder("Paid Search|3|10698", "Email|2|3500", "Direct|1|1001");
   }
 
   @Test
@@ -452,7 +488,9 @@ class PipelineIT {
         .containsExactly(
             "s_ads_1|1|Organic Search|google.com|organic",
             "s_ads_2|2|Paid Search|google|cpc",
-            "s_mail_1|1|Email|newsletter|email");
+            "s_mail_1|1|Email|newsletter|email",
+            "s_x|1|Direct|(direct)|(none)",
+            "s_y|1|Direct|(direct)|(none)");
   }
 
   @Test

@@ -41,6 +41,31 @@ public final class Credits {
     return out;
   }
 
+  /**
+   * An ambiguous payment: under every model the amount is split evenly over the candidates'
+   * sessions ({@code touches[i]} belongs to {@code visitors[i]}).
+   */
+  public static List<LedgerEntry> evenly(
+      PaymentEvent p, List<Touch> touches, List<String> visitors) {
+    long[] weights = new long[touches.size()];
+    java.util.Arrays.fill(weights, 1);
+    long[] parts = LargestRemainder.split(p.amountMinor(), weights);
+    List<LedgerEntry> out = new ArrayList<>();
+    for (Model model : Model.values()) {
+      for (int i = 0; i < parts.length; i++) {
+        if (parts[i] != 0) {
+          out.add(
+              entry(
+                  p.withVisitor(visitors.get(i), PaymentEvent.TIMESTAMP),
+                  model,
+                  touches.get(i),
+                  parts[i]));
+        }
+      }
+    }
+    return out;
+  }
+
   private static LedgerEntry entry(PaymentEvent p, Model model, Touch touch, long amount) {
     String sessionId = touch == null ? null : touch.sessionId();
     return new LedgerEntry(

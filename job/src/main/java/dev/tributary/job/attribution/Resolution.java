@@ -3,7 +3,7 @@ package dev.tributary.job.attribution;
 /**
  * How a payment was linked to a visitor, for the {@code payments} row.
  *
- * @param method metadata | customer | email | unattributed
+ * @param method metadata | customer | email | timestamp | unattributed
  * @param confidence high | medium | low | ambiguous | none
  * @param candidates how many visitors the credit could belong to (0 when unattributed)
  * @param reason a short sentence a person can read
@@ -29,8 +29,23 @@ public record Resolution(String method, String confidence, int candidates, Strin
               "medium",
               1,
               "the payer's email matches the visitor's identify call; " + detail);
+      case "timestamp" ->
+          new Resolution(
+              "timestamp", "low", 1, "the only visitor active on the site just before; " + detail);
       default -> metadata("visitor named in payment metadata; " + detail);
     };
+  }
+
+  /** Several visitors were active just before the payment: the credit is split evenly. */
+  public static Resolution ambiguous(int candidates, java.time.Duration window) {
+    return new Resolution(
+        "timestamp",
+        "ambiguous",
+        candidates,
+        candidates
+            + " visitors active on the site within "
+            + window.toMinutes()
+            + " min before the payment; credit split evenly");
   }
 
   public static Resolution unattributed(String reason) {

@@ -99,6 +99,21 @@ public final class JobOptions {
           .defaultValue(Duration.ofDays(7))
           .withDescription("Half-life of a touch's credit in the time-decay model.");
 
+  public static final ConfigOption<Duration> TIMESTAMP_WINDOW =
+      ConfigOptions.key("tributary.attribution.timestamp-window")
+          .durationType()
+          .defaultValue(Duration.ofMinutes(30))
+          .withDescription(
+              "Fallback link: visitors active on the site within this long before an otherwise"
+                  + " unlinked payment are its candidates.");
+
+  public static final ConfigOption<List<String>> TIMESTAMP_DISABLED_SITES =
+      ConfigOptions.key("tributary.attribution.timestamp-fallback-disabled-sites")
+          .stringType()
+          .asList()
+          .defaultValues()
+          .withDescription("Sites whose unlinked payments never use the timestamp fallback.");
+
   public static final ConfigOption<Duration> IDENTITY_RETENTION =
       ConfigOptions.key("tributary.identity.retention")
           .durationType()
@@ -146,6 +161,8 @@ public final class JobOptions {
         conf.get(PAYMENT_DEDUPE_RETENTION),
         conf.get(LOOKBACK),
         conf.get(TIME_DECAY_HALF_LIFE),
+        conf.get(TIMESTAMP_WINDOW),
+        conf.get(TIMESTAMP_DISABLED_SITES),
         conf.get(IDENTITY_RETENTION),
         conf.get(SESSION_RETENTION),
         conf.get(METADATA_VISITOR_KEYS),

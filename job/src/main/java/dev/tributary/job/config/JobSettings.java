@@ -25,6 +25,8 @@ public record JobSettings(
     Duration paymentDedupeRetention,
     Duration lookback,
     Duration timeDecayHalfLife,
+    Duration timestampWindow,
+    List<String> timestampFallbackDisabledSites,
     Duration identityRetention,
     Duration sessionRetention,
     List<String> metadataVisitorKeys,
@@ -39,6 +41,8 @@ public record JobSettings(
     requirePositive("tributary.attribution.lookback", lookback);
     requirePositive("tributary.attribution.time-decay-half-life", timeDecayHalfLife);
     requirePositive("tributary.identity.retention", identityRetention);
+    requirePositive("tributary.attribution.timestamp-window", timestampWindow);
+    timestampFallbackDisabledSites = List.copyOf(timestampFallbackDisabledSites);
     requirePositive("tributary.sessions.retention", sessionRetention);
     if (metadataVisitorKeys.isEmpty()) {
       throw new IllegalArgumentException("tributary.metadata.visitor-keys must not be empty");

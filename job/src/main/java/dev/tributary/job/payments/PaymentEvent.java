@@ -21,7 +21,8 @@ package dev.tributary.job.payments;
  *     its payment key.
  * @param linkMethod how {@code visitorId} was found: {@code metadata} (the checkout named the
  *     visitor), {@code customer} (an earlier payment of the same provider customer), {@code email}
- *     (an identify call with the payer's email); null while no visitor is known
+ *     (an identify call with the payer's email), {@code timestamp} (the only visitor active on the
+ *     site just before the payment); null while no visitor is known
  */
 public record PaymentEvent(
     String siteId,
@@ -47,6 +48,7 @@ public record PaymentEvent(
   public static final String METADATA = "metadata";
   public static final String CUSTOMER = "customer";
   public static final String EMAIL = "email";
+  public static final String TIMESTAMP = "timestamp";
 
   public static Builder builder() {
     return new Builder();

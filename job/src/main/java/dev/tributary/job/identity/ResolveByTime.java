@@ -1,0 +1,162 @@
+package dev.tributary.job.identity;
+
+import dev.tributary.job.attribution.AttributePayments;
+import dev.tributary.job.attribution.AttributedPayment;
+import dev.tributary.job.attribution.Credits;
+import dev.tributary.job.attribution.Resolution;
+import dev.tributary.job.ledger.LedgerEntry;
+import dev.tributary.job.payments.PaymentEvent;
+import dev.tributary.job.sessions.Session;
+import dev.tributary.job.state.PendingPayments;
+import dev.tributary.job.state.StateTtl;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Resolution step 4, the fallback, keyed by (site, time bucket of {@code window}): a payment that
+ * nothing else links goes to the visitors whose sessions were active on the same site within {@code
+ * window} before it. One candidate → that visitor, confidence {@code low}, attributed over their
+ * journey like any linked payment. Several → the credit is split evenly across their sessions under
+ * every model, confidence {@code ambiguous}. None → it stays unlinked.
+ *
+ * <p>Sessions are indexed by bucket so that no single key holds a site's whole history: each
+ * session update is stored in the bucket of its last activity and the next one ({@link
+ * #bucketsOf}), which together cover every payment that could see it. A payment waits until the
+ * watermark passes its record's time, so the sessions before it are in.
+ *
+ * <p>State:
+ *
+ * <ul>
+ *   <li>{@code activity}: visitor|session → {@link Activity}; TTL four windows from the last write
+ *       (a bucket is only asked about for two windows);
+ *   <li>{@code pending}: payments waiting for the watermark ({@link PendingPayments}).
+ * </ul>
+ *
+ * <p>Timers: one event-time timer per pending payment at its record's timestamp.
+ *
+ * <p>Outputs: payments (linked with {@code low}, or still unlinked) on the main output; for
+ * ambiguous payments their ledger entries on {@link #AMBIGUOUS_CREDITS} and their row on {@link
+ * AttributePayments#PAYMENTS}.
+ */
+public final class ResolveByTime
+    extends KeyedCoProcessFunction<String, BucketedSession, PaymentEvent, PaymentEvent> {
+  public static final String UID = "resolve-by-time";
+  public static final OutputTag<LedgerEntry> AMBIGUOUS_CREDITS =
+      new OutputTag<>("ambiguous-credits") {};
+
+  private final Duration window;
+  private transient MapState<String, Activity> activity;
+  private transient PendingPayments pending;
+  private transient Counter low;
+  private transient Counter ambiguous;
+
+  public ResolveByTime(Duration window) {
+    this.window = window;
+  }
+
+  /** A session update under each bucket key it is stored in. */
+  public static List<BucketedSession> bucketsOf(Session s, Duration window) {
+    long b = s.lastSeenAtMillis() / window.toMillis();
+    return List.of(
+        new BucketedSession(s.siteId() + '|' + b, s),
+        new BucketedSession(s.siteId() + '|' + (b + 1), s));
+  }
+
+  /** The bucket key a payment looks in. */
+  public static String bucketOf(PaymentEvent p, Duration window) {
+    return p.siteId() + '|' + (p.occurredAtMillis() / window.toMillis());
+  }
+
+  @Override
+  public void open(OpenContext openContext) {
+    MapStateDescriptor<String, Activity> d =
+        new MapStateDescriptor<>("activity", Types.STRING, TypeInformation.of(Activity.class));
+    d.enableTimeToLive(StateTtl.afterLastWrite(window.multipliedBy(4)));
+    activity = getRuntimeContext().getMapState(d);
+    pending = new PendingPayments(getRuntimeContext(), "pending");
+    low = getRuntimeContext().getMetricGroup().counter("attributedByTimestamp");
+    ambiguous = getRuntimeContext().getMetricGroup().counter("attributedAmbiguous");
+  }
+
+  @Override
+  public void processElement1(BucketedSession bucketed, Context ctx, Collector<PaymentEvent> out)
+      throws Exception {
+    Session s = bucketed.session();
+    String key = s.visitorId() + '|' + s.sessionId();
+    Activity next = Activity.of(s);
+    Activity known = activity.get(key);
+    if (known != null) {
+      next =
+          new Activity(
+              next.visitorId(),
+              next.sessionId(),
+              Math.min(known.firstAtMillis(), next.firstAtMillis()),
+              Math.max(known.lastAtMillis(), next.lastAtMillis()),
+              next.channel(),
+              next.source(),
+              next.medium(),
+              next.campaign());
+    }
+    activity.put(key, next);
+  }
+
+  @Override
+  public void processElement2(PaymentEvent p, Context ctx, Collector<PaymentEvent> out)
+      throws Exception {
+    if (!pending.waitFor(p, ctx.timestamp(), ctx.timerService())) {
+      resolve(p, ctx, out);
+    }
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<PaymentEvent> out)
+      throws Exception {
+    for (PaymentEvent p : pending.takeDue(timestamp)) {
+      resolve(p, ctx, out);
+    }
+  }
+
+  private void resolve(PaymentEvent p, Context ctx, Collector<PaymentEvent> out) throws Exception {
+    long to = p.occurredAtMillis();
+    long from = to - window.toMillis();
+    // the latest active session of each candidate visitor, in a stable order
+    Map<String, Activity> byVisitor = new LinkedHashMap<>();
+    for (Activity a : activity.values()) {
+      if (a.activeWithin(from, to)) {
+        byVisitor.merge(a.visitorId(), a, (x, y) -> x.lastAtMillis() >= y.lastAtMillis() ? x : y);
+      }
+    }
+    if (byVisitor.isEmpty()) {
+      out.collect(p);
+    } else if (byVisitor.size() == 1) {
+      low.inc();
+      out.collect(p.withVisitor(byVisitor.keySet().iterator().next(), PaymentEvent.TIMESTAMP));
+    } else {
+      ambiguous.inc();
+      List<Activity> candidates =
+          byVisitor.values().stream()
+              .sorted(Comparator.comparing(Activity::visitorId).thenComparing(Activity::sessionId))
+              .toList();
+      Credits.evenly(
+              p,
+              candidates.stream().map(Activity::touch).toList(),
+              candidates.stream().map(Activity::visitorId).toList())
+          .forEach(e -> ctx.output(AMBIGUOUS_CREDITS, e));
+      ctx.output(
+          AttributePayments.PAYMENTS,
+          new AttributedPayment(p, Resolution.ambiguous(candidates.size(), window)));
+    }
+  }
+}

@@ -1,0 +1,125 @@
+package dev.tributary.job.identity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tributary.job.attribution.AttributePayments;
+import dev.tributary.job.ledger.LedgerEntry;
+import dev.tributary.job.payments.PaymentEvent;
+import dev.tributary.job.sessions.Session;
+import dev.tributary.job.testing.Harnesses;
+import dev.tributary.job.testing.Payments;
+import java.time.Duration;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ResolveByTimeTest {
+  private static final Duration WINDOW = Duration.ofMinutes(30);
+  private static final long MIN = 60_000;
+  private KeyedTwoInputStreamOperatorTestHarness<
+          String, BucketedSession, PaymentEvent, PaymentEvent>
+      harness;
+
+  @BeforeEach
+  void open() throws Exception {
+    harness =
+        ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(
+            new ResolveByTime(WINDOW),
+            BucketedSession::bucketKey,
+            p -> ResolveByTime.bucketOf(p, WINDOW),
+            Types.STRING);
+    harness.setStateTtlProcessingTime(0);
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    harness.close();
+  }
+
+  private void session(String visitor, long at) throws Exception {
+    Session s =
+        new Session(
+            "acme",
+            visitor,
+            "s_" + visitor,
+            at,
+            at,
+            1,
+            "Referral",
+            "blog.example",
+            "referral",
+            null,
+            null,
+            null,
+            null,
+            null,
+            "https://acme.com/");
+    // only the bucket the payment looks in matters to this harness
+    for (BucketedSession b : ResolveByTime.bucketsOf(s, WINDOW)) {
+      harness.processElement1(new StreamRecord<>(b, at));
+    }
+  }
+
+  private void pay(String key, long at, long amount) throws Exception {
+    harness.processElement2(
+        new StreamRecord<>(Payments.payment(key, "evt_" + key, amount, at, null, null), at));
+  }
+
+  @Test
+  void oneVisitorActiveJustBeforeIsALowLink() throws Exception {
+    session("v_1", 100 * MIN);
+    session("v_old", 40 * MIN); // an hour before: outside the window
+    pay("pi_1", 110 * MIN, 500);
+    harness.processBothWatermarks(new Watermark(110 * MIN));
+
+    assertThat(harness.extractOutputValues())
+        .extracting(p -> p.visitorId() + "|" + p.linkMethod())
+        .containsExactly("v_1|timestamp");
+  }
+
+  @Test
+  void severalVisitorsSplitTheCreditEvenlyAndNoneLeavesItUnlinked() throws Exception {
+    session("v_a", 200 * MIN);
+    session("v_b", 205 * MIN);
+    pay("pi_amb", 210 * MIN, 1001);
+    pay("pi_none", 400 * MIN, 50);
+    harness.processBothWatermarks(new Watermark(400 * MIN));
+
+    assertThat(harness.extractOutputValues())
+        .extracting(p -> p.paymentKey() + "|" + p.visitorId())
+        .containsExactly("pi_none|null");
+    var credits = harness.getSideOutput(ResolveByTime.AMBIGUOUS_CREDITS);
+    assertThat(credits.stream().map(r -> (LedgerEntry) r.getValue()))
+        .filteredOn(e -> e.model().equals("last_touch"))
+        .extracting(e -> e.visitorId() + "=" + e.amountMinor())
+        .containsExactly("v_a=501", "v_b=500");
+    assertThat(harness.getSideOutput(AttributePayments.PAYMENTS))
+        .singleElement()
+        .satisfies(r -> assertThat(r.getValue().resolution().confidence()).isEqualTo("ambiguous"));
+  }
+
+  @Test
+  void activityExpiresAfterFourWindowsAndPendingByTimer() throws Exception {
+    session("v_1", 100 * MIN);
+    pay("pi_1", 110 * MIN, 500);
+    harness.processBothWatermarks(new Watermark(110 * MIN));
+    assertThat(harness.numEventTimeTimers()).isZero();
+
+    var snapshot = Harnesses.snapshotAt(harness, WINDOW.multipliedBy(4).toMillis() + 1);
+    try (var restored =
+        Harnesses.keyedCo(
+            new ResolveByTime(WINDOW),
+            BucketedSession::bucketKey,
+            (PaymentEvent p) -> ResolveByTime.bucketOf(p, WINDOW),
+            Types.STRING,
+            snapshot,
+            WINDOW.multipliedBy(4).toMillis() + 1)) {
+      assertThat(restored.numKeyedStateEntries()).isZero();
+    }
+  }
+}
