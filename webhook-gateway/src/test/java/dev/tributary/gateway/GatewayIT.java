@@ -20,6 +20,8 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -517,6 +519,239 @@ class GatewayIT {
       assertThat(allowed.headers().firstValue("Access-Control-Allow-Origin"))
           .hasValue("https://acme.com");
       assertThat(allowed.headers().firstValue("Access-Control-Allow-Methods")).hasValue("POST");
+    }
+  }
+
+  @Nested
+  class Identify {
+
+    /** printf %s ada@example.com | sha256sum */
+    static final String ADA_HASH =
+        "b5fc85e55755f9e0d030a10ab4429b6b2944855f9a0d60077fe832becbc41d72";
+
+    HttpResponse<String> post(String contentType, String body, String... headers) {
+      return client.post(
+          "/api/v1/identify", contentType, body.getBytes(StandardCharsets.UTF_8), headers);
+    }
+
+    @Test
+    void answers202WithOnlyTheEmailHashInKafka() throws IOException {
+      Mark mark = kafka.mark(TRACKING);
+      Instant before = Instant.now().minusMillis(1);
+
+      HttpResponse<String> response =
+          post(
+              "text/plain;charset=UTF-8",
+              "{\"siteId\":\"acme\",\"visitorId\":\"v_1\",\"sessionId\":\"s_1\","
+                  + "\"email\":\"  Ada@Example.COM \",\"ts\":1763892000000}",
+              "Origin",
+              "https://acme.com");
+
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+      assertThat(json(response).path("status").asText()).isEqualTo("accepted");
+      assertThat(response.headers().firstValue("Access-Control-Allow-Origin"))
+          .hasValue("https://acme.com");
+      ConsumerRecord<String, String> record = kafka.singleRecordAfter(mark);
+      assertThat(record.key()).isEqualTo("acme:v_1");
+      assertThat(record.value()).doesNotContainIgnoringCase("ada").doesNotContain("@");
+      JsonNode value = value(record);
+      assertThat(value.fieldNames())
+          .toIterable()
+          .containsExactly(
+              "v",
+              "type",
+              "siteId",
+              "visitorId",
+              "sessionId",
+              "emailHash",
+              "clientTs",
+              "receivedAt",
+              "eventId");
+      assertThat(value.path("v").asInt()).isEqualTo(1);
+      assertThat(value.path("type").asText()).isEqualTo("identify");
+      assertThat(value.path("siteId").asText()).isEqualTo("acme");
+      assertThat(value.path("visitorId").asText()).isEqualTo("v_1");
+      assertThat(value.path("sessionId").asText()).isEqualTo("s_1");
+      assertThat(value.path("emailHash").asText()).isEqualTo(ADA_HASH);
+      assertThat(value.path("clientTs").asLong()).isEqualTo(1763892000000L);
+      Instant receivedAt = Instant.parse(value.path("receivedAt").asText());
+      assertThat(receivedAt).isBetween(before, Instant.now());
+      assertThat(record.timestamp()).isEqualTo(receivedAt.toEpochMilli());
+      assertThat(UUID.fromString(value.path("eventId").asText())).isNotNull();
+    }
+
+    @Test
+    void sessionAndClientTimeAreOptional() throws IOException {
+      Mark mark = kafka.mark(TRACKING);
+
+      HttpResponse<String> response =
+          post(
+              "application/json",
+              "{\"siteId\":\"beta-shop\",\"visitorId\":\"v_2\",\"email\":\"b@beta.shop\"}");
+
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+      ConsumerRecord<String, String> record = kafka.singleRecordAfter(mark);
+      assertThat(record.key()).isEqualTo("beta-shop:v_2");
+      JsonNode value = value(record);
+      assertThat(value.path("sessionId").isNull()).isTrue();
+      assertThat(value.path("clientTs").isNull()).isTrue();
+      assertThat(value.path("emailHash").asText()).matches("[0-9a-f]{64}");
+    }
+
+    @Test
+    void invalidFieldsAre400WithoutQuotingTheEmailAndProduceNothing() {
+      Mark mark = kafka.mark(TRACKING);
+      String longEmail = "a".repeat(243) + "@example.com"; // 255 characters
+
+      HttpResponse<String> noAt =
+          post(
+              "application/json",
+              "{\"siteId\":\"acme\",\"visitorId\":\"v 1\",\"sessionId\":\"\","
+                  + "\"email\":\"ada.example.com\",\"ts\":-1}");
+      HttpResponse<String> tooLong =
+          post(
+              "application/json",
+              "{\"siteId\":\"acme\",\"visitorId\":\"v_1\",\"email\":\"" + longEmail + "\"}");
+      HttpResponse<String> missing =
+          post("application/json", "{\"siteId\":\"acme\",\"visitorId\":\"v_1\"}");
+
+      assertError(noAt, 400, "invalid_request");
+      assertThat(json(noAt).path("fields").fieldNames())
+          .toIterable()
+          .containsExactlyInAnyOrder("visitorId", "sessionId", "email", "ts");
+      assertThat(json(noAt).path("fields").path("email").asText())
+          .isEqualTo("must be an email address");
+      assertThat(noAt.body()).doesNotContain("ada.example.com");
+      assertError(tooLong, 400, "invalid_request");
+      assertThat(json(tooLong).path("fields").path("email").asText()).contains("254");
+      assertThat(tooLong.body()).doesNotContain("@example.com");
+      assertError(missing, 400, "invalid_request");
+      assertThat(json(missing).path("fields").path("email").asText()).isEqualTo("is required");
+      assertNothingAfter(mark);
+    }
+
+    @Test
+    void unknownSiteIs404AndForeignOriginIs403() {
+      Mark mark = kafka.mark(TRACKING);
+      String body = "{\"siteId\":\"acme\",\"visitorId\":\"v_1\",\"email\":\"a@b.c\"}";
+
+      assertError(post("text/plain", body.replace("acme", "nobody")), 404, "unknown_site");
+      assertError(
+          post("text/plain", body, "Origin", "https://evil.example"), 403, "origin_not_allowed");
+      assertError(post("application/xml", body), 415, "unsupported_media_type");
+      assertNothingAfter(mark);
+    }
+
+    @Test
+    void preflightAllowsOnlyConfiguredOrigins() {
+      HttpResponse<String> allowed =
+          client.options("/api/v1/identify", "Origin", "https://acme.com");
+      HttpResponse<String> foreign =
+          client.options("/api/v1/identify", "Origin", "https://evil.example");
+
+      assertThat(allowed.statusCode()).isEqualTo(204);
+      assertThat(allowed.headers().firstValue("Access-Control-Allow-Origin"))
+          .hasValue("https://acme.com");
+      assertThat(allowed.headers().firstValue("Access-Control-Allow-Headers"))
+          .hasValue("Content-Type");
+      // beta-shop allows every origin, so a preflight from anywhere passes; the POST decides.
+      assertThat(foreign.statusCode()).isEqualTo(204);
+    }
+
+    @Test
+    void theEventsRouteRefusesIdentifyRecords() {
+      Mark mark = kafka.mark(TRACKING);
+
+      HttpResponse<String> response =
+          client.post(
+              "/api/v1/events",
+              "application/json",
+              ("{\"type\":\"identify\"," + Tracking.PAGEVIEW.substring(1))
+                  .getBytes(StandardCharsets.UTF_8));
+
+      assertError(response, 400, "invalid_request");
+      assertThat(json(response).path("fields").path("type").asText()).contains("/api/v1/identify");
+      assertNothingAfter(mark);
+    }
+  }
+
+  @Nested
+  class Bots {
+
+    static final String GOOGLEBOT =
+        "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)";
+    static final String HEADLESS_CHROME =
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko)"
+            + " HeadlessChrome/131.0.0.0 Safari/537.36";
+
+    @Test
+    void botCallsGet202ButProduceNothingAndAreCounted() {
+      long droppedBefore = droppedBots();
+      Mark mark = kafka.mark(TRACKING);
+
+      HttpResponse<String> pageview =
+          client.post(
+              "/api/v1/events",
+              "text/plain",
+              Tracking.PAGEVIEW.getBytes(StandardCharsets.UTF_8),
+              "User-Agent",
+              GOOGLEBOT);
+      HttpResponse<String> identify =
+          client.post(
+              "/api/v1/identify",
+              "text/plain",
+              "{\"siteId\":\"acme\",\"visitorId\":\"v_1\",\"email\":\"a@b.c\"}"
+                  .getBytes(StandardCharsets.UTF_8),
+              "User-Agent",
+              HEADLESS_CHROME);
+      // Bots learn nothing, not even whether their body was valid.
+      HttpResponse<String> garbage =
+          client.post(
+              "/api/v1/events", "text/plain", "not json".getBytes(), "User-Agent", "curl/8.5.0");
+
+      for (HttpResponse<String> response : List.of(pageview, identify, garbage)) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        assertThat(json(response).path("status").asText()).isEqualTo("accepted");
+      }
+      assertNothingAfter(mark);
+      assertThat(droppedBots()).isEqualTo(droppedBefore + 3);
+    }
+
+    @Test
+    void theDroppedCounterExistsFromTheStart() {
+      assertThat(client.get("/metrics").body())
+          .contains("# TYPE tributary_gateway_dropped_total counter")
+          .containsPattern("tributary_gateway_dropped_total\\{reason=\"bot\"} \\d+")
+          .contains("tributary_gateway_accepted_total{provider=\"identify\"} ");
+    }
+
+    long droppedBots() {
+      Matcher matcher =
+          Pattern.compile("(?m)^tributary_gateway_dropped_total\\{reason=\"bot\"} (\\d+)$")
+              .matcher(client.get("/metrics").body());
+      assertThat(matcher.find()).as("dropped counter in /metrics").isTrue();
+      return Long.parseLong(matcher.group(1));
+    }
+  }
+
+  @Nested
+  class Script {
+
+    @Test
+    void servesTheTrackerScriptCacheable() {
+      HttpResponse<String> response = client.get("/t.js");
+
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(response.headers().firstValue("Content-Type"))
+          .hasValueSatisfying(type -> assertThat(type).startsWith("application/javascript"));
+      assertThat(response.headers().firstValue("Cache-Control")).hasValue("public, max-age=300");
+      assertThat(response.body()).contains("window.tributary").contains("api/v1/identify");
+      String etag = response.headers().firstValue("ETag").orElseThrow();
+
+      HttpResponse<String> revalidated = client.get("/t.js", "If-None-Match", etag);
+
+      assertThat(revalidated.statusCode()).isEqualTo(304);
+      assertThat(revalidated.body()).isEmpty();
     }
   }
 

@@ -33,4 +33,10 @@ final class Forwarder {
         topics.tracking(), record.kafkaKey(), record.toJson(), record.receivedAt().toEpochMilli());
     metrics.accepted(TrackingHandler.PROVIDER);
   }
+
+  void forward(IdentifyRecord record) {
+    publisher.publish(
+        topics.tracking(), record.kafkaKey(), record.toJson(), record.receivedAt().toEpochMilli());
+    metrics.accepted(IdentifyHandler.PROVIDER);
+  }
 }

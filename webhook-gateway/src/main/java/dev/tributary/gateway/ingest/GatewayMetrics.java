@@ -8,11 +8,13 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Counters an operator needs to see that webhooks flow: accepted per provider, rejected per
- * provider and reason. Rendered in the Prometheus text format at {@code GET /metrics}; a full
- * metrics library would be more than these two counters need.
+ * provider and reason, and dropped (answered 2xx on purpose, but not produced) per reason. Rendered
+ * in the Prometheus text format at {@code GET /metrics}; a full metrics library would be more than
+ * these three counters need.
  *
  * <p>Provider labels are the envelope's names ({@code stripe}, {@code paddle}, …, {@code api}),
- * plus {@code tracking} for pageviews and {@code none} for requests that matched no route.
+ * plus {@code tracking} for pageviews, {@code identify} for identify calls and {@code none} for
+ * requests that matched no route. The only drop reason so far is {@code bot}.
  */
 public final class GatewayMetrics {
 
@@ -21,6 +23,7 @@ public final class GatewayMetrics {
 
   private final Map<String, LongAdder> accepted = new ConcurrentHashMap<>();
   private final Map<Labels, LongAdder> rejected = new ConcurrentHashMap<>();
+  private final Map<String, LongAdder> dropped = new ConcurrentHashMap<>();
 
   private record Labels(String provider, String reason) implements Comparable<Labels> {
     @Override
@@ -30,13 +33,16 @@ public final class GatewayMetrics {
     }
   }
 
-  public GatewayMetrics() {}
+  public GatewayMetrics() {
+    dropped.put(TrackerCalls.BOT, new LongAdder());
+  }
 
   /**
    * Counters that start at 0 for every provider, so that a dashboard shows a configured but silent
    * provider as 0 rather than as a missing series.
    */
   public GatewayMetrics(Collection<String> providers) {
+    this();
     providers.forEach(provider -> accepted.put(provider, new LongAdder()));
   }
 
@@ -52,6 +58,14 @@ public final class GatewayMetrics {
   public void rejected(String provider, String reason) {
     String label = provider == null ? NO_PROVIDER : provider;
     rejected.computeIfAbsent(new Labels(label, reason), k -> new LongAdder()).increment();
+  }
+
+  /**
+   * One request answered as accepted but deliberately not produced, by reason ({@code bot}): the
+   * sender must not learn that it was filtered, the operator must.
+   */
+  public void dropped(String reason) {
+    dropped.computeIfAbsent(reason, k -> new LongAdder()).increment();
   }
 
   /** Prometheus text exposition format 0.0.4. */
@@ -75,6 +89,14 @@ public final class GatewayMetrics {
                     "tributary_gateway_rejected_total",
                     "provider=\"" + labels.provider() + "\",reason=\"" + labels.reason() + "\"",
                     count));
+    header(
+        out,
+        "tributary_gateway_dropped_total",
+        "Requests answered as accepted but not produced, by reason.");
+    new TreeMap<>(dropped)
+        .forEach(
+            (reason, count) ->
+                sample(out, "tributary_gateway_dropped_total", "reason=\"" + reason + "\"", count));
     return out.toString();
   }
 

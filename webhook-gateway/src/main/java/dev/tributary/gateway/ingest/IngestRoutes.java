@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>POST /webhooks/gumroad/{siteId}/{token}</td><td>{@link WebhookHandler}</td></tr>
  *   <tr><td>POST /api/v1/payments, POST /api/v1/refunds</td><td>{@link PaymentApiHandler}</td></tr>
  *   <tr><td>POST /api/v1/events (+ OPTIONS)</td><td>{@link TrackingHandler}</td></tr>
+ *   <tr><td>POST /api/v1/identify (+ OPTIONS)</td><td>{@link IdentifyHandler}</td></tr>
+ *   <tr><td>GET /t.js</td><td>{@link TrackerScript}</td></tr>
  * </table>
  */
 public final class IngestRoutes {
@@ -46,13 +48,14 @@ public final class IngestRoutes {
   private IngestRoutes() {}
 
   /**
-   * The provider labels the metrics start at 0: every webhook provider, {@code api} and {@code
-   * tracking}.
+   * The provider labels the metrics start at 0: every webhook provider, {@code api}, {@code
+   * tracking} and {@code identify}.
    */
   public static List<String> providerLabels() {
     List<String> labels = new ArrayList<>(WebhookProviders.NAMES);
     labels.add(PaymentApiHandler.PROVIDER);
     labels.add(TrackingHandler.PROVIDER);
+    labels.add(IdentifyHandler.PROVIDER);
     return labels;
   }
 
@@ -66,7 +69,10 @@ public final class IngestRoutes {
     return WEBHOOK_TOKEN.matcher(path).replaceFirst("$1***");
   }
 
-  /** Adds the POST routes, the tracker's CORS preflight and the error mapping to {@code routes}. */
+  /**
+   * Adds the POST routes, the tracker script, the tracker's CORS preflights and the error mapping
+   * to {@code routes}.
+   */
   public static void register(
       RoutesConfig routes,
       GatewayConfig config,
@@ -85,8 +91,13 @@ public final class IngestRoutes {
     routes.post(
         "/api/v1/payments", PaymentApiHandler.payments(sites, requestBody, forwarder, clock));
     routes.post("/api/v1/refunds", PaymentApiHandler.refunds(sites, requestBody, forwarder, clock));
-    routes.post("/api/v1/events", new TrackingHandler(sites, requestBody, forwarder, clock));
-    routes.options("/api/v1/events", TrackingHandler.preflight(sites));
+    routes.post(
+        "/api/v1/events", new TrackingHandler(sites, requestBody, forwarder, metrics, clock));
+    routes.options("/api/v1/events", TrackerCalls.preflight(sites));
+    routes.post(
+        "/api/v1/identify", new IdentifyHandler(sites, requestBody, forwarder, metrics, clock));
+    routes.options("/api/v1/identify", TrackerCalls.preflight(sites));
+    routes.get(TrackerScript.PATH, TrackerScript.load());
 
     routes.exception(
         ApiError.class,

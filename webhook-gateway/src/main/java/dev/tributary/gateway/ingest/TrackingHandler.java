@@ -1,7 +1,6 @@
 package dev.tributary.gateway.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tributary.gateway.config.SiteConfig;
 import dev.tributary.gateway.config.SiteDirectory;
 import io.javalin.http.Context;
@@ -16,7 +15,8 @@ import java.util.regex.Pattern;
 /**
  * {@code POST /api/v1/events}: pageviews from the tracker script. Public, so it trusts nothing but
  * the site id: the site must exist, a browser's Origin must be one the site allows, and every field
- * is bounded before a record reaches {@code tributary.tracking}. Answers 202 after the ack.
+ * is bounded before a record reaches {@code tributary.tracking}. Answers 202 after the ack; a bot's
+ * call ({@link BotUserAgents}) gets the same 202 and produces nothing.
  */
 final class TrackingHandler implements Handler {
 
@@ -33,28 +33,41 @@ final class TrackingHandler implements Handler {
   private final SiteDirectory sites;
   private final RequestBody requestBody;
   private final Forwarder forwarder;
+  private final GatewayMetrics metrics;
   private final Clock clock;
 
-  TrackingHandler(SiteDirectory sites, RequestBody requestBody, Forwarder forwarder, Clock clock) {
+  TrackingHandler(
+      SiteDirectory sites,
+      RequestBody requestBody,
+      Forwarder forwarder,
+      GatewayMetrics metrics,
+      Clock clock) {
     this.sites = sites;
     this.requestBody = requestBody;
     this.forwarder = forwarder;
+    this.metrics = metrics;
     this.clock = clock;
   }
 
   @Override
   public void handle(Context ctx) {
     IngestRoutes.tagProvider(ctx, PROVIDER);
+    if (TrackerCalls.dropBot(ctx, metrics)) {
+      return;
+    }
     requestBody.checkHeaders(ctx, RequestBody.JSON_OR_TEXT);
-    ObjectNode body = Json.parseObject(requestBody.read(ctx));
-    Fields fields = new Fields(body);
-    String siteId = fields.required("siteId", SiteConfig.SITE_ID);
-    fields.throwIfInvalid();
-    SiteConfig site =
-        sites.byId(siteId).orElseThrow(() -> ApiError.unknownSite("no site with this siteId"));
-    allowOrigin(ctx, site);
+    Fields fields = new Fields(Json.parseObject(requestBody.read(ctx)));
+    SiteConfig site = TrackerCalls.site(sites, fields);
+    TrackerCalls.allowOrigin(ctx, site);
 
     String type = fields.optional("type", TYPE);
+    if (IdentifyRecord.TYPE.equals(type)) {
+      // Identify records carry an email hash that only /api/v1/identify computes.
+      fields.error("type", "identify calls go to /api/v1/identify");
+    } else if (type != null && !"pageview".equals(type)) {
+      // The job reads pageviews and identify calls only; anything else would be dead-lettered.
+      fields.error("type", "must be pageview");
+    }
     String visitorId = fields.required("visitorId", Fields.ID);
     String sessionId = fields.required("sessionId", Fields.ID);
     String url = fields.required("url", MAX_URL_LENGTH);
@@ -63,7 +76,7 @@ final class TrackingHandler implements Handler {
     boolean noReferrer = referrerNode != null && "".equals(referrerNode.textValue());
     String referrer = noReferrer ? null : fields.optional("referrer", MAX_URL_LENGTH);
     Map<String, String> utm = utm(fields);
-    Long clientTs = clientTs(fields);
+    Long clientTs = TrackerCalls.clientTs(fields);
     fields.throwIfInvalid();
 
     forwarder.forward(
@@ -79,36 +92,6 @@ final class TrackingHandler implements Handler {
             clock.instant(),
             UUID.randomUUID().toString()));
     Responses.accepted(ctx, 202, null);
-  }
-
-  /**
-   * {@code OPTIONS /api/v1/events}: lets a browser post JSON from any origin some site allows. The
-   * site is in the body, which a preflight does not carry, so the POST checks the origin again.
-   */
-  static Handler preflight(SiteDirectory sites) {
-    return ctx -> {
-      String origin = ctx.header("Origin");
-      if (origin != null && sites.anyAllowsOrigin(origin)) {
-        ctx.header("Access-Control-Allow-Origin", origin);
-        ctx.header("Access-Control-Allow-Methods", "POST");
-        ctx.header("Access-Control-Allow-Headers", "Content-Type");
-        ctx.header("Access-Control-Max-Age", "600");
-        ctx.header("Vary", "Origin");
-      }
-      ctx.status(204);
-    };
-  }
-
-  private static void allowOrigin(Context ctx, SiteConfig site) {
-    String origin = ctx.header("Origin");
-    if (origin == null) {
-      return; // not a browser request; the Origin check only filters pages of other sites
-    }
-    if (!site.allowsOrigin(origin)) {
-      throw new ApiError(403, "origin_not_allowed", "this site does not accept events from here");
-    }
-    ctx.header("Access-Control-Allow-Origin", site.allowedOrigins().isEmpty() ? "*" : origin);
-    ctx.header("Vary", "Origin");
   }
 
   private static Map<String, String> utm(Fields fields) {
@@ -133,17 +116,5 @@ final class TrackingHandler implements Handler {
       }
     }
     return utm;
-  }
-
-  private static Long clientTs(Fields fields) {
-    JsonNode node = fields.node("ts");
-    if (node == null) {
-      return null;
-    }
-    if (!node.isIntegralNumber() || !node.canConvertToLong() || node.longValue() < 0) {
-      fields.error("ts", "must be epoch milliseconds");
-      return null;
-    }
-    return node.longValue();
   }
 }

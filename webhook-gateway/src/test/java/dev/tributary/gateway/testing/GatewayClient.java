@@ -97,8 +97,14 @@ public final class GatewayClient {
     return send(request(path, contentType).POST(streamed));
   }
 
-  public HttpResponse<String> get(String path) {
-    return send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)));
+  /** GET; {@code headers} are name, value pairs. */
+  public HttpResponse<String> get(String path, String... headers) {
+    HttpRequest.Builder builder =
+        HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+    if (headers.length > 0) {
+      builder.headers(headers);
+    }
+    return send(builder);
   }
 
   public HttpResponse<String> options(String path, String... headers) {

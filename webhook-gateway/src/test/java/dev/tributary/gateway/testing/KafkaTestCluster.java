@@ -78,6 +78,17 @@ public final class KafkaTestCluster implements AutoCloseable {
   }
 
   /**
+   * The records written after {@code mark}, read until {@code count} arrived (or {@code timeout}
+   * passed), plus whatever follows within a moment: the caller checks the size.
+   */
+  public List<ConsumerRecord<String, String>> recordsAfter(Mark mark, int count, Duration timeout) {
+    List<ConsumerRecord<String, String>> records = read(mark.offsets(), count, timeout);
+    records.addAll(
+        read(offsetsAfter(records, mark.offsets()), Integer.MAX_VALUE, Duration.ofMillis(300)));
+    return records;
+  }
+
+  /**
    * The one record written after {@code mark}; fails if none arrives within a few seconds or if a
    * second one follows.
    */

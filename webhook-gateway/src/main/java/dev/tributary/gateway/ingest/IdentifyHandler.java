@@ -1,0 +1,86 @@
+package dev.tributary.gateway.ingest;
+
+import dev.tributary.gateway.config.SiteConfig;
+import dev.tributary.gateway.config.SiteDirectory;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import java.time.Clock;
+import java.util.UUID;
+
+/**
+ * {@code POST /api/v1/identify}: the tracker's {@code tributary.identify(email)}, which tells the
+ * job that this visitor is the person behind an email, so that a payment carrying only that email
+ * can be linked to the visitor's touches. Public and checked like pageviews (site, Origin, bots).
+ *
+ * <p>The raw email never leaves this method: it is validated, hashed ({@link EmailHash}) and
+ * dropped; the record holds the hash only, and no message or log line quotes the address.
+ */
+final class IdentifyHandler implements Handler {
+
+  /** The metrics label of identify calls. */
+  static final String PROVIDER = "identify";
+
+  /** The longest address SMTP can deliver to (RFC 5321 path limit less the angle brackets). */
+  static final int MAX_EMAIL_LENGTH = 254;
+
+  private final SiteDirectory sites;
+  private final RequestBody requestBody;
+  private final Forwarder forwarder;
+  private final GatewayMetrics metrics;
+  private final Clock clock;
+
+  IdentifyHandler(
+      SiteDirectory sites,
+      RequestBody requestBody,
+      Forwarder forwarder,
+      GatewayMetrics metrics,
+      Clock clock) {
+    this.sites = sites;
+    this.requestBody = requestBody;
+    this.forwarder = forwarder;
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  @Override
+  public void handle(Context ctx) {
+    IngestRoutes.tagProvider(ctx, PROVIDER);
+    if (TrackerCalls.dropBot(ctx, metrics)) {
+      return;
+    }
+    requestBody.checkHeaders(ctx, RequestBody.JSON_OR_TEXT);
+    Fields fields = new Fields(Json.parseObject(requestBody.read(ctx)));
+    SiteConfig site = TrackerCalls.site(sites, fields);
+    TrackerCalls.allowOrigin(ctx, site);
+
+    String visitorId = fields.required("visitorId", Fields.ID);
+    String sessionId = fields.optional("sessionId", Fields.ID);
+    String email = fields.required("email", MAX_EMAIL_LENGTH);
+    if (email != null && !looksLikeEmail(email)) {
+      fields.error("email", "must be an email address");
+    }
+    Long clientTs = TrackerCalls.clientTs(fields);
+    fields.throwIfInvalid();
+
+    forwarder.forward(
+        new IdentifyRecord(
+            site.siteId(),
+            visitorId,
+            sessionId,
+            EmailHash.of(email),
+            clientTs,
+            clock.instant(),
+            UUID.randomUUID().toString()));
+    Responses.accepted(ctx, 202, null);
+  }
+
+  /**
+   * Something before and after an {@code @}, once trimmed. Deliberately loose: the hash only has to
+   * equal the one of the payment's email, and providers have validated that address already.
+   */
+  static boolean looksLikeEmail(String email) {
+    String trimmed = email.trim();
+    int at = trimmed.lastIndexOf('@');
+    return at > 0 && at < trimmed.length() - 1;
+  }
+}
