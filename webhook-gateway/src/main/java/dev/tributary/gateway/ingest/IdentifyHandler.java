@@ -44,14 +44,12 @@ final class IdentifyHandler implements Handler {
 
   @Override
   public void handle(Context ctx) {
-    IngestRoutes.tagProvider(ctx, PROVIDER);
-    if (TrackerCalls.dropBot(ctx, metrics)) {
+    TrackerCalls.Call call = TrackerCalls.begin(ctx, PROVIDER, sites, requestBody, metrics);
+    if (call == null) {
       return;
     }
-    requestBody.checkHeaders(ctx, RequestBody.JSON_OR_TEXT);
-    Fields fields = new Fields(Json.parseObject(requestBody.read(ctx)));
-    SiteConfig site = TrackerCalls.site(sites, fields);
-    TrackerCalls.allowOrigin(ctx, site);
+    Fields fields = call.fields();
+    SiteConfig site = call.site();
 
     String visitorId = fields.required("visitorId", Fields.ID);
     String sessionId = fields.optional("sessionId", Fields.ID);

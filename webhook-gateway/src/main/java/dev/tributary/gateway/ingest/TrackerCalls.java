@@ -17,6 +17,31 @@ final class TrackerCalls {
 
   private TrackerCalls() {}
 
+  /** A tracker call past the common checks: its fields and its site. */
+  record Call(Fields fields, SiteConfig site) {}
+
+  /**
+   * The start every tracker route shares: tag the provider for metrics, drop bots (answered 202),
+   * check the content type, read the body, find the site and check the browser origin. Returns null
+   * when the call was a bot's and has been answered.
+   */
+  static Call begin(
+      Context ctx,
+      String provider,
+      SiteDirectory sites,
+      RequestBody requestBody,
+      GatewayMetrics metrics) {
+    IngestRoutes.tagProvider(ctx, provider);
+    if (dropBot(ctx, metrics)) {
+      return null;
+    }
+    requestBody.checkHeaders(ctx, RequestBody.JSON_OR_TEXT);
+    Fields fields = new Fields(Json.parseObject(requestBody.read(ctx)));
+    SiteConfig site = site(sites, fields);
+    allowOrigin(ctx, site);
+    return new Call(fields, site);
+  }
+
   /**
    * Answers a bot's call with the same 202 a browser gets, so that it learns nothing, and counts
    * it; the caller then produces nothing.

@@ -51,14 +51,12 @@ final class TrackingHandler implements Handler {
 
   @Override
   public void handle(Context ctx) {
-    IngestRoutes.tagProvider(ctx, PROVIDER);
-    if (TrackerCalls.dropBot(ctx, metrics)) {
+    TrackerCalls.Call call = TrackerCalls.begin(ctx, PROVIDER, sites, requestBody, metrics);
+    if (call == null) {
       return;
     }
-    requestBody.checkHeaders(ctx, RequestBody.JSON_OR_TEXT);
-    Fields fields = new Fields(Json.parseObject(requestBody.read(ctx)));
-    SiteConfig site = TrackerCalls.site(sites, fields);
-    TrackerCalls.allowOrigin(ctx, site);
+    Fields fields = call.fields();
+    SiteConfig site = call.site();
 
     String type = fields.optional("type", TYPE);
     if (IdentifyRecord.TYPE.equals(type)) {
