@@ -13,6 +13,7 @@ import dev.tributary.job.identity.ResolveByEmail;
 import dev.tributary.job.identity.ResolveByTime;
 import dev.tributary.job.ingest.QuietAdvancingWatermarks;
 import dev.tributary.job.ingest.RawRecord;
+import dev.tributary.job.ledger.Ledger;
 import dev.tributary.job.ledger.LedgerEntry;
 import dev.tributary.job.payments.ConsolidatePayments;
 import dev.tributary.job.payments.LinkPaymentKeys;
@@ -190,7 +191,7 @@ public final class Pipeline {
             .name("payments past the fallback")
             .union(byTime);
 
-    SingleOutputStreamOperator<LedgerEntry> linked =
+    SingleOutputStreamOperator<AttributedPayment> linked =
         sessions
             .keyBy(Session::visitorKey)
             .connect(
@@ -203,7 +204,7 @@ public final class Pipeline {
             .uid(AttributePayments.UID)
             .name("attribute linked payments");
 
-    SingleOutputStreamOperator<LedgerEntry> unlinked =
+    SingleOutputStreamOperator<AttributedPayment> unlinked =
         allResolved
             .filter(p -> !p.linkedToVisitor())
             .name("unlinked payments")
@@ -218,16 +219,16 @@ public final class Pipeline {
         .sinkTo(sinks.refunds())
         .uid("sink-refunds")
         .name("refunds sink");
-    linked
-        .union(unlinked, byTime.getSideOutput(ResolveByTime.AMBIGUOUS_CREDITS))
-        .sinkTo(sinks.ledger())
-        .uid("sink-ledger")
-        .name("ledger sink");
-    linked
-        .getSideOutput(AttributePayments.PAYMENTS)
-        .union(
-            unlinked.getSideOutput(AttributePayments.PAYMENTS),
-            byTime.getSideOutput(AttributePayments.PAYMENTS))
+    SingleOutputStreamOperator<LedgerEntry> ledger =
+        linked
+            .union(unlinked, byTime.getSideOutput(ResolveByTime.AMBIGUOUS))
+            .keyBy(AttributedPayment::paymentKey)
+            .process(new Ledger(settings.ledgerRetention()))
+            .uid(Ledger.UID)
+            .name("ledger");
+    ledger.sinkTo(sinks.ledger()).uid("sink-ledger").name("ledger sink");
+    ledger
+        .getSideOutput(Ledger.PAYMENT_ROWS)
         .sinkTo(sinks.payments())
         .uid("sink-payments")
         .name("payments sink");

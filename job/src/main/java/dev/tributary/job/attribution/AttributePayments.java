@@ -1,6 +1,5 @@
 package dev.tributary.job.attribution;
 
-import dev.tributary.job.ledger.LedgerEntry;
 import dev.tributary.job.payments.PaymentEvent;
 import dev.tributary.job.sessions.Session;
 import dev.tributary.job.state.PendingPayments;
@@ -16,7 +15,6 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
-import org.apache.flink.util.OutputTag;
 
 /**
  * Stages 4–5 for payments linked to a visitor (by metadata, customer or email), keyed by (site,
@@ -40,14 +38,12 @@ import org.apache.flink.util.OutputTag;
  * <p>Timers: one event-time timer per pending payment at its {@code occurredAt}; on firing, every
  * pending payment at or before that time is attributed and removed.
  *
- * <p>Outputs: ledger entries (main) and one {@link AttributedPayment} per payment ({@link
- * #PAYMENTS}).
+ * <p>Output: one {@link AttributedPayment} (the link and the credits under every model) per
+ * attribution; the {@link dev.tributary.job.ledger.Ledger} books it.
  */
 public final class AttributePayments
-    extends KeyedCoProcessFunction<String, Session, PaymentEvent, LedgerEntry> {
+    extends KeyedCoProcessFunction<String, Session, PaymentEvent, AttributedPayment> {
   public static final String UID = "attribute-linked-payments";
-  public static final OutputTag<AttributedPayment> PAYMENTS =
-      new OutputTag<>("attributed-payments") {};
 
   private final Duration lookback;
   private final Duration halfLife;
@@ -74,13 +70,13 @@ public final class AttributePayments
   }
 
   @Override
-  public void processElement1(Session session, Context ctx, Collector<LedgerEntry> out)
+  public void processElement1(Session session, Context ctx, Collector<AttributedPayment> out)
       throws Exception {
     touches.put(session.sessionId(), Touch.of(session));
   }
 
   @Override
-  public void processElement2(PaymentEvent payment, Context ctx, Collector<LedgerEntry> out)
+  public void processElement2(PaymentEvent payment, Context ctx, Collector<AttributedPayment> out)
       throws Exception {
     if (!pending.waitFor(payment, payment.occurredAtMillis(), ctx.timerService())) {
       latePayments.inc();
@@ -89,14 +85,15 @@ public final class AttributePayments
   }
 
   @Override
-  public void onTimer(long timestamp, OnTimerContext ctx, Collector<LedgerEntry> out)
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<AttributedPayment> out)
       throws Exception {
     for (PaymentEvent p : pending.takeDue(timestamp)) {
       attribute(p, ctx, out);
     }
   }
 
-  private void attribute(PaymentEvent p, Context ctx, Collector<LedgerEntry> out) throws Exception {
+  private void attribute(PaymentEvent p, Context ctx, Collector<AttributedPayment> out)
+      throws Exception {
     List<Touch> history = new ArrayList<>();
     touches.values().forEach(history::add);
     List<Touch> journey = Journey.of(p, history, lookback);
@@ -105,7 +102,11 @@ public final class AttributePayments
             ? "no session of theirs in the lookback window"
             : journey.size() + " touch(es) in the window";
     attributed.inc();
-    Credits.of(p, journey, halfLife).forEach(out::collect);
-    ctx.output(PAYMENTS, new AttributedPayment(p, Resolution.linked(p.linkMethod(), detail)));
+    out.collect(
+        new AttributedPayment(
+            p,
+            Resolution.linked(p.linkMethod(), detail),
+            Credits.of(p, journey, halfLife),
+            journey.size()));
   }
 }

@@ -1,6 +1,5 @@
 package dev.tributary.job.attribution;
 
-import dev.tributary.job.ledger.LedgerEntry;
 import dev.tributary.job.payments.PaymentEvent;
 import java.time.Duration;
 import java.util.List;
@@ -14,7 +13,7 @@ import org.apache.flink.util.Collector;
  * sums to what the providers reported. Issue 4 adds the customer, email and timestamp links that
  * will catch most of them first.
  */
-public final class AttributeUnlinked extends ProcessFunction<PaymentEvent, LedgerEntry> {
+public final class AttributeUnlinked extends ProcessFunction<PaymentEvent, AttributedPayment> {
   public static final String UID = "attribute-unlinked-payments";
   private transient Counter unattributed;
 
@@ -24,11 +23,15 @@ public final class AttributeUnlinked extends ProcessFunction<PaymentEvent, Ledge
   }
 
   @Override
-  public void processElement(PaymentEvent p, Context ctx, Collector<LedgerEntry> out) {
+  public void processElement(PaymentEvent p, Context ctx, Collector<AttributedPayment> out) {
     unattributed.inc();
-    Credits.of(p, List.of(), Duration.ZERO).forEach(out::collect);
-    ctx.output(
-        AttributePayments.PAYMENTS,
-        new AttributedPayment(p, Resolution.unattributed("no visitor id in the payment metadata")));
+    out.collect(
+        new AttributedPayment(
+            p,
+            Resolution.unattributed(
+                "no visitor in the metadata, no earlier payment of the customer, no identify call"
+                    + " with the payer's email, no visitor active just before"),
+            Credits.of(p, List.of(), Duration.ZERO),
+            0));
   }
 }

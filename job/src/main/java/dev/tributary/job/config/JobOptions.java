@@ -122,6 +122,13 @@ public final class JobOptions {
               "How long a customer id or an email keeps pointing at its visitor (covers yearly"
                   + " renewals).");
 
+  public static final ConfigOption<Duration> LEDGER_RETENTION =
+      ConfigOptions.key("tributary.ledger.retention")
+          .durationType()
+          .defaultValue(Duration.ofDays(400))
+          .withDescription(
+              "How long a payment's booked credits are kept to be corrected by better evidence.");
+
   public static final ConfigOption<Duration> SESSION_RETENTION =
       ConfigOptions.key("tributary.sessions.retention")
           .durationType()
@@ -164,6 +171,7 @@ public final class JobOptions {
         conf.get(TIMESTAMP_WINDOW),
         conf.get(TIMESTAMP_DISABLED_SITES),
         conf.get(IDENTITY_RETENTION),
+        conf.get(LEDGER_RETENTION),
         conf.get(SESSION_RETENTION),
         conf.get(METADATA_VISITOR_KEYS),
         conf.get(METADATA_SESSION_KEYS));

@@ -28,6 +28,7 @@ public record JobSettings(
     Duration timestampWindow,
     List<String> timestampFallbackDisabledSites,
     Duration identityRetention,
+    Duration ledgerRetention,
     Duration sessionRetention,
     List<String> metadataVisitorKeys,
     List<String> metadataSessionKeys)
@@ -41,6 +42,7 @@ public record JobSettings(
     requirePositive("tributary.attribution.lookback", lookback);
     requirePositive("tributary.attribution.time-decay-half-life", timeDecayHalfLife);
     requirePositive("tributary.identity.retention", identityRetention);
+    requirePositive("tributary.ledger.retention", ledgerRetention);
     requirePositive("tributary.attribution.timestamp-window", timestampWindow);
     timestampFallbackDisabledSites = List.copyOf(timestampFallbackDisabledSites);
     requirePositive("tributary.sessions.retention", sessionRetention);

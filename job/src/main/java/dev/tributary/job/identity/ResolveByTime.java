@@ -1,10 +1,8 @@
 package dev.tributary.job.identity;
 
-import dev.tributary.job.attribution.AttributePayments;
 import dev.tributary.job.attribution.AttributedPayment;
 import dev.tributary.job.attribution.Credits;
 import dev.tributary.job.attribution.Resolution;
-import dev.tributary.job.ledger.LedgerEntry;
 import dev.tributary.job.payments.PaymentEvent;
 import dev.tributary.job.sessions.Session;
 import dev.tributary.job.state.PendingPayments;
@@ -46,15 +44,13 @@ import org.apache.flink.util.OutputTag;
  *
  * <p>Timers: one event-time timer per pending payment at its record's timestamp.
  *
- * <p>Outputs: payments (linked with {@code low}, or still unlinked) on the main output; for
- * ambiguous payments their ledger entries on {@link #AMBIGUOUS_CREDITS} and their row on {@link
- * AttributePayments#PAYMENTS}.
+ * <p>Outputs: payments (linked with {@code low}, or still unlinked) on the main output; ambiguous
+ * payments, attributed, on {@link #AMBIGUOUS}.
  */
 public final class ResolveByTime
     extends KeyedCoProcessFunction<String, BucketedSession, PaymentEvent, PaymentEvent> {
   public static final String UID = "resolve-by-time";
-  public static final OutputTag<LedgerEntry> AMBIGUOUS_CREDITS =
-      new OutputTag<>("ambiguous-credits") {};
+  public static final OutputTag<AttributedPayment> AMBIGUOUS = new OutputTag<>("ambiguous") {};
 
   private final Duration window;
   private transient MapState<String, Activity> activity;
@@ -149,14 +145,16 @@ public final class ResolveByTime
           byVisitor.values().stream()
               .sorted(Comparator.comparing(Activity::visitorId).thenComparing(Activity::sessionId))
               .toList();
-      Credits.evenly(
-              p,
-              candidates.stream().map(Activity::touch).toList(),
-              candidates.stream().map(Activity::visitorId).toList())
-          .forEach(e -> ctx.output(AMBIGUOUS_CREDITS, e));
       ctx.output(
-          AttributePayments.PAYMENTS,
-          new AttributedPayment(p, Resolution.ambiguous(candidates.size(), window)));
+          AMBIGUOUS,
+          new AttributedPayment(
+              p,
+              Resolution.ambiguous(candidates.size(), window),
+              Credits.evenly(
+                  p,
+                  candidates.stream().map(Activity::touch).toList(),
+                  candidates.stream().map(Activity::visitorId).toList()),
+              candidates.size()));
     }
   }
 }

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 class AttributePaymentsTest {
   private static final Duration LOOKBACK = Duration.ofDays(30);
-  private KeyedTwoInputStreamOperatorTestHarness<String, Session, PaymentEvent, LedgerEntry>
+  private KeyedTwoInputStreamOperatorTestHarness<String, Session, PaymentEvent, AttributedPayment>
       harness;
 
   @BeforeEach
@@ -58,7 +58,7 @@ class AttributePaymentsTest {
   }
 
   private List<LedgerEntry> ledger() {
-    return harness.extractOutputValues();
+    return harness.extractOutputValues().stream().flatMap(a -> a.credits().stream()).toList();
   }
 
   @Test
@@ -75,7 +75,9 @@ class AttributePaymentsTest {
     assertThat(e.channel()).isEqualTo("Email");
     assertThat(e.amountMinor()).isEqualTo(2_500);
     assertThat(e.model()).isEqualTo("last_touch");
-    assertThat(harness.getSideOutput(AttributePayments.PAYMENTS)).hasSize(1);
+    assertThat(harness.extractOutputValues())
+        .singleElement()
+        .satisfies(a -> assertThat(a.resolution().confidence()).isEqualTo("high"));
     assertThat(harness.numEventTimeTimers()).isZero();
   }
 

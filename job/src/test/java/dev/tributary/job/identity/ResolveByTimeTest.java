@@ -2,8 +2,6 @@ package dev.tributary.job.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tributary.job.attribution.AttributePayments;
-import dev.tributary.job.ledger.LedgerEntry;
 import dev.tributary.job.payments.PaymentEvent;
 import dev.tributary.job.sessions.Session;
 import dev.tributary.job.testing.Harnesses;
@@ -93,12 +91,12 @@ class ResolveByTimeTest {
     assertThat(harness.extractOutputValues())
         .extracting(p -> p.paymentKey() + "|" + p.visitorId())
         .containsExactly("pi_none|null");
-    var credits = harness.getSideOutput(ResolveByTime.AMBIGUOUS_CREDITS);
-    assertThat(credits.stream().map(r -> (LedgerEntry) r.getValue()))
+    var ambiguous = harness.getSideOutput(ResolveByTime.AMBIGUOUS);
+    assertThat(ambiguous.stream().flatMap(r -> r.getValue().credits().stream()))
         .filteredOn(e -> e.model().equals("last_touch"))
         .extracting(e -> e.visitorId() + "=" + e.amountMinor())
         .containsExactly("v_a=501", "v_b=500");
-    assertThat(harness.getSideOutput(AttributePayments.PAYMENTS))
+    assertThat(ambiguous)
         .singleElement()
         .satisfies(r -> assertThat(r.getValue().resolution().confidence()).isEqualTo("ambiguous"));
   }
