@@ -153,7 +153,7 @@ public final class Pipeline {
                     .uid("filter-with-email")
                     .name("payments with an email")
                     .keyBy(PaymentEvent::emailKey))
-            .process(new ResolveByEmail(settings.identityRetention()))
+            .process(new ResolveByEmail(settings.identityRetention(), settings.lookback()))
             .uid(ResolveByEmail.UID)
             .name("resolve by email")
             .union(

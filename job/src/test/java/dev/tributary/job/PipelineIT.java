@@ -129,6 +129,13 @@ class PipelineIT {
             null,
             Map.of(),
             at(Duration.ofHours(6).plusMinutes(5))));
+    // v_mail identifies with the email of a payment booked unattributed an hour earlier
+    Instant lateIdentify = T0.plus(Duration.ofHours(8));
+    r.add(
+        new Record(
+            SITE + ":v_mail",
+            Envelopes.identify(SITE, "v_mail", null, "late@example.com", lateIdentify),
+            lateIdentify.toEpochMilli()));
     // v_mail signs in: the identify call carries only the email's hash
     Instant identifiedAt = T0.plus(Duration.ofHours(1).plusMinutes(5));
     r.add(
@@ -314,6 +321,17 @@ class PipelineIT {
                 ambAt / 1000,
                 "{\"id\":\"pi_amb\",\"amount\":1001,\"amount_received\":1001,\"currency\":\"usd\",\"metadata\":{}}"),
             ambAt));
+    // nothing links this payment when it is booked; an identify call an hour later does
+    long upgradeAt = at(Duration.ofHours(7));
+    r.add(
+        stripe(
+            "evt_pi_upgrade",
+            Fixtures.stripeEvent(
+                "evt_pi_upgrade",
+                "payment_intent.succeeded",
+                upgradeAt / 1000,
+                "{\"id\":\"pi_upgrade\",\"amount\":1200,\"amount_received\":1200,\"currency\":\"usd\",\"receipt_email\":\"late@example.com\",\"metadata\":{}}"),
+            upgradeAt));
     // a renewal of cus_1, whose first payment (pi_ads) named v_ads → customer, high
     long renewAt = at(Duration.ofHours(5));
     r.add(
@@ -369,6 +387,7 @@ class PipelineIT {
             "stripe|pi_low|700|USD|2|v_ads|null|timestamp|low|1|false",
             "stripe|pi_renew|4999|USD|2|v_ads|null|customer|high|1|false",
             "stripe|pi_sub|1500|USD|2|v_mail|null|metadata|high|1|false",
+            "stripe|pi_upgrade|1200|USD|2|v_mail|null|email|medium|1|true",
             "stripe|pi_yen|3000|JPY|0|null|null|unattributed|none|0|false",
             "api|shopify:ord_77|1990|EUR|2|v_mail|null|metadata|high|1|true");
   }
@@ -377,8 +396,10 @@ class PipelineIT {
   void ledgerCreditsTheLastTouchAndSumsToWhatProvidersReported() throws Exception {
     var rows =
         warehouse.query(
-            "SELECT payment_key, channel, campaign, amount_minor FROM revenue_ledger"
-                + " WHERE model = 'last_touch' ORDER BY payment_key, amount_minor DESC");
+            "SELECT payment_key, channel, campaign, sum(amount_minor) AS amount_minor"
+                + " FROM revenue_ledger WHERE model = 'last_touch'"
+                + " GROUP BY payment_key, session_id, channel, campaign HAVING sum(amount_minor) <> 0"
+                + " ORDER BY payment_key, amount_minor DESC");
     assertThat(rows)
         .extracting(
             r ->
@@ -397,6 +418,7 @@ class PipelineIT {
             "pi_low|Paid Search|brand|700",
             "pi_renew|Paid Search|brand|4999",
             "pi_sub|Email|nov|1500",
+            "pi_upgrade|Email|nov|1200",
             "pi_yen|(unattributed)|null|3000",
             "shopify:ord_77|Email|nov|1990");
 
@@ -415,7 +437,7 @@ class PipelineIT {
                 + " WHERE site_id = 'acme' AND model = 'last_touch' AND currency = 'USD'");
     assertThat(view)
         .extracting(r -> r.get("channel") + "|" + r.get("payments") + "|" + r.get("net_minor"))
-        .containsExactlyInAnyOrder("Paid Search|3|10698", "Email|2|3500", "Direct|1|1001");
+        .containsExactlyInAnyOrder("Paid Search|3|10698", "Email|3|4700", "Direct|1|1001");
   }
 
   @Test
@@ -434,6 +456,30 @@ class PipelineIT {
             "position_based:Organic Search=2500,Paid Search=2499",
             // 125 and 5 minutes before the payment, half-life 7 d: weights 0.99144 and 0.99966
             "time_decay:Organic Search=2489,Paid Search=2510");
+  }
+
+  /**
+   * Identify after payment: live, the payment is first booked unattributed and then corrected (the
+   * Ledger and ResolveByEmail harness tests pin those entries); in this replay the identify call is
+   * already known when the payment resolves. Either way the warehouse nets to the same: the order
+   * of arrival does not change the result.
+   */
+  @Test
+  void anIdentifyAfterThePaymentLinksItByEmail() throws Exception {
+    var rows =
+        warehouse.query(
+            "SELECT model, channel, sum(amount_minor) AS net FROM revenue_ledger"
+                + " WHERE payment_key = 'pi_upgrade' GROUP BY model, channel"
+                + " HAVING sum(amount_minor) <> 0 ORDER BY model");
+    assertThat(rows)
+        .extracting(r -> r.get("model") + "|" + r.get("channel") + "|" + r.get("net"))
+        .containsExactly(
+            "first_touch|Email|1200",
+            "last_non_direct|Email|1200",
+            "last_touch|Email|1200",
+            "linear|Email|1200",
+            "position_based|Email|1200",
+            "time_decay|Email|1200");
   }
 
   @Test

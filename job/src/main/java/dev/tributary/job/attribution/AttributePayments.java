@@ -33,6 +33,9 @@ import org.apache.flink.util.Collector;
  *       history is bounded by the window in which it can still earn credit.
  *   <li>{@code pending}: MapState paymentKey → {@link PaymentEvent} waiting for the watermark; each
  *       entry is removed by its event-time timer.
+ *   <li>{@code attributed}: MapState paymentKey → {@link PaymentEvent} already attributed; a
+ *       session that starts before one of them but arrives after it re-attributes it (the ledger
+ *       books the difference as a correction); TTL the lookback from the last write.
  * </ul>
  *
  * <p>Timers: one event-time timer per pending payment at its {@code occurredAt}; on firing, every
@@ -49,6 +52,7 @@ public final class AttributePayments
   private final Duration halfLife;
   private transient MapState<String, Touch> touches;
   private transient PendingPayments pending;
+  private transient MapState<String, PaymentEvent> attributedPayments;
   private transient Counter attributed;
   private transient Counter latePayments;
 
@@ -64,6 +68,11 @@ public final class AttributePayments
     touchDescriptor.enableTimeToLive(StateTtl.afterLastWrite(lookback));
     touches = getRuntimeContext().getMapState(touchDescriptor);
     pending = new PendingPayments(getRuntimeContext(), "pending");
+    MapStateDescriptor<String, PaymentEvent> done =
+        new MapStateDescriptor<>(
+            "attributed", Types.STRING, TypeInformation.of(PaymentEvent.class));
+    done.enableTimeToLive(StateTtl.afterLastWrite(lookback));
+    attributedPayments = getRuntimeContext().getMapState(done);
     var metrics = getRuntimeContext().getMetricGroup();
     attributed = metrics.counter("attributedToVisitor");
     latePayments = metrics.counter("latePayments");
@@ -72,7 +81,26 @@ public final class AttributePayments
   @Override
   public void processElement1(Session session, Context ctx, Collector<AttributedPayment> out)
       throws Exception {
-    touches.put(session.sessionId(), Touch.of(session));
+    boolean isNew = !touches.contains(session.sessionId());
+    Touch touch = Touch.of(session);
+    touches.put(session.sessionId(), touch);
+    if (!isNew) {
+      return;
+    }
+    // A session that started before a payment but arrived after it was attributed (a pageview
+    // before its payment webhook, delivered late): attribute that payment again; the ledger keeps
+    // the new credits only if the journey grew.
+    List<PaymentEvent> affected = new ArrayList<>();
+    for (PaymentEvent p : attributedPayments.values()) {
+      long from = p.occurredAtMillis() - lookback.toMillis();
+      if (touch.startedAtMillis() <= p.occurredAtMillis() && touch.startedAtMillis() >= from) {
+        affected.add(p);
+      }
+    }
+    affected.sort(java.util.Comparator.comparing(PaymentEvent::paymentKey));
+    for (PaymentEvent p : affected) {
+      attribute(p, ctx, out);
+    }
   }
 
   @Override
@@ -94,6 +122,7 @@ public final class AttributePayments
 
   private void attribute(PaymentEvent p, Context ctx, Collector<AttributedPayment> out)
       throws Exception {
+    attributedPayments.put(p.paymentKey(), p);
     List<Touch> history = new ArrayList<>();
     touches.values().forEach(history::add);
     List<Touch> journey = Journey.of(p, history, lookback);

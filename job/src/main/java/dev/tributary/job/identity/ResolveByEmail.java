@@ -4,9 +4,15 @@ import dev.tributary.job.payments.PaymentEvent;
 import dev.tributary.job.state.PendingPayments;
 import dev.tributary.job.state.StateTtl;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
@@ -27,7 +33,10 @@ import org.apache.flink.util.Collector;
  *   <li>{@code visitor} and {@code identifiedAt}: the latest identify (by event time) of this
  *       email; TTL {@code tributary.identity.retention} (400 days) from the last write;
  *   <li>{@code pending}: paymentKey → payment waiting for the watermark ({@link PendingPayments});
- *       each removed by its timer.
+ *       each removed by its timer;
+ *   <li>{@code unresolved}: payments no identify call explained yet; an identify call for the email
+ *       sends them on again, linked (identify after payment), and removes them; TTL the upgrade
+ *       window (the attribution lookback, 30 days) from the last write.
  * </ul>
  *
  * <p>Timers: one event-time timer per pending payment at its record's timestamp.
@@ -37,13 +46,20 @@ public final class ResolveByEmail
   public static final String UID = "resolve-by-email";
 
   private final Duration retention;
+  private final Duration upgradeWindow;
   private transient ValueState<String> visitor;
   private transient ValueState<Long> identifiedAt;
   private transient PendingPayments pending;
+  private transient MapState<String, PaymentEvent> unresolved;
   private transient Counter resolved;
 
-  public ResolveByEmail(Duration retention) {
+  /**
+   * @param retention how long an email keeps pointing at its visitor
+   * @param upgradeWindow how long a payment no identify call explained waits for one
+   */
+  public ResolveByEmail(Duration retention, Duration upgradeWindow) {
     this.retention = retention;
+    this.upgradeWindow = upgradeWindow;
   }
 
   @Override
@@ -55,6 +71,11 @@ public final class ResolveByEmail
     at.enableTimeToLive(StateTtl.afterLastWrite(retention));
     identifiedAt = getRuntimeContext().getState(at);
     pending = new PendingPayments(getRuntimeContext(), "pending");
+    MapStateDescriptor<String, PaymentEvent> u =
+        new MapStateDescriptor<>(
+            "unresolved", Types.STRING, TypeInformation.of(PaymentEvent.class));
+    u.enableTimeToLive(StateTtl.afterLastWrite(upgradeWindow));
+    unresolved = getRuntimeContext().getMapState(u);
     resolved = getRuntimeContext().getMetricGroup().counter("attributedByEmail");
   }
 
@@ -62,6 +83,16 @@ public final class ResolveByEmail
   public void processElement1(Identify identify, Context ctx, Collector<PaymentEvent> out)
       throws Exception {
     learn(identify.visitorId(), identify.receivedAtMillis());
+    // The visitor identifies after paying: the payments this email could not explain go on again,
+    // linked, and the ledger replaces their weaker booking.
+    List<PaymentEvent> upgrades = new ArrayList<>();
+    unresolved.values().forEach(upgrades::add);
+    upgrades.sort(Comparator.comparing(PaymentEvent::paymentKey));
+    for (PaymentEvent p : upgrades) {
+      unresolved.remove(p.paymentKey());
+      resolved.inc();
+      out.collect(p.withVisitor(identify.visitorId(), PaymentEvent.EMAIL));
+    }
   }
 
   @Override
@@ -95,6 +126,7 @@ public final class ResolveByEmail
   private PaymentEvent resolve(PaymentEvent p) throws Exception {
     String known = visitor.value();
     if (known == null) {
+      unresolved.put(p.paymentKey(), p);
       return p;
     }
     resolved.inc();

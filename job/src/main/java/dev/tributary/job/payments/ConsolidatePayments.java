@@ -17,8 +17,8 @@ import org.apache.flink.util.Collector;
  * PaymentEvent#mergedWith}); when the watermark passes the window the payment goes on, once.
  *
  * <p>An event for a payment already sent on (a retry days later) is a duplicate and is counted and
- * swallowed. Re-linking a payment when a later event carries better metadata needs the ledger's
- * retractions and arrives with issue 4.
+ * swallowed, unless it names the visitor the sent payment lacked: then the payment goes on again,
+ * linked, and the ledger re-attributes it.
  *
  * <p>State:
  *
@@ -59,8 +59,17 @@ public final class ConsolidatePayments
   @Override
   public void processElement(PaymentEvent event, Context ctx, Collector<PaymentEvent> out)
       throws Exception {
-    if (emitted.value() != null) {
-      duplicates.inc();
+    PaymentEvent sent = emitted.value();
+    if (sent != null) {
+      PaymentEvent merged = sent.mergedWith(event);
+      if (sent.visitorId() == null && merged.visitorId() != null) {
+        // Metadata that arrives after the payment settled: send it on again, linked; the ledger
+        // replaces the weaker booking.
+        emitted.update(merged);
+        out.collect(merged);
+      } else {
+        duplicates.inc();
+      }
       return;
     }
     PaymentEvent current = pending.value();

@@ -115,7 +115,9 @@ class AttributePaymentsTest {
     assertThat(harness.numEventTimeTimers()).isEqualTo(1);
 
     harness.processBothWatermarks(new Watermark(10_000));
-    assertThat(harness.numKeyedStateEntries()).as("pending payment gone").isEqualTo(1);
+    assertThat(harness.numKeyedStateEntries())
+        .as("pending payment gone; the touch and the attributed payment remembered")
+        .isEqualTo(2);
     assertThat(harness.numEventTimeTimers()).isZero();
 
     var snapshot = Harnesses.snapshotAt(harness, LOOKBACK.toMillis() + 1);
@@ -130,5 +132,27 @@ class AttributePaymentsTest {
       assertThat(restored.numKeyedStateEntries()).as("touch expired after the lookback").isZero();
       assertThat(restored.numEventTimeTimers()).isZero();
     }
+  }
+
+  @Test
+  void aSessionArrivingAfterItsPaymentAttributesThePaymentAgain() throws Exception {
+    harness.processElement2(payment("pi_early", "e1", 900, 10_000, "v1", null), 10_000);
+    harness.processBothWatermarks(new Watermark(20_000));
+    // started before the payment, delivered after it was attributed
+    harness.processElement1(session("v1", "s_late", 8_000, "Organic Social"), 8_000);
+    // a session after the payment changes nothing
+    harness.processElement1(session("v1", "s_after", 30_000, "Direct"), 30_000);
+
+    assertThat(harness.extractOutputValues())
+        .extracting(
+            a ->
+                a.touches()
+                    + "|"
+                    + a.credits().stream()
+                        .filter(e -> e.model().equals("last_touch"))
+                        .findFirst()
+                        .orElseThrow()
+                        .channel())
+        .containsExactly("0|" + Credits.NO_TOUCH, "1|Organic Social");
   }
 }

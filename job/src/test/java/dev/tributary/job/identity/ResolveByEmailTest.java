@@ -24,7 +24,7 @@ class ResolveByEmailTest {
   void open() throws Exception {
     harness =
         ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(
-            new ResolveByEmail(RETENTION),
+            new ResolveByEmail(RETENTION, Duration.ofDays(30)),
             Identify::emailKey,
             PaymentEvent::emailKey,
             Types.STRING);
@@ -83,7 +83,7 @@ class ResolveByEmailTest {
     var snapshot = Harnesses.snapshotAt(harness, RETENTION.toMillis() + 1);
     try (var restored =
         Harnesses.keyedCo(
-            new ResolveByEmail(RETENTION),
+            new ResolveByEmail(RETENTION, Duration.ofDays(30)),
             Identify::emailKey,
             PaymentEvent::emailKey,
             Types.STRING,
@@ -91,5 +91,18 @@ class ResolveByEmailTest {
             RETENTION.toMillis() + 1)) {
       assertThat(restored.numKeyedStateEntries()).isZero();
     }
+  }
+
+  @Test
+  void anIdentifyAfterThePaymentSendsItOnAgainLinked() throws Exception {
+    harness.processElement2(paidBy("pi_9", 1_000, null), 1_000);
+    harness.processBothWatermarks(new Watermark(1_000));
+    harness.processElement1(identify("v_late", 50_000), 50_000);
+    harness.processElement1(identify("v_later", 60_000), 60_000);
+
+    assertThat(harness.extractOutputValues())
+        .extracting(p -> p.paymentKey() + "|" + p.visitorId() + "|" + p.linkMethod())
+        .containsExactly("pi_9|null|null", "pi_9|v_late|email");
+    assertThat(harness.numKeyedStateEntries()).as("visitor and identifiedAt only").isEqualTo(2);
   }
 }

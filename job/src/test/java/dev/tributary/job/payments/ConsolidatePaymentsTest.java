@@ -69,6 +69,18 @@ class ConsolidatePaymentsTest {
   }
 
   @Test
+  void metadataArrivingAfterTheSettleTimeSendsThePaymentOnAgainLinked() throws Exception {
+    harness.processElement(payment("pi_4", "evt_pi", 800, 1_000, null, null), 1_000);
+    harness.processWatermark(new Watermark(1_000 + SETTLE.toMillis()));
+    harness.processElement(payment("pi_4", "evt_cs_late", 800, 1_000, "v_7", "s_7"), 90_000);
+    harness.processElement(payment("pi_4", "evt_cs_late", 800, 1_000, "v_7", "s_7"), 95_000);
+
+    assertThat(output())
+        .extracting(p -> p.paymentKey() + "|" + p.visitorId())
+        .containsExactly("pi_4|null", "pi_4|v_7");
+  }
+
+  @Test
   void stateEmptiesTimerAtSettleAndTtlAfterRetention() throws Exception {
     harness.processElement(payment("pi_3", "evt_1", 500, 1_000, null, null), 1_000);
     assertThat(harness.numEventTimeTimers()).isEqualTo(1);
