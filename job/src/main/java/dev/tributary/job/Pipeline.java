@@ -15,6 +15,7 @@ import dev.tributary.job.ingest.QuietAdvancingWatermarks;
 import dev.tributary.job.ingest.RawRecord;
 import dev.tributary.job.ledger.Ledger;
 import dev.tributary.job.ledger.LedgerEntry;
+import dev.tributary.job.ledger.PaymentRow;
 import dev.tributary.job.payments.ConsolidatePayments;
 import dev.tributary.job.payments.LinkPaymentKeys;
 import dev.tributary.job.payments.MetadataKeys;
@@ -42,13 +43,13 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *
  * <pre>
  * webhooks ─► normalize ─┬─ payments ─► [link-payment-keys] ─► consolidate ─► resolve by customer ─► resolve by email ─┐
- *                        └─ refunds ─► refunds sink           (site,provider,  (site,provider,       (site,email hash)  │
+ *                        └─ refunds ─► ledger, refunds sink          (site,provider,  (site,provider,       (site,email hash)  │
  *                                                              paymentKey)      customer)                 ▲             │
  * tracking ─► parse ─┬─ identify calls ─────────────────────────────────────────────────────────────────────┘             │
  *                    └─ pageviews ─► sessionize (site,visitor) ─┬─► sessions sink                                        │
  *                                                               └─► attribute (site,visitor) ◄── linked ◄───────────────┤
  *                                         attribute-unlinked ◄── unlinked ◄─────────────────────────────────────────────┘
- * attribute, attribute-unlinked ─► ledger sink, payments sink; normalize, parse ─► dead-letter sink
+ * attribute, attribute-unlinked, refunds ─► ledger (site,provider,paymentKey) ─► ledger sink, payments sink; normalize, parse ─► dead-letter sink
  * </pre>
  */
 public final class Pipeline {
@@ -66,7 +67,7 @@ public final class Pipeline {
   /** The sinks the pipeline writes. */
   public record Sinks(
       Sink<Session> sessions,
-      Sink<AttributedPayment> payments,
+      Sink<PaymentRow> payments,
       Sink<RefundEvent> refunds,
       Sink<LedgerEntry> ledger,
       Sink<DeadLetter> deadLetters) {}
@@ -214,15 +215,13 @@ public final class Pipeline {
             .name("attribute unlinked payments");
 
     sessions.sinkTo(sinks.sessions()).uid("sink-sessions").name("sessions sink");
-    normalized
-        .getSideOutput(NormalizeWebhooks.REFUNDS)
-        .sinkTo(sinks.refunds())
-        .uid("sink-refunds")
-        .name("refunds sink");
+    DataStream<RefundEvent> refunds = normalized.getSideOutput(NormalizeWebhooks.REFUNDS);
+    refunds.sinkTo(sinks.refunds()).uid("sink-refunds").name("refunds sink");
     SingleOutputStreamOperator<LedgerEntry> ledger =
         linked
             .union(unlinked, byTime.getSideOutput(ResolveByTime.AMBIGUOUS))
             .keyBy(AttributedPayment::paymentKey)
+            .connect(refunds.keyBy(RefundEvent::paymentConsolidationKey))
             .process(new Ledger(settings.ledgerRetention()))
             .uid(Ledger.UID)
             .name("ledger");

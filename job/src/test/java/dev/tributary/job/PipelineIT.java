@@ -411,7 +411,7 @@ class PipelineIT {
                     + "|"
                     + r.get("amount_minor"))
         .containsExactly(
-            "pi_ads|Paid Search|brand|4999",
+            "pi_ads|Paid Search|brand|3999", // 4999 less the 1000 refunded
             "pi_amb|Direct|null|501",
             "pi_amb|Direct|null|500",
             "pi_email|Email|nov|2000",
@@ -422,10 +422,10 @@ class PipelineIT {
             "pi_yen|(unattributed)|null|3000",
             "shopify:ord_77|Email|nov|1990");
 
-    // every model books every payment exactly: per currency and model, ledger = reported
+    // every model books every payment exactly: per currency and model, ledger = reported net
     var totals =
         warehouse.query(
-            "SELECT l.model, l.currency, sum(l.amount_minor) AS ledger, (SELECT sum(amount_minor)"
+            "SELECT l.model, l.currency, sum(l.amount_minor) AS ledger, (SELECT sum(net_minor)"
                 + " FROM payments p WHERE p.currency = l.currency) AS reported"
                 + " FROM revenue_ledger l GROUP BY l.model, l.currency");
     assertThat(totals).hasSize(6 * 3);
@@ -437,7 +437,7 @@ class PipelineIT {
                 + " WHERE site_id = 'acme' AND model = 'last_touch' AND currency = 'USD'");
     assertThat(view)
         .extracting(r -> r.get("channel") + "|" + r.get("payments") + "|" + r.get("net_minor"))
-        .containsExactlyInAnyOrder("Paid Search|3|10698", "Email|3|4700", "Direct|1|1001");
+        .containsExactlyInAnyOrder("Paid Search|3|9698", "Email|3|4700", "Direct|1|1001");
   }
 
   @Test
@@ -445,7 +445,8 @@ class PipelineIT {
     var rows =
         warehouse.query(
             "SELECT model, string_agg(channel || '=' || amount_minor, ',' ORDER BY channel) AS split"
-                + " FROM revenue_ledger WHERE payment_key = 'pi_ads' GROUP BY model ORDER BY model");
+                + " FROM revenue_ledger WHERE payment_key = 'pi_ads' AND entry_type = 'payment'"
+                + " GROUP BY model ORDER BY model");
     assertThat(rows)
         .extracting(r -> r.get("model") + ":" + r.get("split"))
         .containsExactly(
@@ -480,6 +481,53 @@ class PipelineIT {
             "linear|Email|1200",
             "position_based|Email|1200",
             "time_decay|Email|1200");
+  }
+
+  /**
+   * pi_ads was refunded 1000 once, reported three ways (charge.refunded twice, refund.created): the
+   * ledger retracts 1000 from the touches that got the credit, in proportion, under every model.
+   */
+  @Test
+  void aRefundIsRetractedFromTheTouchesThatGotTheCredit() throws Exception {
+    assertThat(
+            warehouse.query(
+                "SELECT refunded_minor, net_minor, chargeback FROM payments"
+                    + " WHERE payment_key = 'pi_ads'"))
+        .extracting(
+            r -> r.get("refunded_minor") + "|" + r.get("net_minor") + "|" + r.get("chargeback"))
+        .containsExactly("1000|3999|false");
+    var rows =
+        warehouse.query(
+            "SELECT model, string_agg(channel || '=' || amount_minor, ',' ORDER BY channel) AS split"
+                + " FROM revenue_ledger WHERE payment_key = 'pi_ads' AND entry_type = 'refund'"
+                + " GROUP BY model ORDER BY model");
+    assertThat(rows)
+        .extracting(r -> r.get("model") + ":" + r.get("split"))
+        .containsExactly(
+            "first_touch:Organic Search=-1000",
+            "last_non_direct:Paid Search=-1000",
+            "last_touch:Paid Search=-1000",
+            // 2500/2499 of 4999: 1000 × 2500/4999 = 500.1 → 500, the remainder unit to the larger
+            "linear:Organic Search=-500,Paid Search=-500",
+            "position_based:Organic Search=-500,Paid Search=-500",
+            // 2489/2510: 497.9 and 502.1 → 498 and 502
+            "time_decay:Organic Search=-498,Paid Search=-502");
+  }
+
+  /** DESIGN.md §5: for every payment and model, the ledger sums to amount − refunds. */
+  @Test
+  void everyPaymentNetsToItsAmountLessRefundsUnderEveryModel() throws Exception {
+    var mismatches =
+        warehouse.query(
+            "SELECT p.payment_key, l.model, p.net_minor, sum(l.amount_minor) AS ledger"
+                + " FROM payments p JOIN revenue_ledger l USING (site_id, provider, payment_key)"
+                + " GROUP BY p.payment_key, l.model, p.net_minor"
+                + " HAVING sum(l.amount_minor) <> p.net_minor");
+    assertThat(mismatches).isEmpty();
+    assertThat(
+            warehouse.query("SELECT count(DISTINCT (payment_key, model)) AS n FROM revenue_ledger"))
+        .extracting(r -> r.get("n"))
+        .containsExactly(9L * 6);
   }
 
   @Test

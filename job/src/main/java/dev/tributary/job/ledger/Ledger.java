@@ -1,50 +1,71 @@
 package dev.tributary.job.ledger;
 
 import dev.tributary.job.attribution.AttributedPayment;
+import dev.tributary.job.attribution.LargestRemainder;
+import dev.tributary.job.payments.RefundEvent;
 import dev.tributary.job.state.StateTtl;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Stage 6, keyed by (site, provider, paymentKey): the credits booked for each payment.
+ * Stage 6, keyed by (site, provider, paymentKey): the credits booked for each payment, and what
+ * refunds and better evidence later take back from them. The ledger is append-only: nothing booked
+ * is ever changed, every change is a new signed entry.
  *
- * <p>The first attribution of a payment is booked as it is. A later one replaces it only when it
- * rests on better evidence ({@link #better}): a stronger link method, or the same method with more
- * touches (a pageview that arrived after the payment). The replacement is booked as signed
- * corrections: every earlier credit retracted, then the new credits, so the ledger stays
- * append-only and every model still sums to the payment. A weaker or equal attribution (a replay, a
- * retry) changes nothing, so the output after a restore is the same as before.
+ * <p><b>Payments.</b> The first attribution of a payment is booked as it is (entry type {@code
+ * payment}). A later one replaces it only when it rests on better evidence ({@link #better}): a
+ * stronger link method, or the same method with more touches (a pageview that arrived after the
+ * payment). The replacement is booked as {@code correction}s: the net of every standing credit
+ * retracted, then the net of the new credits. A weaker or equal attribution (a replay, a retry)
+ * changes nothing, so the output after a restore is the same as before.
  *
- * <p>Entry ids are derived from the payment, the revision and the entry's facts: a replay rewrites
- * the same ids.
+ * <p><b>Refunds.</b> Full, partial, several partials, chargebacks, running totals and refunds that
+ * arrive before their payment are first combined into {@link RefundFacts} (largest claim, never a
+ * sum of two shapes of the same money), giving the total refunded {@code T} ≤ the amount. Under
+ * every model, {@code T} is split over that model's credits in proportion to them by the
+ * largest-remainder rule, so each touch's cumulative retraction is a pure function of {@code T}:
+ * never more than its credit, the whole credit once {@code T} is the amount, and the same whatever
+ * order the refunds came in. When {@code T} grows, the difference per touch is booked as {@code
+ * refund} entries at the refund's time. (Largest remainder is not monotone: a later partial can
+ * move one minor unit between two touches of the same payment; the totals are always exact.)
  *
- * <p>State:
+ * <p>Entry ids are derived from the payment, the revision, the refunded total and the entry's
+ * facts: a replay rewrites the same ids.
+ *
+ * <p>State, all with TTL {@code tributary.ledger.retention} (default 400 days) from the last write;
+ * timers: none.
  *
  * <ul>
- *   <li>{@code booked}: the attribution whose credits currently stand;
- *   <li>{@code revision}: how many times the payment was re-attributed.
+ *   <li>{@code booked}: the attribution whose credits currently stand (full amounts);
+ *   <li>{@code revision}: how many times the payment was re-attributed;
+ *   <li>{@code refunded}: the refunded total {@code T} already booked as retractions;
+ *   <li>{@code refundFacts}: the combined refund reports ({@link RefundFacts}), kept also while the
+ *       payment itself has not arrived;
+ *   <li>{@code refundsById} (map: refund id → minor units): each refund id's largest amount, so a
+ *       retried or updated refund is not counted twice.
  * </ul>
  *
- * Both have TTL {@code tributary.ledger.retention} (default 400 days) from the last write. Timers:
- * none.
- *
- * <p>Outputs: ledger entries (main) and the payment's row ({@link #PAYMENT_ROWS}) whenever what
- * stands changes.
+ * <p>Outputs: ledger entries (main) and the payment's row ({@link #PAYMENT_ROWS}) whenever its
+ * attribution or refunded amount changes.
  */
-public final class Ledger extends KeyedProcessFunction<String, AttributedPayment, LedgerEntry> {
+public final class Ledger
+    extends KeyedCoProcessFunction<String, AttributedPayment, RefundEvent, LedgerEntry> {
   public static final String UID = "ledger";
-  public static final OutputTag<AttributedPayment> PAYMENT_ROWS =
-      new OutputTag<>("payment-rows") {};
+  public static final OutputTag<PaymentRow> PAYMENT_ROWS = new OutputTag<>("payment-rows") {};
 
   /** How strong each link method is; a re-attribution must not go down this list. */
   private static final Map<String, Integer> RANK =
@@ -59,7 +80,12 @@ public final class Ledger extends KeyedProcessFunction<String, AttributedPayment
   private final Duration retention;
   private transient ValueState<AttributedPayment> booked;
   private transient ValueState<Integer> revision;
+  private transient ValueState<Long> refunded;
+  private transient ValueState<RefundFacts> refundFacts;
+  private transient MapState<String, Long> refundsById;
   private transient Counter reattributed;
+  private transient Counter refundsBooked;
+  private transient Counter refundsBeforePayment;
 
   public Ledger(Duration retention) {
     this.retention = retention;
@@ -67,14 +93,29 @@ public final class Ledger extends KeyedProcessFunction<String, AttributedPayment
 
   @Override
   public void open(OpenContext openContext) {
+    var ttl = StateTtl.afterLastWrite(retention);
     ValueStateDescriptor<AttributedPayment> b =
         new ValueStateDescriptor<>("booked", TypeInformation.of(AttributedPayment.class));
-    b.enableTimeToLive(StateTtl.afterLastWrite(retention));
+    b.enableTimeToLive(ttl);
     booked = getRuntimeContext().getState(b);
     ValueStateDescriptor<Integer> r = new ValueStateDescriptor<>("revision", Types.INT);
-    r.enableTimeToLive(StateTtl.afterLastWrite(retention));
+    r.enableTimeToLive(ttl);
     revision = getRuntimeContext().getState(r);
-    reattributed = getRuntimeContext().getMetricGroup().counter("reattributed");
+    ValueStateDescriptor<Long> t = new ValueStateDescriptor<>("refunded", Types.LONG);
+    t.enableTimeToLive(ttl);
+    refunded = getRuntimeContext().getState(t);
+    ValueStateDescriptor<RefundFacts> f =
+        new ValueStateDescriptor<>("refundFacts", TypeInformation.of(RefundFacts.class));
+    f.enableTimeToLive(ttl);
+    refundFacts = getRuntimeContext().getState(f);
+    MapStateDescriptor<String, Long> ids =
+        new MapStateDescriptor<>("refundsById", Types.STRING, Types.LONG);
+    ids.enableTimeToLive(ttl);
+    refundsById = getRuntimeContext().getMapState(ids);
+    var metrics = getRuntimeContext().getMetricGroup();
+    reattributed = metrics.counter("reattributed");
+    refundsBooked = metrics.counter("refundsBooked");
+    refundsBeforePayment = metrics.counter("refundsBeforePayment");
   }
 
   /** True when {@code next} rests on better evidence than {@code current}. */
@@ -88,13 +129,15 @@ public final class Ledger extends KeyedProcessFunction<String, AttributedPayment
   }
 
   @Override
-  public void processElement(AttributedPayment next, Context ctx, Collector<LedgerEntry> out)
+  public void processElement1(AttributedPayment next, Context ctx, Collector<LedgerEntry> out)
       throws Exception {
     AttributedPayment current = booked.value();
     if (current == null) {
       next.credits().forEach(out::collect);
       booked.update(next);
-      ctx.output(PAYMENT_ROWS, next);
+      // refunds that arrived before their payment are booked now
+      bookRefunds(next, facts(), out);
+      emitRow(ctx);
       return;
     }
     if (!better(next, current)) {
@@ -103,20 +146,132 @@ public final class Ledger extends KeyedProcessFunction<String, AttributedPayment
     int rev = revision.value() == null ? 1 : revision.value() + 1;
     // corrections are booked when the better evidence arrived: the record's event time
     long at = ctx.timestamp() == null ? next.payment().occurredAtMillis() : ctx.timestamp();
-    for (LedgerEntry e : current.credits()) {
-      out.collect(correction(e, rev, "retracted-by", -e.amountMinor(), at));
+    long t = refundedSoFar();
+    long[] oldRetracted = retractions(current.credits(), t);
+    for (int i = 0; i < current.credits().size(); i++) {
+      LedgerEntry e = current.credits().get(i);
+      long net = e.amountMinor() - oldRetracted[i];
+      if (net != 0) {
+        out.collect(correction(e, rev, "retracted-by", -net, at));
+      }
     }
-    List<LedgerEntry> rebooked =
+    List<LedgerEntry> standing =
         next.credits().stream()
             .map(e -> correction(e, rev, "revision", e.amountMinor(), at))
             .toList();
-    rebooked.forEach(out::collect);
-    AttributedPayment standing =
-        new AttributedPayment(next.payment(), next.resolution(), rebooked, next.touches());
-    booked.update(standing);
+    long[] newRetracted = retractions(standing, t);
+    for (int i = 0; i < standing.size(); i++) {
+      LedgerEntry e = standing.get(i);
+      long net = e.amountMinor() - newRetracted[i];
+      if (net != 0 || t == 0) {
+        out.collect(withAmount(e, net));
+      }
+    }
+    booked.update(
+        new AttributedPayment(next.payment(), next.resolution(), standing, next.touches()));
     revision.update(rev);
     reattributed.inc();
-    ctx.output(PAYMENT_ROWS, standing);
+    emitRow(ctx);
+  }
+
+  @Override
+  public void processElement2(RefundEvent r, Context ctx, Collector<LedgerEntry> out)
+      throws Exception {
+    long previousForId = 0;
+    if (!r.full() && !r.cumulative()) {
+      Long seen = refundsById.get(r.refundKey());
+      previousForId = seen == null ? 0 : seen;
+      if (r.amountMinor() > previousForId) {
+        refundsById.put(r.refundKey(), r.amountMinor());
+      }
+    }
+    RefundFacts before = facts();
+    RefundFacts after = before.with(r, previousForId);
+    if (!after.equals(before)) {
+      refundFacts.update(after);
+    }
+    AttributedPayment current = booked.value();
+    if (current == null) {
+      refundsBeforePayment.inc();
+      return;
+    }
+    if (bookRefunds(current, after, out) || after.chargeback() != before.chargeback()) {
+      emitRow(ctx);
+    }
+  }
+
+  /**
+   * Books the retractions that take the standing credits from the refunded total already booked to
+   * the one {@code f} gives.
+   *
+   * @return whether anything was booked
+   */
+  private boolean bookRefunds(AttributedPayment current, RefundFacts f, Collector<LedgerEntry> out)
+      throws Exception {
+    long done = refundedSoFar();
+    long target = f.refundedOf(current.payment().amountMinor());
+    if (target <= done) {
+      return false;
+    }
+    long[] before = retractions(current.credits(), done);
+    long[] after = retractions(current.credits(), target);
+    for (int i = 0; i < current.credits().size(); i++) {
+      long delta = after[i] - before[i];
+      if (delta != 0) {
+        LedgerEntry e = current.credits().get(i);
+        out.collect(refund(e, target, -delta, Math.max(f.lastAtMillis(), e.paymentAtMillis())));
+      }
+    }
+    refunded.update(target);
+    refundsBooked.inc();
+    return true;
+  }
+
+  /**
+   * Per credit, how much of it a refunded total of {@code total} takes back: under each model,
+   * {@code total} split over that model's credits in proportion to them (largest remainder).
+   */
+  static long[] retractions(List<LedgerEntry> credits, long total) {
+    long[] out = new long[credits.size()];
+    if (total == 0) {
+      return out;
+    }
+    Map<String, List<Integer>> byModel = new LinkedHashMap<>();
+    for (int i = 0; i < credits.size(); i++) {
+      byModel.computeIfAbsent(credits.get(i).model(), m -> new ArrayList<>()).add(i);
+    }
+    for (List<Integer> idx : byModel.values()) {
+      long[] weights = idx.stream().mapToLong(i -> credits.get(i).amountMinor()).toArray();
+      long sum = java.util.Arrays.stream(weights).sum();
+      if (sum <= 0) {
+        continue;
+      }
+      long[] parts = LargestRemainder.split(Math.min(total, sum), weights);
+      for (int k = 0; k < idx.size(); k++) {
+        out[idx.get(k)] = parts[k];
+      }
+    }
+    return out;
+  }
+
+  private RefundFacts facts() throws Exception {
+    RefundFacts f = refundFacts.value();
+    return f == null ? RefundFacts.NONE : f;
+  }
+
+  private long refundedSoFar() throws Exception {
+    Long t = refunded.value();
+    return t == null ? 0 : t;
+  }
+
+  private void emitRow(Context ctx) throws Exception {
+    ctx.output(PAYMENT_ROWS, new PaymentRow(booked.value(), refundedSoFar(), facts().chargeback()));
+  }
+
+  /** A retraction of {@code e} on the way to the refunded total {@code total}. */
+  static LedgerEntry refund(LedgerEntry e, long total, long amount, long at) {
+    return rebooked(
+        e, EntryIds.of(e.entryId(), "refund", Long.toString(total)), "refund", amount, at);
   }
 
   /**
@@ -124,13 +279,22 @@ public final class Ledger extends KeyedProcessFunction<String, AttributedPayment
    * at}.
    */
   static LedgerEntry correction(LedgerEntry e, int rev, String why, long amount, long at) {
+    return rebooked(
+        e, EntryIds.of(e.entryId(), why, Integer.toString(rev)), "correction", amount, at);
+  }
+
+  private static LedgerEntry withAmount(LedgerEntry e, long amount) {
+    return rebooked(e, e.entryId(), e.entryType(), amount, e.bookedAtMillis());
+  }
+
+  private static LedgerEntry rebooked(LedgerEntry e, String id, String type, long amount, long at) {
     return new LedgerEntry(
-        EntryIds.of(e.entryId(), why, Integer.toString(rev)),
+        id,
         e.siteId(),
         e.provider(),
         e.paymentKey(),
         e.model(),
-        "correction",
+        type,
         e.visitorId(),
         e.sessionId(),
         e.channel(),

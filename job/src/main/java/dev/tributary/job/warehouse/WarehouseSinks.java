@@ -3,6 +3,7 @@ package dev.tributary.job.warehouse;
 import dev.tributary.job.attribution.AttributedPayment;
 import dev.tributary.job.config.JobSettings;
 import dev.tributary.job.ledger.LedgerEntry;
+import dev.tributary.job.ledger.PaymentRow;
 import dev.tributary.job.payments.PaymentEvent;
 import dev.tributary.job.payments.RefundEvent;
 import dev.tributary.job.sessions.Session;
@@ -61,8 +62,8 @@ public final class WarehouseSinks {
       INSERT INTO payments (site_id, provider, payment_key, event_id, event_type, amount_minor,
           currency, currency_exponent, occurred_at, received_at, visitor_id, session_id,
           customer_id, email_hash, livemode, method, confidence, candidates, reason, subscription_id,
-          renewal, updated_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())
+          renewal, refunded_minor, chargeback, updated_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())
       ON CONFLICT (site_id, provider, payment_key) DO UPDATE SET
           event_id = EXCLUDED.event_id, event_type = EXCLUDED.event_type,
           amount_minor = EXCLUDED.amount_minor, currency = EXCLUDED.currency,
@@ -72,7 +73,9 @@ public final class WarehouseSinks {
           email_hash = EXCLUDED.email_hash, livemode = EXCLUDED.livemode,
           method = EXCLUDED.method, confidence = EXCLUDED.confidence,
           candidates = EXCLUDED.candidates, reason = EXCLUDED.reason,
-          subscription_id = EXCLUDED.subscription_id, renewal = EXCLUDED.renewal, updated_at = now()
+          subscription_id = EXCLUDED.subscription_id, renewal = EXCLUDED.renewal,
+          refunded_minor = EXCLUDED.refunded_minor, chargeback = EXCLUDED.chargeback,
+          updated_at = now()
       """;
 
   static final String UPSERT_REFUND =
@@ -101,7 +104,7 @@ public final class WarehouseSinks {
     return sink(s, UPSERT_SESSION, WarehouseSinks::bindSession);
   }
 
-  public static Sink<AttributedPayment> payments(JobSettings s) {
+  public static Sink<PaymentRow> payments(JobSettings s) {
     return sink(s, UPSERT_PAYMENT, WarehouseSinks::bindPayment);
   }
 
@@ -150,7 +153,8 @@ public final class WarehouseSinks {
     st.setString(i, s.landingPage());
   }
 
-  static void bindPayment(PreparedStatement st, AttributedPayment a) throws SQLException {
+  static void bindPayment(PreparedStatement st, PaymentRow row) throws SQLException {
+    AttributedPayment a = row.attributed();
     PaymentEvent p = a.payment();
     int i = 1;
     st.setString(i++, p.siteId());
@@ -177,7 +181,9 @@ public final class WarehouseSinks {
     st.setInt(i++, a.resolution().candidates());
     st.setString(i++, a.resolution().reason());
     st.setString(i++, p.subscriptionId());
-    st.setBoolean(i, p.renewal());
+    st.setBoolean(i++, p.renewal());
+    st.setLong(i++, row.refundedMinor());
+    st.setBoolean(i, row.chargeback());
   }
 
   /**

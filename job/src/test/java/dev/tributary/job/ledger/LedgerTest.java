@@ -8,15 +8,19 @@ import dev.tributary.job.attribution.Credits;
 import dev.tributary.job.attribution.Resolution;
 import dev.tributary.job.attribution.Touch;
 import dev.tributary.job.payments.PaymentEvent;
+import dev.tributary.job.payments.RefundEvent;
 import dev.tributary.job.testing.Harnesses;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,14 +28,27 @@ import org.junit.jupiter.api.Test;
 class LedgerTest {
   private static final Duration RETENTION = Duration.ofDays(400);
   private static final Duration HALF_LIFE = Duration.ofDays(7);
-  private KeyedOneInputStreamOperatorTestHarness<String, AttributedPayment, LedgerEntry> harness;
+  private static final long AMOUNT = 1000;
+  private KeyedTwoInputStreamOperatorTestHarness<
+          String, AttributedPayment, RefundEvent, LedgerEntry>
+      harness;
 
   @BeforeEach
   void open() throws Exception {
-    harness =
-        ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-            new Ledger(RETENTION), AttributedPayment::paymentKey, Types.STRING);
-    harness.setStateTtlProcessingTime(0);
+    harness = newHarness(null, 0);
+  }
+
+  private static KeyedTwoInputStreamOperatorTestHarness<
+          String, AttributedPayment, RefundEvent, LedgerEntry>
+      newHarness(org.apache.flink.runtime.checkpoint.OperatorSubtaskState from, long ttlNow)
+          throws Exception {
+    return Harnesses.keyedCo(
+        new Ledger(RETENTION),
+        AttributedPayment::paymentKey,
+        RefundEvent::paymentConsolidationKey,
+        Types.STRING,
+        from,
+        ttlNow);
   }
 
   @AfterEach
@@ -39,7 +56,10 @@ class LedgerTest {
     harness.close();
   }
 
-  private static final PaymentEvent UNLINKED = payment("pi_1", "e1", 1000, 1_000, null, null);
+  private static final PaymentEvent UNLINKED = payment("pi_1", "e1", AMOUNT, 1_000, null, null);
+  private static final Touch MAIL = new Touch("s_1", 500, "Email", "newsletter", "email", "nov");
+  private static final Touch ADS = new Touch("s_2", 800, "Paid Search", "google", "cpc", "brand");
+  private static final Touch SOCIAL = new Touch("s_3", 900, "Paid Social", "fb", "paid", "x");
 
   private static AttributedPayment unattributed() {
     return new AttributedPayment(
@@ -58,65 +78,293 @@ class LedgerTest {
         touches.length);
   }
 
+  private static RefundEvent refund(String id, long amount, long at) {
+    return new RefundEvent(
+        "acme",
+        "stripe",
+        "pi_1",
+        id,
+        "evt_" + id,
+        "refund.created",
+        RefundEvent.REFUND,
+        amount,
+        false,
+        false,
+        "USD",
+        2,
+        at,
+        at,
+        true);
+  }
+
+  private static RefundEvent runningTotal(long amount, long at) {
+    return new RefundEvent(
+        "acme",
+        "stripe",
+        "pi_1",
+        null,
+        "evt_total_" + amount,
+        "charge.refunded",
+        RefundEvent.REFUND,
+        amount,
+        true,
+        false,
+        "USD",
+        2,
+        at,
+        at,
+        true);
+  }
+
+  private static RefundEvent fullRefund(long at) {
+    return new RefundEvent(
+        "acme",
+        "gumroad",
+        "pi_1",
+        null,
+        "evt_full",
+        "refunded",
+        RefundEvent.REFUND,
+        0,
+        false,
+        true,
+        null,
+        2,
+        at,
+        at,
+        true);
+  }
+
+  private static RefundEvent chargeback(String id, long amount, long at) {
+    return new RefundEvent(
+        "acme",
+        "stripe",
+        "pi_1",
+        id,
+        "evt_" + id,
+        "charge.dispute.created",
+        RefundEvent.CHARGEBACK,
+        amount,
+        false,
+        false,
+        "USD",
+        2,
+        at,
+        at,
+        true);
+  }
+
   private static Map<String, Long> netByModelAndChannel(List<LedgerEntry> entries) {
     return entries.stream()
         .collect(
             Collectors.groupingBy(
                 e -> e.model() + "|" + e.channel(),
-                java.util.TreeMap::new,
+                TreeMap::new,
                 Collectors.summingLong(LedgerEntry::amountMinor)));
+  }
+
+  private static Map<String, Long> netByModel(List<LedgerEntry> entries) {
+    return entries.stream()
+        .collect(
+            Collectors.groupingBy(
+                LedgerEntry::model,
+                TreeMap::new,
+                Collectors.summingLong(LedgerEntry::amountMinor)));
+  }
+
+  private List<PaymentRow> rows() {
+    var side = harness.getSideOutput(Ledger.PAYMENT_ROWS);
+    if (side == null) { // nothing emitted yet
+      return List.of();
+    }
+    return side.stream().map(StreamRecord::getValue).toList();
+  }
+
+  private void pay(AttributedPayment a, long at) throws Exception {
+    harness.processElement1(new StreamRecord<>(a, at));
+  }
+
+  private void refunded(RefundEvent r) throws Exception {
+    harness.processElement2(new StreamRecord<>(r, r.occurredAtMillis()));
   }
 
   @Test
   void betterEvidenceRetractsTheOldCreditsAndBooksTheNewOnes() throws Exception {
-    harness.processElement(new StreamRecord<>(unattributed(), 1_000));
-    Touch mail = new Touch("s_1", 500, "Email", "newsletter", "email", "nov");
-    harness.processElement(new StreamRecord<>(byEmail(mail), 9_000));
+    pay(unattributed(), 1_000);
+    pay(byEmail(MAIL), 9_000);
 
     List<LedgerEntry> out = harness.extractOutputValues();
     Map<String, Long> net = netByModelAndChannel(out);
     assertThat(net).containsEntry("last_touch|(unattributed)", 0L);
-    assertThat(net).containsEntry("last_touch|Email", 1000L);
+    assertThat(net).containsEntry("last_touch|Email", AMOUNT);
     assertThat(out.stream().filter(e -> e.entryType().equals("correction")))
         .allSatisfy(e -> assertThat(e.bookedAtMillis()).isEqualTo(9_000));
     assertThat(out.stream().map(LedgerEntry::entryId).distinct().count()).isEqualTo(out.size());
-    assertThat(harness.getSideOutput(Ledger.PAYMENT_ROWS))
-        .extracting(r -> r.getValue().resolution().method())
+    assertThat(rows())
+        .extracting(r -> r.attributed().resolution().method())
         .containsExactly("unattributed", "email");
   }
 
   @Test
   void weakerOrEqualEvidenceChangesNothingAndMoreTouchesCount() throws Exception {
-    Touch first = new Touch("s_1", 500, "Email", "newsletter", "email", "nov");
-    Touch second = new Touch("s_2", 800, "Paid Search", "google", "cpc", "brand");
-    harness.processElement(new StreamRecord<>(byEmail(first), 1_000));
+    pay(byEmail(MAIL), 1_000);
     int booked = harness.extractOutputValues().size();
 
-    harness.processElement(new StreamRecord<>(unattributed(), 2_000));
-    harness.processElement(new StreamRecord<>(byEmail(first), 3_000));
+    pay(unattributed(), 2_000);
+    pay(byEmail(MAIL), 3_000);
     assertThat(harness.extractOutputValues()).hasSize(booked);
 
-    harness.processElement(new StreamRecord<>(byEmail(first, second), 4_000));
+    pay(byEmail(MAIL, ADS), 4_000);
     assertThat(netByModelAndChannel(harness.extractOutputValues()))
         .containsEntry("last_touch|Email", 0L)
-        .containsEntry("last_touch|Paid Search", 1000L)
-        .containsEntry("first_touch|Email", 1000L);
+        .containsEntry("last_touch|Paid Search", AMOUNT)
+        .containsEntry("first_touch|Email", AMOUNT);
+  }
+
+  @Test
+  void partialRefundsRetractInProportionAndTheLastTakesTheRemainder() throws Exception {
+    pay(byEmail(MAIL, ADS, SOCIAL), 1_000); // linear: 334 / 333 / 333
+    refunded(refund("re_1", 100, 5_000));
+
+    List<LedgerEntry> out = harness.extractOutputValues();
+    List<LedgerEntry> firstRefund =
+        out.stream().filter(e -> e.entryType().equals("refund")).toList();
+    assertThat(firstRefund)
+        .filteredOn(e -> e.model().equals("linear"))
+        .extracting(LedgerEntry::amountMinor)
+        .containsExactlyInAnyOrder(-34L, -33L, -33L);
+    assertThat(firstRefund).allSatisfy(e -> assertThat(e.bookedAtMillis()).isEqualTo(5_000));
+    assertThat(netByModel(out).values()).containsOnly(900L);
+
+    refunded(refund("re_2", 250, 6_000));
+    refunded(refund("re_3", 650, 7_000));
+    out = harness.extractOutputValues();
+    assertThat(netByModel(out).values()).containsOnly(0L);
+    // every touch loses exactly its credit, never more
+    assertThat(netByModelAndChannel(out).values()).containsOnly(0L);
+    assertThat(rows()).extracting(PaymentRow::refundedMinor).containsExactly(0L, 100L, 350L, 1000L);
+  }
+
+  @Test
+  void perRefundIdsAndRunningTotalsOfTheSameMoneyCountOnce() throws Exception {
+    pay(byEmail(MAIL, ADS), 1_000);
+    refunded(refund("re_1", 300, 5_000));
+    refunded(runningTotal(300, 5_001)); // Stripe's charge.refunded for the same refund
+    refunded(refund("re_1", 300, 5_002)); // a retry
+    assertThat(netByModel(harness.extractOutputValues()).values()).containsOnly(700L);
+
+    refunded(runningTotal(500, 8_000)); // a second refund, seen only as the new running total
+    refunded(refund("re_2", 200, 8_001)); // ... and then by its id: 300 + 200 = 500 still
+    assertThat(netByModel(harness.extractOutputValues()).values()).containsOnly(500L);
+    assertThat(rows()).extracting(PaymentRow::refundedMinor).containsExactly(0L, 300L, 500L);
+  }
+
+  @Test
+  void aRefundBeforeItsPaymentIsBookedWhenThePaymentArrives() throws Exception {
+    refunded(refund("re_1", 400, 2_000));
+    assertThat(harness.extractOutputValues()).isEmpty();
+    assertThat(rows()).isEmpty();
+
+    pay(byEmail(MAIL), 1_000);
+    List<LedgerEntry> out = harness.extractOutputValues();
+    assertThat(netByModel(out).values()).containsOnly(600L);
+    assertThat(out).filteredOn(e -> e.entryType().equals("refund")).isNotEmpty();
+    assertThat(rows()).extracting(PaymentRow::refundedMinor).containsExactly(400L);
+  }
+
+  @Test
+  void aFullRefundWithoutAmountAndOversizedClaimsNeverGoBelowZero() throws Exception {
+    pay(byEmail(MAIL, ADS), 1_000);
+    refunded(refund("re_1", 700, 2_000));
+    refunded(runningTotal(5_000, 3_000)); // a claim above the amount is capped
+    refunded(fullRefund(4_000));
+    List<LedgerEntry> out = harness.extractOutputValues();
+    assertThat(netByModelAndChannel(out).values()).containsOnly(0L);
+    assertThat(rows()).extracting(PaymentRow::refundedMinor).containsExactly(0L, 700L, 1000L);
+  }
+
+  @Test
+  void chargebacksRetractAndFlagThePayment() throws Exception {
+    pay(byEmail(MAIL), 1_000);
+    refunded(chargeback("dp_1", AMOUNT, 2_000));
+    assertThat(netByModel(harness.extractOutputValues()).values()).containsOnly(0L);
+    assertThat(rows()).extracting(PaymentRow::chargeback).containsExactly(false, true);
+  }
+
+  @Test
+  void aReattributionAfterARefundMovesOnlyTheNet() throws Exception {
+    pay(unattributed(), 1_000);
+    refunded(refund("re_1", 250, 2_000));
+    pay(byEmail(MAIL), 3_000);
+    refunded(refund("re_2", 50, 4_000));
+    Map<String, Long> net = netByModelAndChannel(harness.extractOutputValues());
+    assertThat(net).containsEntry("last_touch|(unattributed)", 0L);
+    assertThat(net).containsEntry("last_touch|Email", 700L);
+    assertThat(rows().get(rows().size() - 1).refundedMinor()).isEqualTo(300L);
+  }
+
+  /**
+   * The invariant of DESIGN.md §5 for the ledger operator: whatever order the events of one payment
+   * arrive in, each touch under each model ends with its proportional share of amount − refunds.
+   */
+  @Test
+  void theOrderOfPaymentRefundsAndBetterEvidenceDoesNotChangeTheNet() throws Exception {
+    Random random = new Random(42);
+    Map<String, Long> expected = null;
+    for (int round = 0; round < 200; round++) {
+      List<Object> events =
+          new ArrayList<>(
+              List.of(
+                  unattributed(),
+                  byEmail(MAIL, ADS, SOCIAL),
+                  refund("re_1", 1 + random.nextInt(200), 2_000),
+                  runningTotal(150, 2_500),
+                  refund("re_2", 101, 3_000),
+                  refund("re_1", 90, 3_500)));
+      Collections.shuffle(events, random);
+      try (var h = newHarness(null, 0)) {
+        for (Object e : events) {
+          if (e instanceof AttributedPayment a) {
+            h.processElement1(new StreamRecord<>(a, 1_000));
+          } else {
+            RefundEvent r = (RefundEvent) e;
+            h.processElement2(new StreamRecord<>(r, r.occurredAtMillis()));
+          }
+        }
+        List<LedgerEntry> out = h.extractOutputValues();
+        // re_1's largest report + re_2 vs the running total 150: the larger claim wins
+        RefundEvent re1 =
+            (RefundEvent)
+                events.stream()
+                    .filter(e -> e instanceof RefundEvent r && "re_1".equals(r.refundKey()))
+                    .max(java.util.Comparator.comparingLong(e -> ((RefundEvent) e).amountMinor()))
+                    .orElseThrow();
+        long refundedTotal = Math.min(AMOUNT, Math.max(150, re1.amountMinor() + 101));
+        assertThat(netByModel(out).values()).containsOnly(AMOUNT - refundedTotal);
+        assertThat(out.stream().map(LedgerEntry::entryId).distinct().count()).isEqualTo(out.size());
+        Map<String, Long> net = netByModelAndChannel(out);
+        net.entrySet().removeIf(x -> x.getValue() == 0);
+        assertThat(net.keySet()).noneMatch(k -> k.endsWith("(unattributed)"));
+        if (refundedTotal == 291) {
+          // same total, same split whatever the order
+          if (expected == null) {
+            expected = net;
+          } else {
+            assertThat(net).isEqualTo(expected);
+          }
+        }
+      }
+    }
   }
 
   @Test
   void stateExpiresAfterTheRetention() throws Exception {
-    harness.processElement(new StreamRecord<>(unattributed(), 1_000));
-    harness.processElement(
-        new StreamRecord<>(byEmail(new Touch("s_1", 500, "Email", "n", "email", "c")), 2_000));
-    assertThat(harness.numKeyedStateEntries()).isEqualTo(2);
+    refunded(refund("re_1", 100, 500));
+    pay(unattributed(), 1_000);
+    pay(byEmail(MAIL), 2_000);
+    assertThat(harness.numKeyedStateEntries()).isEqualTo(5);
     var snapshot = Harnesses.snapshotAt(harness, RETENTION.toMillis() + 1);
-    try (var restored =
-        Harnesses.keyed(
-            new Ledger(RETENTION),
-            AttributedPayment::paymentKey,
-            Types.STRING,
-            snapshot,
-            RETENTION.toMillis() + 1)) {
+    try (var restored = newHarness(snapshot, RETENTION.toMillis() + 1)) {
       assertThat(restored.numKeyedStateEntries()).isZero();
     }
   }
