@@ -135,7 +135,7 @@ public final class Pipeline {
             .uid("filter-with-customer")
             .name("payments with a customer")
             .keyBy(PaymentEvent::customerKey)
-            .process(new ResolveByCustomer(settings.identityRetention()))
+            .process(new ResolveByCustomer(settings.identityRetention(), settings.lookback()))
             .uid(ResolveByCustomer.UID)
             .name("resolve by customer")
             .union(

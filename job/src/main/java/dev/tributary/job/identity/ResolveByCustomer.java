@@ -3,6 +3,7 @@ package dev.tributary.job.identity;
 import dev.tributary.job.payments.PaymentEvent;
 import dev.tributary.job.state.PendingPayments;
 import dev.tributary.job.state.StateTtl;
+import dev.tributary.job.state.UnresolvedPayments;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
@@ -18,23 +19,45 @@ import org.apache.flink.util.Collector;
  * customer. This is how a renewal, which carries no checkout metadata, keeps the channel that won
  * the subscription.
  *
- * <p>Every payment passes through; one that already names its visitor teaches the link.
+ * <p>Every payment passes through; one that already names its visitor teaches the link. A payment
+ * waits until the watermark passes its record's time, so that the customer's first payment counts
+ * even when it is delivered a little later; a late one is resolved at once with the state at hand.
+ * When the first payment comes later still (delivery order is not event order), the renewals it
+ * explains go on again, linked, and the ledger corrects their booking.
  *
- * <p>State: {@code visitor}: the visitor of the customer's latest linked payment; TTL {@code
- * tributary.identity.retention} (default 400 days, longer than a yearly renewal cycle) from the
- * last write. Timers: none.
+ * <p>State:
+ *
+ * <ul>
+ *   <li>{@code visitor}: the visitor of the customer's latest linked payment; TTL {@code
+ *       tributary.identity.retention} (default 400 days, longer than a yearly renewal cycle) from
+ *       the last write;
+ *   <li>{@code pending}: paymentKey → payment waiting for the watermark ({@link PendingPayments});
+ *       each removed by its timer;
+ *   <li>{@code unresolved} ({@link UnresolvedPayments}): payments of this customer no linked
+ *       payment explained yet; removed when one does; TTL the upgrade window (the attribution
+ *       lookback, 30 days) from the last write.
+ * </ul>
+ *
+ * <p>Timers: one event-time timer per pending payment at its record's timestamp.
  */
 public final class ResolveByCustomer
     extends KeyedProcessFunction<String, PaymentEvent, PaymentEvent> {
   public static final String UID = "resolve-by-customer";
 
   private final Duration retention;
+  private final Duration upgradeWindow;
   private transient ValueState<String> visitor;
+  private transient UnresolvedPayments unresolved;
   private transient PendingPayments pending;
   private transient Counter resolved;
 
-  public ResolveByCustomer(Duration retention) {
+  /**
+   * @param retention how long a customer keeps pointing at its visitor
+   * @param upgradeWindow how long a payment no linked payment explained waits for one
+   */
+  public ResolveByCustomer(Duration retention, Duration upgradeWindow) {
     this.retention = retention;
+    this.upgradeWindow = upgradeWindow;
   }
 
   @Override
@@ -43,6 +66,7 @@ public final class ResolveByCustomer
     d.enableTimeToLive(StateTtl.afterLastWrite(retention));
     visitor = getRuntimeContext().getState(d);
     pending = new PendingPayments(getRuntimeContext(), "pending");
+    unresolved = new UnresolvedPayments(getRuntimeContext(), "unresolved", upgradeWindow);
     resolved = getRuntimeContext().getMetricGroup().counter("attributedByCustomer");
   }
 
@@ -52,6 +76,10 @@ public final class ResolveByCustomer
     if (p.linkedToVisitor()) {
       visitor.update(p.visitorId());
       out.collect(p);
+      for (PaymentEvent earlier : unresolved.takeAll()) {
+        resolved.inc();
+        out.collect(earlier.withVisitor(p.visitorId(), PaymentEvent.CUSTOMER));
+      }
       return;
     }
     if (!pending.waitFor(p, ctx.timestamp(), ctx.timerService())) {
@@ -70,6 +98,7 @@ public final class ResolveByCustomer
   private PaymentEvent resolve(PaymentEvent p) throws Exception {
     String known = visitor.value();
     if (known == null) {
+      unresolved.remember(p);
       return p;
     }
     resolved.inc();

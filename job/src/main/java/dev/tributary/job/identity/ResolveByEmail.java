@@ -3,16 +3,11 @@ package dev.tributary.job.identity;
 import dev.tributary.job.payments.PaymentEvent;
 import dev.tributary.job.state.PendingPayments;
 import dev.tributary.job.state.StateTtl;
+import dev.tributary.job.state.UnresolvedPayments;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
@@ -34,9 +29,10 @@ import org.apache.flink.util.Collector;
  *       email; TTL {@code tributary.identity.retention} (400 days) from the last write;
  *   <li>{@code pending}: paymentKey → payment waiting for the watermark ({@link PendingPayments});
  *       each removed by its timer;
- *   <li>{@code unresolved}: payments no identify call explained yet; an identify call for the email
- *       sends them on again, linked (identify after payment), and removes them; TTL the upgrade
- *       window (the attribution lookback, 30 days) from the last write.
+ *   <li>{@code unresolved} ({@link UnresolvedPayments}): payments nothing explained yet; an
+ *       identify call for the email, or a later payment with the same email that names its visitor,
+ *       sends them on again, linked, and removes them; TTL the upgrade window (the attribution
+ *       lookback, 30 days) from the last write.
  * </ul>
  *
  * <p>Timers: one event-time timer per pending payment at its record's timestamp.
@@ -50,7 +46,7 @@ public final class ResolveByEmail
   private transient ValueState<String> visitor;
   private transient ValueState<Long> identifiedAt;
   private transient PendingPayments pending;
-  private transient MapState<String, PaymentEvent> unresolved;
+  private transient UnresolvedPayments unresolved;
   private transient Counter resolved;
 
   /**
@@ -71,11 +67,7 @@ public final class ResolveByEmail
     at.enableTimeToLive(StateTtl.afterLastWrite(retention));
     identifiedAt = getRuntimeContext().getState(at);
     pending = new PendingPayments(getRuntimeContext(), "pending");
-    MapStateDescriptor<String, PaymentEvent> u =
-        new MapStateDescriptor<>(
-            "unresolved", Types.STRING, TypeInformation.of(PaymentEvent.class));
-    u.enableTimeToLive(StateTtl.afterLastWrite(upgradeWindow));
-    unresolved = getRuntimeContext().getMapState(u);
+    unresolved = new UnresolvedPayments(getRuntimeContext(), "unresolved", upgradeWindow);
     resolved = getRuntimeContext().getMetricGroup().counter("attributedByEmail");
   }
 
@@ -83,16 +75,7 @@ public final class ResolveByEmail
   public void processElement1(Identify identify, Context ctx, Collector<PaymentEvent> out)
       throws Exception {
     learn(identify.visitorId(), identify.receivedAtMillis());
-    // The visitor identifies after paying: the payments this email could not explain go on again,
-    // linked, and the ledger replaces their weaker booking.
-    List<PaymentEvent> upgrades = new ArrayList<>();
-    unresolved.values().forEach(upgrades::add);
-    upgrades.sort(Comparator.comparing(PaymentEvent::paymentKey));
-    for (PaymentEvent p : upgrades) {
-      unresolved.remove(p.paymentKey());
-      resolved.inc();
-      out.collect(p.withVisitor(identify.visitorId(), PaymentEvent.EMAIL));
-    }
+    upgrade(identify.visitorId(), out);
   }
 
   @Override
@@ -101,6 +84,7 @@ public final class ResolveByEmail
     if (p.linkedToVisitor()) {
       learn(p.visitorId(), p.occurredAtMillis());
       out.collect(p);
+      upgrade(p.visitorId(), out);
     } else if (!pending.waitFor(p, ctx.timestamp(), ctx.timerService())) {
       out.collect(resolve(p));
     }
@@ -111,6 +95,17 @@ public final class ResolveByEmail
       throws Exception {
     for (PaymentEvent p : pending.takeDue(timestamp)) {
       out.collect(resolve(p));
+    }
+  }
+
+  /**
+   * The payer identifies (or pays with metadata) after an earlier payment of the same email went
+   * unexplained: that payment goes on again, linked, and the ledger replaces its weaker booking.
+   */
+  private void upgrade(String visitorId, Collector<PaymentEvent> out) throws Exception {
+    for (PaymentEvent p : unresolved.takeAll()) {
+      resolved.inc();
+      out.collect(p.withVisitor(visitorId, PaymentEvent.EMAIL));
     }
   }
 
@@ -126,7 +121,7 @@ public final class ResolveByEmail
   private PaymentEvent resolve(PaymentEvent p) throws Exception {
     String known = visitor.value();
     if (known == null) {
-      unresolved.put(p.paymentKey(), p);
+      unresolved.remember(p);
       return p;
     }
     resolved.inc();

@@ -16,13 +16,16 @@ import org.junit.jupiter.api.Test;
 
 class ResolveByCustomerTest {
   private static final Duration RETENTION = Duration.ofDays(400);
+  private static final Duration UPGRADE_WINDOW = Duration.ofDays(30);
   private KeyedOneInputStreamOperatorTestHarness<String, PaymentEvent, PaymentEvent> harness;
 
   @BeforeEach
   void open() throws Exception {
     harness =
         ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-            new ResolveByCustomer(RETENTION), PaymentEvent::customerKey, Types.STRING);
+            new ResolveByCustomer(RETENTION, UPGRADE_WINDOW),
+            PaymentEvent::customerKey,
+            Types.STRING);
     harness.setStateTtlProcessingTime(0);
   }
 
@@ -52,6 +55,39 @@ class ResolveByCustomerTest {
   }
 
   @Test
+  void aFirstPaymentDeliveredAfterItsRenewalWasResolvedLinksTheRenewalAfterAll() throws Exception {
+    long month = Duration.ofDays(30).toMillis();
+    harness.processElement(of("pi_renewal", month, null), month);
+    harness.processWatermark(new Watermark(month + 1));
+    harness.processElement(of("pi_first", 1_000, "v_1"), 1_000); // late: a webhook retried
+
+    assertThat(harness.extractOutputValues())
+        .extracting(p -> p.paymentKey() + "|" + p.visitorId() + "|" + p.linkMethod())
+        .containsExactly(
+            "pi_renewal|null|null", "pi_first|v_1|metadata", "pi_renewal|v_1|customer");
+    // sent on once: a second linked payment finds nothing left to upgrade
+    harness.processElement(of("pi_third", 2_000, "v_1"), 2_000);
+    assertThat(harness.extractOutputValues()).hasSize(4);
+  }
+
+  @Test
+  void anUnresolvedPaymentIsForgottenAfterTheUpgradeWindow() throws Exception {
+    harness.processElement(of("pi_x", 1_000, null), 1_000);
+    harness.processWatermark(new Watermark(2_000));
+    assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+    var snapshot = Harnesses.snapshotAt(harness, UPGRADE_WINDOW.toMillis() + 1);
+    try (var restored =
+        Harnesses.keyed(
+            new ResolveByCustomer(RETENTION, UPGRADE_WINDOW),
+            PaymentEvent::customerKey,
+            Types.STRING,
+            snapshot,
+            UPGRADE_WINDOW.toMillis() + 1)) {
+      assertThat(restored.numKeyedStateEntries()).isZero();
+    }
+  }
+
+  @Test
   void anUnknownCustomerStaysUnlinkedAndTheLinkExpiresAfterTheRetention() throws Exception {
     harness.processElement(of("pi_x", 1_000, null), 1_000);
     harness.processWatermark(new Watermark(2_000));
@@ -63,7 +99,7 @@ class ResolveByCustomerTest {
     var snapshot = Harnesses.snapshotAt(harness, RETENTION.toMillis() + 1);
     try (var restored =
         Harnesses.keyed(
-            new ResolveByCustomer(RETENTION),
+            new ResolveByCustomer(RETENTION, UPGRADE_WINDOW),
             PaymentEvent::customerKey,
             Types.STRING,
             snapshot,

@@ -105,4 +105,15 @@ class ResolveByEmailTest {
         .containsExactly("pi_9|null|null", "pi_9|v_late|email");
     assertThat(harness.numKeyedStateEntries()).as("visitor and identifiedAt only").isEqualTo(2);
   }
+
+  @Test
+  void aLaterPaymentThatNamesItsVisitorLinksTheEarlierOneWithTheSameEmail() throws Exception {
+    harness.processElement2(paidBy("pi_a", 1_000, null), 1_000);
+    harness.processBothWatermarks(new Watermark(1_000));
+    harness.processElement2(paidBy("pi_b", 9_000, "v_ada"), 9_000);
+
+    assertThat(harness.extractOutputValues())
+        .extracting(p -> p.paymentKey() + "|" + p.visitorId() + "|" + p.linkMethod())
+        .containsExactly("pi_a|null|null", "pi_b|v_ada|metadata", "pi_a|v_ada|email");
+  }
 }

@@ -1,0 +1,43 @@
+package dev.tributary.job.state;
+
+import dev.tributary.job.payments.PaymentEvent;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.flink.api.common.functions.RuntimeContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+
+/**
+ * Payments a resolver could not link when they passed, remembered so that evidence arriving later
+ * (an identify call, the customer's first payment delivered after its renewal) can still link them:
+ * the resolver sends them on again, linked, and the ledger books the difference as corrections.
+ * Entries expire with a TTL (the upgrade window) from their last write.
+ */
+public final class UnresolvedPayments {
+  private final MapState<String, PaymentEvent> unresolved;
+
+  /** Registers the keyed map state {@code name} (paymentKey → payment). */
+  public UnresolvedPayments(RuntimeContext ctx, String name, Duration upgradeWindow) {
+    MapStateDescriptor<String, PaymentEvent> d =
+        new MapStateDescriptor<>(name, Types.STRING, TypeInformation.of(PaymentEvent.class));
+    d.enableTimeToLive(StateTtl.afterLastWrite(upgradeWindow));
+    this.unresolved = ctx.getMapState(d);
+  }
+
+  public void remember(PaymentEvent p) throws Exception {
+    unresolved.put(p.paymentKey(), p);
+  }
+
+  /** Removes and returns every remembered payment, in payment-key order (deterministic output). */
+  public List<PaymentEvent> takeAll() throws Exception {
+    List<PaymentEvent> all = new ArrayList<>();
+    unresolved.values().forEach(all::add);
+    all.sort(Comparator.comparing(PaymentEvent::paymentKey));
+    unresolved.clear();
+    return all;
+  }
+}
