@@ -23,6 +23,8 @@ import org.apache.flink.util.Collector;
  *       tributary.sessions.retention} (default 1 day) from the last write, i.e. a session is
  *       forgotten a day after its last pageview. A pageview arriving later opens the row anew; the
  *       warehouse upsert keeps the earlier start and the larger count.
+ *   <li>{@code seen}: MapState eventId → pageview time, the same TTL: a pageview delivered twice (a
+ *       beacon retried, a gateway retry after a lost Kafka ack) counts once.
  * </ul>
  *
  * <p>Timers: none.
@@ -33,6 +35,7 @@ public final class Sessionize extends KeyedProcessFunction<String, Pageview, Ses
   private final ChannelClassifier classifier;
   private final Duration retention;
   private transient MapState<String, Session> sessions;
+  private transient MapState<String, Long> seen;
 
   public Sessionize(ChannelClassifier classifier, Duration retention) {
     this.classifier = classifier;
@@ -45,10 +48,20 @@ public final class Sessionize extends KeyedProcessFunction<String, Pageview, Ses
         new MapStateDescriptor<>("sessions", Types.STRING, TypeInformation.of(Session.class));
     descriptor.enableTimeToLive(StateTtl.afterLastWrite(retention));
     sessions = getRuntimeContext().getMapState(descriptor);
+    MapStateDescriptor<String, Long> seenDescriptor =
+        new MapStateDescriptor<>("seen", Types.STRING, Types.LONG);
+    seenDescriptor.enableTimeToLive(StateTtl.afterLastWrite(retention));
+    seen = getRuntimeContext().getMapState(seenDescriptor);
   }
 
   @Override
   public void processElement(Pageview p, Context ctx, Collector<Session> out) throws Exception {
+    if (p.eventId() != null) {
+      if (seen.contains(p.eventId())) {
+        return;
+      }
+      seen.put(p.eventId(), p.receivedAtMillis());
+    }
     Channel channel = classifier.classify(p);
     Session current = sessions.get(p.sessionId());
     Session next = current == null ? Session.open(p, channel) : current.plus(p, channel);

@@ -55,10 +55,22 @@ class SessionizeTest {
   }
 
   @Test
+  void aPageviewDeliveredTwiceCountsOnce() throws Exception {
+    Pageview p = view("v1", "s1", "https://acme.com/", null, 1_000);
+    harness.processElement(p, 1_000);
+    harness.processElement(p, 1_000);
+    harness.processElement(
+        view("v1", "s1", "https://acme.com/a", "https://acme.com/", 2_000), 2_000);
+    List<Session> out = harness.extractOutputValues();
+    assertThat(out).hasSize(2);
+    assertThat(out.get(1).pageviews()).isEqualTo(2);
+  }
+
+  @Test
   void sessionsAreForgottenAfterTheRetention() throws Exception {
     harness.processElement(view("v1", "s1", "https://acme.com/", null, 1_000), 1_000);
     harness.processElement(view("v2", "s2", "https://acme.com/", null, 1_000), 1_000);
-    assertThat(harness.numKeyedStateEntries()).isEqualTo(2);
+    assertThat(harness.numKeyedStateEntries()).as("a session and a seen event each").isEqualTo(4);
 
     var snapshot = Harnesses.snapshotAt(harness, RETENTION.toMillis() + 1);
     try (var restored =
