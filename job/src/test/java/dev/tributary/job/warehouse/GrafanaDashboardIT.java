@@ -1,0 +1,197 @@
+package dev.tributary.job.warehouse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.tributary.job.testing.EmbeddedWarehouse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Grafana provisioning in {@code deploy/grafana}: the YAML files are well formed and point at
+ * each other, and every panel's and every template variable's SQL runs against the migrated
+ * warehouse (with the fixture rows) once the template variables and Grafana's macros are
+ * substituted as Grafana would. Also writes the HTML preview of the dashboard (see {@link
+ * DashboardPreview}).
+ */
+class GrafanaDashboardIT {
+  static final Path GRAFANA = Path.of("..", "deploy", "grafana");
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  /** The variable values the checks use (site shop, model linear, USD, live, months). */
+  static final Map<String, String> VARIABLES =
+      Map.of(
+          "site", "shop",
+          "model", "linear",
+          "currency", "USD",
+          "livemode", "true",
+          "basis", "payment",
+          "granularity", "month",
+          "reporting", "USD");
+
+  private static final Pattern TIME_FILTER = Pattern.compile("\\$__timeFilter\\(([^)]*)\\)");
+  private static EmbeddedWarehouse w;
+
+  @BeforeAll
+  static void populate() throws Exception {
+    w = EmbeddedWarehouse.start();
+    WarehouseRows.loadFixture(w);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    w.close();
+  }
+
+  static JsonNode dashboard() throws Exception {
+    return JSON.readTree(GRAFANA.resolve("dashboards/tributary.json").toFile());
+  }
+
+  /** Grafana's substitution: $var, ${var} and [[var]]; $__timeFilter(col) as a range. */
+  static String substitute(String sql) {
+    String out =
+        TIME_FILTER
+            .matcher(sql)
+            .replaceAll(
+                m ->
+                    Matcher.quoteReplacement(
+                        m.group(1) + " BETWEEN '2025-01-01T00:00:00Z' AND '2025-03-31T23:59:59Z'"));
+    for (Map.Entry<String, String> v : VARIABLES.entrySet()) {
+      out =
+          out.replace("${" + v.getKey() + "}", v.getValue())
+              .replace("[[" + v.getKey() + "]]", v.getValue())
+              .replaceAll("\\$" + v.getKey() + "\\b", v.getValue());
+    }
+    return out;
+  }
+
+  /** Panel title → substituted SQL, in dashboard order. */
+  static Map<String, String> panelQueries(JsonNode dashboard) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (JsonNode p : dashboard.path("panels")) {
+      for (JsonNode t : p.path("targets")) {
+        out.put(substitute(p.path("title").asText()), substitute(t.path("rawSql").asText()));
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void provisioningFilesAgree() throws Exception {
+    JsonNode ds =
+        YAML.readTree(GRAFANA.resolve("provisioning/datasources/tributary.yaml").toFile())
+            .path("datasources")
+            .get(0);
+    assertThat(ds.path("type").asText()).isEqualTo("grafana-postgresql-datasource");
+    assertThat(ds.path("url").asText()).isEqualTo("${TRIBUTARY_PG_HOST}");
+    assertThat(ds.path("user").asText()).isEqualTo("${TRIBUTARY_PG_USER}");
+    assertThat(ds.path("secureJsonData").path("password").asText())
+        .isEqualTo("${TRIBUTARY_PG_PASSWORD}");
+    assertThat(ds.path("jsonData").path("database").asText()).isEqualTo("${TRIBUTARY_PG_DATABASE}");
+
+    JsonNode provider =
+        YAML.readTree(GRAFANA.resolve("provisioning/dashboards/tributary.yaml").toFile())
+            .path("providers")
+            .get(0);
+    assertThat(provider.path("type").asText()).isEqualTo("file");
+    assertThat(provider.path("options").path("path").asText()).isNotBlank();
+
+    // every panel and query variable uses the provisioned datasource
+    String uid = ds.path("uid").asText();
+    JsonNode d = dashboard();
+    List<String> uids = new ArrayList<>();
+    d.path("panels").forEach(p -> uids.add(p.path("datasource").path("uid").asText()));
+    d.path("panels")
+        .forEach(
+            p ->
+                p.path("targets")
+                    .forEach(t -> uids.add(t.path("datasource").path("uid").asText())));
+    d.path("templating")
+        .path("list")
+        .forEach(
+            v -> {
+              if (v.path("type").asText().equals("query")) {
+                uids.add(v.path("datasource").path("uid").asText());
+              }
+            });
+    assertThat(uids).isNotEmpty().containsOnly(uid);
+  }
+
+  @Test
+  void theDashboardHasThePanelsAndVariablesAskedFor() throws Exception {
+    JsonNode d = dashboard();
+    List<String> variables = new ArrayList<>();
+    d.path("templating").path("list").forEach(v -> variables.add(v.path("name").asText()));
+    assertThat(variables).contains("site", "model", "currency");
+    List<String> sql = new ArrayList<>(panelQueries(d).values());
+    assertThat(sql)
+        .anySatisfy(s -> assertThat(s).contains("FROM revenue_over_time"))
+        .anySatisfy(s -> assertThat(s).contains("FROM revenue_by_channel"))
+        .anySatisfy(s -> assertThat(s).contains("FROM campaign_roi").contains("roas"))
+        .anySatisfy(s -> assertThat(s).contains("FROM conversion_by_channel"))
+        .anySatisfy(s -> assertThat(s).contains("FROM aov_by_channel"))
+        .anySatisfy(s -> assertThat(s).contains("FROM attribution_quality"))
+        .anySatisfy(s -> assertThat(s).contains("FROM revenue_new_vs_renewal"));
+  }
+
+  @Test
+  void everyQueryRunsAndReturnsRows() throws Exception {
+    JsonNode d = dashboard();
+    for (JsonNode v : d.path("templating").path("list")) {
+      if (v.path("type").asText().equals("query")) {
+        String sql = substitute(v.path("query").asText());
+        assertThat(w.query(sql)).as("variable %s: %s", v.path("name").asText(), sql).isNotEmpty();
+      }
+    }
+    Map<String, String> panels = panelQueries(d);
+    assertThat(panels).hasSize(d.path("panels").size());
+    for (Map.Entry<String, String> p : panels.entrySet()) {
+      assertThat(p.getValue()).as(p.getKey()).doesNotContain("$").doesNotContain("[[");
+      assertThat(w.query(p.getValue())).as("%s: %s", p.getKey(), p.getValue()).isNotEmpty();
+    }
+  }
+
+  @Test
+  void panelsShowTheFixturesNumbers() throws Exception {
+    Map<String, String> panels = panelQueries(dashboard());
+    // linear, live, months, USD: Jan 70; Feb 60 (EUR) + 0 (JPY) + 200 = 260; Mar GBP has no rate
+    assertThat(
+            WarehouseRows.rows(w, panels.get("Revenue over time (USD reporting currency)")).stream()
+                .map(r -> r.substring(r.indexOf('|')))
+                .toList())
+        .containsExactly("| 100 | 30 | 70", "| 268 | 8 | 260", "| null | null | null");
+    assertThat(WarehouseRows.rows(w, panels.get("Campaigns: revenue, spend, ROAS (USD)")))
+        .containsExactly(
+            "google | cpc | spring | 2 | 235 | 100 | 2.35 | 1.35",
+            "facebook | paid_social | launch | 1 | 60 | 27.5 | 2.181818 | 1.181818",
+            "bing | cpc | winter | 0 | 0 | 30 | 0 | -1");
+    assertThat(WarehouseRows.rows(w, panels.get("Attribution quality (share of net revenue)")))
+        .containsExactly(
+            "customer / high | 200",
+            "metadata / high | 70",
+            "email / medium | 60",
+            "unattributed / none | 0");
+  }
+
+  @Test
+  void rendersThePreviewPage() throws Exception {
+    Path html = DashboardPreview.render(w, dashboard(), Path.of("target", "grafana-preview"));
+    assertThat(Files.readString(html))
+        .contains("Tributary revenue")
+        .contains("Revenue by channel (USD)")
+        .contains("Paid Search")
+        .contains("not a Grafana screenshot");
+  }
+}
