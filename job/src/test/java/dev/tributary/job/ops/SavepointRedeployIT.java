@@ -66,6 +66,7 @@ class SavepointRedeployIT {
   private static long savepointBytes;
   private static long downtimeMillis;
   private static long settlingAtStop = -1;
+  private static List<InspectSavepoint.Operator> inspected;
 
   @BeforeAll
   static void redeploy() throws Exception {
@@ -120,6 +121,9 @@ class SavepointRedeployIT {
     // the ledger of the last payment is complete once all six models are in
     awaitRows("SELECT count(DISTINCT (payment_key, model)) AS n FROM revenue_ledger", 5 * 6);
     v2.cancel().get(30, TimeUnit.SECONDS);
+    // the savepoint is read only: inspecting it after version 2 ran shows what version 1 left
+    inspected = InspectSavepoint.inspect(path);
+    InspectSavepoint.main(new String[] {path});
   }
 
   @AfterAll
@@ -415,5 +419,23 @@ class SavepointRedeployIT {
         savepoint.getFileName(), savepointBytes, downtimeMillis);
     assertThat(savepointBytes).isPositive();
     assertThat(downtimeMillis).isPositive();
+  }
+
+  @Test
+  void theInspectorShowsWhatVersionOneLearned() {
+    Map<String, InspectSavepoint.Operator> byUid =
+        inspected.stream()
+            .collect(java.util.stream.Collectors.toMap(InspectSavepoint.Operator::uid, o -> o));
+    // v1, v2, v3, v9 with one session each
+    assertThat(byUid.get("sessionize").keys()).isEqualTo(4);
+    assertThat(byUid.get("sessionize").entries()).isEqualTo(4);
+    assertThat(byUid.get("attribute-linked-payments").keys()).isEqualTo(4);
+    // ada's email hash, and cus_1
+    assertThat(byUid.get("resolve-by-email").keys()).isEqualTo(1);
+    assertThat(byUid.get("resolve-by-customer").keys()).isEqualTo(1);
+    // pi_a booked; pi_settling not yet
+    assertThat(byUid.get("ledger").keys()).isEqualTo(1);
+    assertThat(byUid.get("source-webhooks").stateBytes()).isPositive();
+    assertThat(byUid.values()).allSatisfy(o -> assertThat(o.maxParallelism()).isEqualTo(128));
   }
 }
