@@ -34,8 +34,14 @@ public final class AttributionJob {
   private AttributionJob() {}
 
   public static void main(String[] args) throws Exception {
-    Configuration conf =
-        withProductionDefaults(Configuration.fromMap(ParameterTool.fromArgs(args).toMap()));
+    Configuration given = Configuration.fromMap(ParameterTool.fromArgs(args).toMap());
+    // the password may come from the environment (a Kubernetes Secret), so that it never shows
+    // in the job's arguments or on the Flink UI
+    String password = System.getenv("TRIBUTARY_JDBC_PASSWORD");
+    if (password != null && !given.contains(JobOptions.JDBC_PASSWORD)) {
+      given.set(JobOptions.JDBC_PASSWORD, password);
+    }
+    Configuration conf = withProductionDefaults(given);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     buildFromConfig(env, conf);
     env.execute("tributary");

@@ -3,6 +3,7 @@ package dev.tributary.job.ledger;
 import dev.tributary.job.attribution.AttributedPayment;
 import dev.tributary.job.attribution.LargestRemainder;
 import dev.tributary.job.payments.RefundEvent;
+import dev.tributary.job.state.LabeledCounters;
 import dev.tributary.job.state.StateTtl;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -86,6 +87,9 @@ public final class Ledger
   private transient Counter reattributed;
   private transient Counter refundsBooked;
   private transient Counter refundsBeforePayment;
+  private transient LabeledCounters paymentsByMethod;
+  private transient LabeledCounters revenueByCurrency;
+  private transient LabeledCounters refundedByCurrency;
 
   public Ledger(Duration retention) {
     this.retention = retention;
@@ -116,6 +120,9 @@ public final class Ledger
     reattributed = metrics.counter("reattributed");
     refundsBooked = metrics.counter("refundsBooked");
     refundsBeforePayment = metrics.counter("refundsBeforePayment");
+    paymentsByMethod = new LabeledCounters(metrics, "method", "paymentsBooked");
+    revenueByCurrency = new LabeledCounters(metrics, "currency", "revenueBookedMinor");
+    refundedByCurrency = new LabeledCounters(metrics, "currency", "refundedMinor");
   }
 
   /** True when {@code next} rests on better evidence than {@code current}. */
@@ -135,6 +142,8 @@ public final class Ledger
     if (current == null) {
       next.credits().forEach(out::collect);
       booked.update(next);
+      paymentsByMethod.inc(next.resolution().method(), 1);
+      revenueByCurrency.inc(next.payment().currency(), next.payment().amountMinor());
       // refunds that arrived before their payment are booked now
       bookRefunds(next, facts(), out);
       emitRow(ctx);
@@ -224,6 +233,7 @@ public final class Ledger
     }
     refunded.update(target);
     refundsBooked.inc();
+    refundedByCurrency.inc(current.payment().currency(), target - done);
     return true;
   }
 

@@ -2,6 +2,7 @@ package dev.tributary.job.payments;
 
 import dev.tributary.job.deadletter.DeadLetters;
 import dev.tributary.job.ingest.RawRecord;
+import dev.tributary.job.state.LabeledCounters;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -29,6 +30,7 @@ public final class NormalizeWebhooks extends ProcessFunction<RawRecord, PaymentE
   private transient Counter refunds;
   private transient Counter ignored;
   private transient Counter deadLettered;
+  private transient LabeledCounters deadLetteredBySource;
 
   public NormalizeWebhooks(PaymentParsers parsers, MetadataKeys keys) {
     this.parsers = parsers;
@@ -42,12 +44,14 @@ public final class NormalizeWebhooks extends ProcessFunction<RawRecord, PaymentE
     refunds = group.counter("refundEvents");
     ignored = group.counter("ignoredEvents");
     deadLettered = group.counter("deadLettered");
+    deadLetteredBySource = new LabeledCounters(group, "source", "deadLettered");
   }
 
   @Override
   public void processElement(RawRecord record, Context ctx, Collector<PaymentEvent> out) {
+    WebhookEnvelope envelope = null;
     try {
-      WebhookEnvelope envelope = WebhookEnvelope.parse(record.value());
+      envelope = WebhookEnvelope.parse(record.value());
       ParseOutcome outcome = parsers.parse(envelope, keys);
       if (outcome instanceof ParseOutcome.Payment p) {
         payments.inc();
@@ -65,6 +69,8 @@ public final class NormalizeWebhooks extends ProcessFunction<RawRecord, PaymentE
       }
     } catch (MalformedPayloadException e) {
       deadLettered.inc();
+      // the reason's text is free; its source (a broken envelope, or which provider's body) is not
+      deadLetteredBySource.inc(envelope == null ? "envelope" : envelope.provider(), 1);
       LOG.debug("dead-lettered offset {}: {}", record.offset(), e.getMessage());
       ctx.output(
           DeadLetters.TAG,
