@@ -94,6 +94,18 @@ public final class GatewayApp implements AutoCloseable {
       GatewayMetrics metrics,
       Clock clock) {
     javalin.jetty.port = config.port();
+    javalin.jetty.modifyHttpConfiguration(
+        http -> {
+          // Jetty answers a larger request head with 431 before any handler runs.
+          http.setRequestHeaderSize(config.protection().maxHeaderBytes());
+          // Jetty reuses header values already seen on a connection and by default matches them
+          // ignoring case: an API key or a base64 signature differing from an earlier one only in
+          // case would be replaced by the earlier value. Secrets are case-sensitive.
+          http.setHeaderCacheCaseSensitive(true);
+          http.setSendServerVersion(false);
+          http.setSendXPoweredBy(false);
+        });
+    javalin.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
     javalin.startup.showJavalinBanner = false;
     javalin.startup.showOldJavalinVersionWarning = false;
     javalin.requestLogger.http(

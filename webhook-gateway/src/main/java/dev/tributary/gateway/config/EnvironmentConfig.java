@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.tributary.gateway.config.GatewayConfig.Protection;
+import dev.tributary.gateway.config.GatewayConfig.RateLimit;
 import dev.tributary.gateway.config.GatewayConfig.Topics;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,6 +28,10 @@ import java.util.Map;
  *   <tr><td>TRIBUTARY_GATEWAY_PORT</td><td>default 8080</td></tr>
  *   <tr><td>TRIBUTARY_MAX_BODY_BYTES</td><td>default 524288</td></tr>
  *   <tr><td>TRIBUTARY_SIGNATURE_TOLERANCE_SECONDS</td><td>default 300</td></tr>
+ *   <tr><td>TRIBUTARY_MAX_HEADER_BYTES</td><td>default 8192 (1024 to 65536)</td></tr>
+ *   <tr><td>TRIBUTARY_TRACKING_RATE_PER_SECOND / TRIBUTARY_TRACKING_RATE_BURST</td><td>default
+ *       20 / twice the rate, per site and client IP; a rate of 0 turns the limit off</td></tr>
+ *   <tr><td>TRIBUTARY_TRUSTED_PROXY_HOPS</td><td>default 0 (X-Forwarded-For ignored)</td></tr>
  *   <tr><td>TRIBUTARY_TOPIC_WEBHOOKS / TRIBUTARY_TOPIC_TRACKING</td><td>default
  *       tributary.webhooks / tributary.tracking</td></tr>
  *   <tr><td>TRIBUTARY_SITES_FILE</td><td>{@code {"sites":[{"id":"acme","stripeSecrets":[…],
@@ -43,6 +49,10 @@ final class EnvironmentConfig {
   static final String BOOTSTRAP = "TRIBUTARY_KAFKA_BOOTSTRAP_SERVERS";
   static final String MAX_BODY_BYTES = "TRIBUTARY_MAX_BODY_BYTES";
   static final String TOLERANCE = "TRIBUTARY_SIGNATURE_TOLERANCE_SECONDS";
+  static final String MAX_HEADER_BYTES = "TRIBUTARY_MAX_HEADER_BYTES";
+  static final String TRACKING_RATE = "TRIBUTARY_TRACKING_RATE_PER_SECOND";
+  static final String TRACKING_BURST = "TRIBUTARY_TRACKING_RATE_BURST";
+  static final String TRUSTED_PROXY_HOPS = "TRIBUTARY_TRUSTED_PROXY_HOPS";
   static final String TOPIC_WEBHOOKS = "TRIBUTARY_TOPIC_WEBHOOKS";
   static final String TOPIC_TRACKING = "TRIBUTARY_TOPIC_TRACKING";
   static final String SITES_FILE = "TRIBUTARY_SITES_FILE";
@@ -80,7 +90,20 @@ final class EnvironmentConfig {
         (int) number(env, MAX_BODY_BYTES, GatewayConfig.DEFAULT_MAX_BODY_BYTES),
         number(env, TOLERANCE, GatewayConfig.DEFAULT_SIGNATURE_TOLERANCE_SECONDS),
         withOverrides(sitesFromFile(value(env, SITES_FILE)), env),
-        topics);
+        topics,
+        protection(env));
+  }
+
+  private static Protection protection(Map<String, String> env) {
+    Protection defaults = Protection.DEFAULT;
+    int perSecond = (int) number(env, TRACKING_RATE, defaults.trackingRate().perSecond());
+    // The burst follows the rate unless given: twice the rate, and 0 when the limit is off.
+    int burst =
+        (int) number(env, TRACKING_BURST, Math.min(Integer.MAX_VALUE, Math.max(0, 2L * perSecond)));
+    return new Protection(
+        (int) number(env, MAX_HEADER_BYTES, defaults.maxHeaderBytes()),
+        new RateLimit(perSecond, burst),
+        (int) number(env, TRUSTED_PROXY_HOPS, defaults.trustedProxyHops()));
   }
 
   /** The environment-name form of a site id: {@code my-shop} → {@code MY_SHOP}. */

@@ -1,7 +1,6 @@
 package dev.tributary.gateway.ingest;
 
 import dev.tributary.gateway.config.SiteConfig;
-import dev.tributary.gateway.config.SiteDirectory;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.time.Clock;
@@ -23,28 +22,19 @@ final class IdentifyHandler implements Handler {
   /** The longest address SMTP can deliver to (RFC 5321 path limit less the angle brackets). */
   static final int MAX_EMAIL_LENGTH = 254;
 
-  private final SiteDirectory sites;
-  private final RequestBody requestBody;
+  private final TrackerCalls.Shared shared;
   private final Forwarder forwarder;
-  private final GatewayMetrics metrics;
   private final Clock clock;
 
-  IdentifyHandler(
-      SiteDirectory sites,
-      RequestBody requestBody,
-      Forwarder forwarder,
-      GatewayMetrics metrics,
-      Clock clock) {
-    this.sites = sites;
-    this.requestBody = requestBody;
+  IdentifyHandler(TrackerCalls.Shared shared, Forwarder forwarder, Clock clock) {
+    this.shared = shared;
     this.forwarder = forwarder;
-    this.metrics = metrics;
     this.clock = clock;
   }
 
   @Override
   public void handle(Context ctx) {
-    TrackerCalls.Call call = TrackerCalls.begin(ctx, PROVIDER, sites, requestBody, metrics);
+    TrackerCalls.Call call = TrackerCalls.begin(ctx, PROVIDER, shared);
     if (call == null) {
       return;
     }

@@ -91,11 +91,20 @@ public final class IngestRoutes {
     routes.post(
         "/api/v1/payments", PaymentApiHandler.payments(sites, requestBody, forwarder, clock));
     routes.post("/api/v1/refunds", PaymentApiHandler.refunds(sites, requestBody, forwarder, clock));
-    routes.post(
-        "/api/v1/events", new TrackingHandler(sites, requestBody, forwarder, metrics, clock));
+    // Only the public tracker routes are rate-limited. Webhooks are not: providers retry whatever
+    // is refused, so a limit would only delay payments (and a burst after an outage is normal);
+    // they are authenticated by signature, and a refusal costs one HMAC. The Payment API needs a
+    // key, so its callers are known.
+    TrackerCalls.Shared tracker =
+        new TrackerCalls.Shared(
+            sites,
+            requestBody,
+            metrics,
+            new RateLimiter(config.protection().trackingRate()),
+            new ClientAddress(config.protection().trustedProxyHops()));
+    routes.post("/api/v1/events", new TrackingHandler(tracker, forwarder, clock));
     routes.options("/api/v1/events", TrackerCalls.preflight(sites));
-    routes.post(
-        "/api/v1/identify", new IdentifyHandler(sites, requestBody, forwarder, metrics, clock));
+    routes.post("/api/v1/identify", new IdentifyHandler(tracker, forwarder, clock));
     routes.options("/api/v1/identify", TrackerCalls.preflight(sites));
     routes.get(TrackerScript.PATH, TrackerScript.load());
 

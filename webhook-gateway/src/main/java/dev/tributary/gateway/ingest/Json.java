@@ -12,12 +12,14 @@ import java.io.UncheckedIOException;
 final class Json {
 
   /**
-   * Exact decimals (amounts are validated by their digits) and no duplicate keys (a body that says
-   * {@code "amount"} twice would be validated on one value and read by the job on another).
+   * Exact decimals (amounts are validated by their digits), no duplicate keys (a body that says
+   * {@code "amount"} twice would be validated on one value and read by the job on another) and
+   * nothing after the object (a body {@code {…}{…}} would be validated on the first object only).
    */
   static final ObjectMapper MAPPER =
       new ObjectMapper()
           .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   private Json() {}

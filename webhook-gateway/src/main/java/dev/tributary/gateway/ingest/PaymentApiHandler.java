@@ -66,8 +66,8 @@ final class PaymentApiHandler implements Handler {
   public void handle(Context ctx) {
     IngestRoutes.tagProvider(ctx, PROVIDER);
     requestBody.checkHeaders(ctx, RequestBody.JSON);
-    SiteConfig site = authenticate(ctx.header("Authorization"));
-    String deliveryId = deliveryId(ctx.header("Idempotency-Key"));
+    SiteConfig site = authenticate(RequestHeaders.single(ctx, "Authorization"));
+    String deliveryId = deliveryId(RequestHeaders.single(ctx, "Idempotency-Key"));
     byte[] body = requestBody.read(ctx);
     String text = RequestBody.utf8(body);
     validator.accept(Json.parseObject(body));

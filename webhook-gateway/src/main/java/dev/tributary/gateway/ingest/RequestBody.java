@@ -37,7 +37,7 @@ final class RequestBody {
     if (declared > maxBytes) {
       throw tooLarge();
     }
-    checkContentType(ctx.contentType(), mediaTypes);
+    checkContentType(RequestHeaders.single(ctx, "Content-Type"), mediaTypes);
   }
 
   /** Reads the body, at most {@code maxBytes}; 413 if there is more, whatever was declared. */

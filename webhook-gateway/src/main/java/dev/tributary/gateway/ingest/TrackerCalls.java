@@ -5,6 +5,7 @@ import dev.tributary.gateway.config.SiteConfig;
 import dev.tributary.gateway.config.SiteDirectory;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
+import java.util.Map;
 
 /**
  * What the two public tracker routes ({@code /api/v1/events}, {@code /api/v1/identify}) share: the
@@ -17,28 +18,51 @@ final class TrackerCalls {
 
   private TrackerCalls() {}
 
+  /** The {@code tributary_gateway_rejected_total} reason of a call over the rate limit. */
+  static final String RATE_LIMITED = "rate_limited";
+
   /** A tracker call past the common checks: its fields and its site. */
   record Call(Fields fields, SiteConfig site) {}
 
   /**
-   * The start every tracker route shares: tag the provider for metrics, drop bots (answered 202),
-   * check the content type, read the body, find the site and check the browser origin. Returns null
-   * when the call was a bot's and has been answered.
+   * What the tracker routes share besides the request: sites, body limits, metrics, and the rate
+   * limit per site and client address (one bucket for both routes).
    */
-  static Call begin(
-      Context ctx,
-      String provider,
+  record Shared(
       SiteDirectory sites,
       RequestBody requestBody,
-      GatewayMetrics metrics) {
+      GatewayMetrics metrics,
+      RateLimiter limiter,
+      ClientAddress clients) {}
+
+  /**
+   * The start every tracker route shares: tag the provider for metrics, drop bots (answered 202),
+   * check the content type, read the body (UTF-8, a JSON object), find the site, check the browser
+   * origin and take a token of the site's rate limit for this client (429 with {@code Retry-After}
+   * when there is none). Returns null when the call was a bot's and has been answered.
+   */
+  static Call begin(Context ctx, String provider, Shared shared) {
     IngestRoutes.tagProvider(ctx, provider);
-    if (dropBot(ctx, metrics)) {
+    if (dropBot(ctx, shared.metrics())) {
       return null;
     }
-    requestBody.checkHeaders(ctx, RequestBody.JSON_OR_TEXT);
-    Fields fields = new Fields(Json.parseObject(requestBody.read(ctx)));
-    SiteConfig site = site(sites, fields);
+    shared.requestBody().checkHeaders(ctx, RequestBody.JSON_OR_TEXT);
+    byte[] body = shared.requestBody().read(ctx);
+    // Strict UTF-8 first: the JSON parser lets encoded surrogates through, which would reach Kafka
+    // as text that is not Unicode.
+    RequestBody.utf8(body);
+    Fields fields = new Fields(Json.parseObject(body));
+    SiteConfig site = site(shared.sites(), fields);
     allowOrigin(ctx, site);
+    long retryAfter = shared.limiter().acquire(site.siteId(), shared.clients().of(ctx));
+    if (retryAfter > 0) {
+      throw new ApiError(
+          429,
+          RATE_LIMITED,
+          "too many calls from this address; retry later",
+          Map.of(),
+          Map.of("Retry-After", Long.toString(retryAfter)));
+    }
     return new Call(fields, site);
   }
 
@@ -69,7 +93,7 @@ final class TrackerCalls {
    * without Origin is not a browser's and passes: the check only keeps other sites' pages out.
    */
   static void allowOrigin(Context ctx, SiteConfig site) {
-    String origin = ctx.header("Origin");
+    String origin = RequestHeaders.single(ctx, "Origin");
     if (origin == null) {
       return;
     }

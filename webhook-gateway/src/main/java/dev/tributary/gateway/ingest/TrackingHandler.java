@@ -2,7 +2,6 @@ package dev.tributary.gateway.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tributary.gateway.config.SiteConfig;
-import dev.tributary.gateway.config.SiteDirectory;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.time.Clock;
@@ -30,28 +29,19 @@ final class TrackingHandler implements Handler {
   private static final int MAX_URL_LENGTH = 2048;
   private static final int MAX_UTM_LENGTH = 256;
 
-  private final SiteDirectory sites;
-  private final RequestBody requestBody;
+  private final TrackerCalls.Shared shared;
   private final Forwarder forwarder;
-  private final GatewayMetrics metrics;
   private final Clock clock;
 
-  TrackingHandler(
-      SiteDirectory sites,
-      RequestBody requestBody,
-      Forwarder forwarder,
-      GatewayMetrics metrics,
-      Clock clock) {
-    this.sites = sites;
-    this.requestBody = requestBody;
+  TrackingHandler(TrackerCalls.Shared shared, Forwarder forwarder, Clock clock) {
+    this.shared = shared;
     this.forwarder = forwarder;
-    this.metrics = metrics;
     this.clock = clock;
   }
 
   @Override
   public void handle(Context ctx) {
-    TrackerCalls.Call call = TrackerCalls.begin(ctx, PROVIDER, sites, requestBody, metrics);
+    TrackerCalls.Call call = TrackerCalls.begin(ctx, PROVIDER, shared);
     if (call == null) {
       return;
     }

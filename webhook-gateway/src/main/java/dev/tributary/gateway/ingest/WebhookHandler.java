@@ -50,9 +50,12 @@ final class WebhookHandler implements Handler {
     Instant now = clock.instant();
     Map<String, String> pathParams = ctx.pathParamMap();
     // Path parameters other than the site reach the verifier as ":name" pseudo-headers; real
-    // headers are never consulted for such names.
+    // headers are never consulted for such names. A header the verifier reads must be sent once.
     Headers headers =
-        name -> name.startsWith(":") ? pathParams.get(name.substring(1)) : ctx.header(name);
+        name ->
+            name.startsWith(":")
+                ? pathParams.get(name.substring(1))
+                : RequestHeaders.single(ctx, name);
     Verification verification = provider.verifier().verify(body, headers, secrets, now);
     if (!verification.isValid()) {
       String code =

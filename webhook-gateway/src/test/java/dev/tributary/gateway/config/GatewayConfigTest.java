@@ -3,6 +3,8 @@ package dev.tributary.gateway.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tributary.gateway.config.GatewayConfig.Protection;
+import dev.tributary.gateway.config.GatewayConfig.RateLimit;
 import dev.tributary.gateway.config.GatewayConfig.Topics;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -56,6 +58,7 @@ class GatewayConfigTest {
     assertThat(config.maxBodyBytes()).isEqualTo(524288);
     assertThat(config.signatureToleranceSeconds()).isEqualTo(300);
     assertThat(config.topics()).isEqualTo(Topics.DEFAULT);
+    assertThat(config.protection()).isEqualTo(new Protection(8192, new RateLimit(20, 40), 0));
     assertThat(config.sites()).extracting(SiteConfig::siteId).containsExactly("acme", "big-shop");
     SiteConfig acme = config.sites().get(0);
     assertThat(acme.stripeSecrets()).containsExactly("whsec_file");
@@ -343,5 +346,44 @@ class GatewayConfigTest {
     Path file = Files.createTempFile(dir, "sites", ".json");
     Files.writeString(file, json);
     return file.toString();
+  }
+
+  @Test
+  void readsTheProtectionLimits() {
+    Map<String, String> env = new HashMap<>();
+    env.put("TRIBUTARY_KAFKA_BOOTSTRAP_SERVERS", "kafka:9092");
+    env.put("TRIBUTARY_MAX_HEADER_BYTES", "16384");
+    env.put("TRIBUTARY_TRACKING_RATE_PER_SECOND", "5");
+    env.put("TRIBUTARY_TRUSTED_PROXY_HOPS", "1");
+
+    Protection limits = GatewayConfig.fromEnvironment(env).protection();
+
+    // The burst follows the rate unless given.
+    assertThat(limits).isEqualTo(new Protection(16384, new RateLimit(5, 10), 1));
+    env.put("TRIBUTARY_TRACKING_RATE_BURST", "7");
+    assertThat(GatewayConfig.fromEnvironment(env).protection().trackingRate())
+        .isEqualTo(new RateLimit(5, 7));
+    env.remove("TRIBUTARY_TRACKING_RATE_BURST");
+    env.put("TRIBUTARY_TRACKING_RATE_PER_SECOND", "0");
+    assertThat(GatewayConfig.fromEnvironment(env).protection().trackingRate())
+        .isEqualTo(RateLimit.OFF);
+  }
+
+  @Test
+  void refusesUnusableProtectionLimits() {
+    assertThatThrownBy(() -> new RateLimit(10, 0)).hasMessageContaining("burst >= 1");
+    assertThatThrownBy(() -> new RateLimit(-1, 5)).hasMessageContaining("perSecond > 0");
+    assertThatThrownBy(() -> new Protection(100, RateLimit.DEFAULT, 0))
+        .hasMessageContaining("maxHeaderBytes must be between 1024 and 65536");
+    assertThatThrownBy(() -> new Protection(8192, RateLimit.DEFAULT, 11))
+        .hasMessageContaining("trustedProxyHops");
+    assertThatThrownBy(
+            () ->
+                GatewayConfig.fromEnvironment(
+                    Map.of(
+                        "TRIBUTARY_KAFKA_BOOTSTRAP_SERVERS", "k:1",
+                        "TRIBUTARY_TRACKING_RATE_PER_SECOND", "lots")))
+        .hasMessageContaining("TRIBUTARY_TRACKING_RATE_PER_SECOND must be an integer");
+    assertThat(new GatewayConfig(0, "k:1", List.of()).protection()).isEqualTo(Protection.DEFAULT);
   }
 }

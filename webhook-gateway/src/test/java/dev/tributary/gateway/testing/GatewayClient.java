@@ -15,6 +15,8 @@ import java.net.http.HttpRequest.BodyPublisher;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /** Real HTTP calls to a running gateway, the way a provider or a browser makes them. */
@@ -73,6 +75,38 @@ public final class GatewayClient {
       }
       byte[] body = length >= 0 ? in.readNBytes(length) : in.readAllBytes();
       return new RawResponse(status, responseHead, new String(body, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Writes {@code raw} (one or several HTTP/1.1 requests, exactly as given) on one connection and
+   * reads {@code count} answers: for what the JDK client will not send, such as requests pipelined
+   * on one connection or headers beyond the server's limit.
+   */
+  public List<RawResponse> sendRaw(byte[] raw, int count) {
+    try (Socket socket = new Socket("localhost", port)) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(raw);
+      out.flush();
+      InputStream in = socket.getInputStream();
+      List<RawResponse> responses = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        String head = readHead(in);
+        int status = Integer.parseInt(head.split(" ", 3)[1]);
+        int length = 0;
+        for (String line : head.split("\r\n")) {
+          if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+            length = Integer.parseInt(line.substring("content-length:".length()).trim());
+          }
+        }
+        responses.add(
+            new RawResponse(
+                status, head, new String(in.readNBytes(length), StandardCharsets.UTF_8)));
+      }
+      return responses;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
