@@ -1,0 +1,533 @@
+package dev.tributary.job.bench;
+
+import dev.tributary.job.AttributionJob;
+import dev.tributary.job.Pipeline;
+import dev.tributary.job.config.JobOptions;
+import dev.tributary.job.config.JobSettings;
+import dev.tributary.job.ingest.QuietAdvancingWatermarks;
+import dev.tributary.job.ingest.RawRecord;
+import dev.tributary.job.ingest.RawRecordDeserializer;
+import dev.tributary.job.testing.EmbeddedKafka;
+import dev.tributary.job.testing.EmbeddedWarehouse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.runtime.checkpoint.CompletedCheckpointStats;
+import org.apache.flink.runtime.checkpoint.TaskStateStats;
+import org.apache.flink.runtime.executiongraph.AccessExecutionJobVertex;
+import org.apache.flink.runtime.executiongraph.ArchivedExecutionGraph;
+import org.apache.flink.runtime.jobgraph.JobVertexID;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.state.rocksdb.RocksDBOptions;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.util.TestStreamEnvironment;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Sustained events/s of the whole job ({@link Pipeline#build} with Kafka sources, the production
+ * JDBC and dead-letter sinks, RocksDB, incremental checkpoints) on a tracking + payments mix that
+ * was written into an in-process KRaft broker beforehand, against a Kafka → map → Kafka passthrough
+ * job with the same source and sink settings, in one run, in one Flink MiniCluster. The sources are
+ * bounded at the offsets present at start; the time runs from the first record a source
+ * deserializes to the end of the job (which includes the final checkpoint).
+ *
+ * <p>Then the state the job keeps: the full size of the last completed checkpoint per stateful
+ * task, and per retained touch (one touch = one tracker session of a visitor, kept for the 30-day
+ * lookback).
+ *
+ * <p>Options: {@code --events 1500000 --visitors 100000,1000000 --payment-share 0.05 --parallelism
+ * 2 --checkpoint-seconds 5 --managed-mb 512 --span-days 30}. Run with {@code deploy/bench/job.sh}.
+ */
+public final class JobBench {
+
+  static final double GOAL_RATIO = 0.25;
+  static final double GOAL_BYTES_PER_TOUCH = 200;
+
+  /** nanoTime of the first record any source of the running job deserialized; 0 = none yet. */
+  static final AtomicLong FIRST_RECORD = new AtomicLong();
+
+  private JobBench() {}
+
+  record Run(
+      String name,
+      long events,
+      double seconds,
+      double wallSeconds,
+      Map<String, Long> stateBytes,
+      long checkpoints) {
+    double perSecond() {
+      return events / seconds;
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    Options o = Options.parse(args);
+    System.out.printf(
+        Locale.ROOT,
+        "job bench %s: %d cores, Java %s, %,d events per data set (%.0f%% payments), visitors %s,"
+            + " parallelism %d, checkpoints every %d s (RocksDB, incremental), managed memory %d"
+            + " MB%n",
+        LocalDate.now(),
+        Runtime.getRuntime().availableProcessors(),
+        System.getProperty("java.version"),
+        o.events,
+        o.paymentShare * 100,
+        o.visitors,
+        o.parallelism,
+        o.checkpointSeconds,
+        o.managedMb);
+
+    Map<String, Integer> topics = new LinkedHashMap<>();
+    for (int k = 0; k < o.visitors.size(); k++) {
+      topics.put("bench" + k + ".webhooks", o.parallelism);
+      topics.put("bench" + k + ".tracking", o.parallelism);
+      topics.put("bench" + k + ".deadletter", 1);
+    }
+    topics.put("bench.passthrough", o.parallelism);
+
+    Path work = Files.createTempDirectory("tributary-jobbench");
+    try (EmbeddedKafka kafka = EmbeddedKafka.start(topics);
+        EmbeddedWarehouse warehouse = EmbeddedWarehouse.start()) {
+      keepForever(kafka.bootstrapServers(), topics.keySet());
+      MiniCluster cluster = startCluster(o, work);
+      try {
+        List<String> rows = new ArrayList<>();
+        Run passthrough = null;
+        Run first = null;
+        for (int k = 0; k < o.visitors.size(); k++) {
+          int visitors = o.visitors.get(k);
+          long t = System.nanoTime();
+          BenchData.Written data =
+              BenchData.produce(
+                  kafka.bootstrapServers(),
+                  "bench" + k + ".tracking",
+                  "bench" + k + ".webhooks",
+                  o.events,
+                  visitors,
+                  o.paymentShare,
+                  Duration.ofDays(o.spanDays),
+                  42 + k);
+          System.out.printf(
+              Locale.ROOT,
+              "data set %d: %,d visitors, %,d pageviews (%,d sessions), %,d webhooks (%,d"
+                  + " payments), %,d MB of JSON, written to Kafka in %.1f s%n",
+              k,
+              visitors,
+              data.pageviews(),
+              data.sessions(),
+              data.webhooks(),
+              data.payments(),
+              data.bytes() / 1_000_000,
+              (System.nanoTime() - t) / 1e9);
+
+          if (passthrough == null) {
+            passthrough = passthrough(cluster, o, kafka.bootstrapServers(), k, work, data.events());
+            print(passthrough);
+          }
+
+          warehouse.execute(
+              "TRUNCATE sessions, payments, refunds, revenue_ledger"); // fresh warehouse per run
+          Run pipeline =
+              pipeline(
+                  cluster,
+                  o,
+                  kafka.bootstrapServers(),
+                  warehouse.jdbcUrl(),
+                  k,
+                  work,
+                  data.events());
+          print(pipeline);
+          long touches = count(warehouse, "SELECT count(*) FROM sessions");
+          long paymentRows = count(warehouse, "SELECT count(*) FROM payments");
+          long ledgerRows = count(warehouse, "SELECT count(*) FROM revenue_ledger");
+          long deadLetters = endOffsets(kafka.bootstrapServers(), "bench" + k + ".deadletter");
+          long attributeBytes = stateOf(pipeline, "attribute linked payments");
+          long totalBytes =
+              pipeline.stateBytes().values().stream().mapToLong(Long::longValue).sum();
+          System.out.printf(
+              Locale.ROOT,
+              "  warehouse: %,d sessions (= retained touches), %,d payments, %,d ledger rows;"
+                  + " %,d dead letters%n",
+              touches,
+              paymentRows,
+              ledgerRows,
+              deadLetters);
+          pipeline
+              .stateBytes()
+              .forEach(
+                  (vertex, bytes) -> {
+                    if (bytes > 100_000) {
+                      System.out.printf(
+                          Locale.ROOT,
+                          "  state %,13d bytes (%5.0f B/touch)  %s%n",
+                          bytes,
+                          (double) bytes / touches,
+                          vertex);
+                    }
+                  });
+          System.out.printf(
+              Locale.ROOT,
+              "  state in the last checkpoint: %,d bytes in all; 'attribute linked payments' %,d"
+                  + " bytes = %.0f bytes per touch (whole job: %.0f bytes per touch)%n",
+              totalBytes,
+              attributeBytes,
+              (double) attributeBytes / touches,
+              (double) totalBytes / touches);
+          if (first == null) {
+            first = pipeline;
+          }
+          rows.add(
+              String.format(
+                  Locale.ROOT,
+                  "| %,d | %,d | %,.0f | %,.0f | %.2f | %,.0f | %,.0f | %.2f |",
+                  visitors,
+                  data.events(),
+                  pipeline.perSecond(),
+                  passthrough.perSecond(),
+                  pipeline.perSecond() / passthrough.perSecond(),
+                  (double) attributeBytes / touches,
+                  (double) totalBytes / touches,
+                  pipeline.perSecond() / first.perSecond()));
+        }
+        System.out.println();
+        System.out.println(
+            "| visitors | events | pipeline events/s | passthrough events/s | ratio |"
+                + " touch state B/touch | whole-job state B/touch | vs first |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
+        rows.forEach(System.out::println);
+        System.out.println();
+        System.out.printf(
+            Locale.ROOT,
+            "goal: pipeline >= %.2fx passthrough; goal: <= %.0f state bytes per retained touch"
+                + " (see the table: ratio and touch state columns)%n",
+            GOAL_RATIO,
+            GOAL_BYTES_PER_TOUCH);
+      } finally {
+        cluster.close();
+      }
+    }
+  }
+
+  private static void print(Run r) {
+    System.out.printf(
+        Locale.ROOT,
+        "%-12s %,d events in %.1f s from the first record to the end of the job = %,.0f events/s"
+            + " (%.1f s with job start-up; %d checkpoints)%n",
+        r.name(),
+        r.events(),
+        r.seconds(),
+        r.perSecond(),
+        r.wallSeconds(),
+        r.checkpoints());
+  }
+
+  private static long stateOf(Run r, String vertexNamePart) {
+    return r.stateBytes().entrySet().stream()
+        .filter(e -> e.getKey().contains(vertexNamePart))
+        .mapToLong(Map.Entry::getValue)
+        .sum();
+  }
+
+  /**
+   * The input's event times lie weeks in the past, and the broker's time-based retention (7 days,
+   * checked every 5 minutes) would delete it in the middle of the run.
+   */
+  private static void keepForever(String bootstrap, java.util.Collection<String> topics)
+      throws Exception {
+    try (var admin =
+        org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+      Map<
+              org.apache.kafka.common.config.ConfigResource,
+              java.util.Collection<org.apache.kafka.clients.admin.AlterConfigOp>>
+          changes = new LinkedHashMap<>();
+      for (String topic : topics) {
+        changes.put(
+            new org.apache.kafka.common.config.ConfigResource(
+                org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic),
+            List.of(
+                new org.apache.kafka.clients.admin.AlterConfigOp(
+                    new org.apache.kafka.clients.admin.ConfigEntry("retention.ms", "-1"),
+                    org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET)));
+      }
+      admin.incrementalAlterConfigs(changes).all().get();
+    }
+  }
+
+  private static long endOffsets(String bootstrap, String topic) {
+    try (var consumer =
+        new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(
+            Map.of("bootstrap.servers", bootstrap),
+            new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+            new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+      var partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition()))
+              .toList();
+      return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
+
+  private static long count(EmbeddedWarehouse w, String sql) throws Exception {
+    return ((Number) w.query(sql).get(0).values().iterator().next()).longValue();
+  }
+
+  private static MiniCluster startCluster(Options o, Path work) throws Exception {
+    Configuration conf = new Configuration();
+    conf.set(TaskManagerOptions.NUM_TASK_SLOTS, o.parallelism);
+    conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.ofMebiBytes(o.managedMb));
+    MiniCluster cluster =
+        new MiniCluster(
+            new MiniClusterConfiguration.Builder()
+                .setConfiguration(conf)
+                .setNumTaskManagers(1)
+                .setNumSlotsPerTaskManager(o.parallelism)
+                .build());
+    cluster.start();
+    return cluster;
+  }
+
+  /** The production settings, as PipelineIT and the local runner set them, plus the bench's. */
+  private static Configuration jobConfiguration(
+      Options o, String bootstrap, String jdbcUrl, int k, Path work, String name) throws Exception {
+    Configuration conf = AttributionJob.withProductionDefaults(new Configuration());
+    conf.set(JobOptions.KAFKA_BOOTSTRAP_SERVERS, bootstrap);
+    conf.set(JobOptions.KAFKA_GROUP_ID, "bench-" + name + "-" + k);
+    conf.set(JobOptions.TOPIC_WEBHOOKS, "bench" + k + ".webhooks");
+    conf.set(JobOptions.TOPIC_TRACKING, "bench" + k + ".tracking");
+    conf.set(JobOptions.TOPIC_DEADLETTER, "bench" + k + ".deadletter");
+    conf.set(JobOptions.JDBC_URL, jdbcUrl == null ? "jdbc:postgresql://unused/none" : jdbcUrl);
+    conf.set(JobOptions.JDBC_USER, "postgres");
+    conf.set(JobOptions.JDBC_PASSWORD, "postgres");
+    conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+    conf.set(
+        RocksDBOptions.LOCAL_DIRECTORIES,
+        Files.createDirectories(work.resolve("rocksdb-" + name + k)).toAbsolutePath().toString());
+    conf.set(
+        CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+        work.resolve("checkpoints-" + name + k).toUri().toString());
+    conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(o.checkpointSeconds));
+    conf.set(
+        CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+        ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+    conf.set(PipelineOptions.GENERIC_TYPES, false);
+    conf.set(CoreOptions.DEFAULT_PARALLELISM, o.parallelism);
+    conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+    return conf;
+  }
+
+  private static Run pipeline(
+      MiniCluster cluster,
+      Options o,
+      String bootstrap,
+      String jdbcUrl,
+      int k,
+      Path work,
+      long events)
+      throws Exception {
+    Configuration conf = jobConfiguration(o, bootstrap, jdbcUrl, k, work, "pipeline");
+    JobSettings settings = JobOptions.settings(conf);
+    StreamExecutionEnvironment env =
+        new TestStreamEnvironment(cluster, conf, o.parallelism, List.of(), List.of());
+    Pipeline.build(
+        env,
+        settings,
+        new Pipeline.Sources(
+            source(settings, settings.webhooksTopic()), source(settings, settings.trackingTopic())),
+        AttributionJob.productionSinks(settings));
+    return execute(cluster, env, "pipeline", events);
+  }
+
+  private static Run passthrough(
+      MiniCluster cluster, Options o, String bootstrap, int k, Path work, long events)
+      throws Exception {
+    Configuration conf = jobConfiguration(o, bootstrap, null, k, work, "passthrough");
+    JobSettings settings = JobOptions.settings(conf);
+    StreamExecutionEnvironment env =
+        new TestStreamEnvironment(cluster, conf, o.parallelism, List.of(), List.of());
+    DataStream<RawRecord> webhooks =
+        env.fromSource(
+            source(settings, settings.webhooksTopic()), watermarks(settings), "webhooks");
+    DataStream<RawRecord> tracking =
+        env.fromSource(
+            source(settings, settings.trackingTopic()), watermarks(settings), "tracking");
+    webhooks
+        .union(tracking)
+        .map(r -> r)
+        .returns(TypeInformation.of(RawRecord.class))
+        .name("passthrough map")
+        .sinkTo(
+            KafkaSink.<RawRecord>builder()
+                .setBootstrapServers(bootstrap)
+                .setRecordSerializer(new PassthroughSerializer("bench.passthrough"))
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build())
+        .name("passthrough sink");
+    return execute(cluster, env, "passthrough", events);
+  }
+
+  private static Run execute(
+      MiniCluster cluster, StreamExecutionEnvironment env, String name, long events)
+      throws Exception {
+    FIRST_RECORD.set(0);
+    long start = System.nanoTime();
+    JobExecutionResult result = env.execute("bench-" + name);
+    long end = System.nanoTime();
+    long first = FIRST_RECORD.get();
+    if (first == 0) {
+      throw new IllegalStateException(name + ": the job finished without reading a record");
+    }
+    JobID id = result.getJobID();
+    ArchivedExecutionGraph graph = cluster.getArchivedExecutionGraph(id).get();
+    Map<String, Long> state = new LinkedHashMap<>();
+    long checkpoints = 0;
+    var stats = graph.getCheckpointStatsSnapshot();
+    if (stats != null) {
+      checkpoints = stats.getCounts().getNumberOfCompletedCheckpoints();
+      CompletedCheckpointStats last = stats.getHistory().getLatestCompletedCheckpoint();
+      if (last != null) {
+        Map<JobVertexID, ? extends AccessExecutionJobVertex> vertices = graph.getAllVertices();
+        for (TaskStateStats task : last.getAllTaskStateStats()) {
+          AccessExecutionJobVertex v = vertices.get(task.getJobVertexId());
+          state.merge(v == null ? "?" : v.getName(), task.getStateSize(), Long::sum);
+        }
+      }
+    }
+    return new Run(name, events, (end - first) / 1e9, (end - start) / 1e9, state, checkpoints);
+  }
+
+  private static WatermarkStrategy<RawRecord> watermarks(JobSettings s) {
+    Duration ooo = s.outOfOrderness();
+    Duration idle = s.idleness();
+    return WatermarkStrategy.<RawRecord>forGenerator(
+            ctx -> new QuietAdvancingWatermarks<>(ooo, idle, Clock.systemUTC()))
+        .withTimestampAssigner((r, ts) -> r.timestampMillis());
+  }
+
+  /**
+   * The production Kafka source (AttributionJob's settings: committed offsets else earliest, {@link
+   * RawRecordDeserializer}, bounded at the offsets present at start), whose deserializer also notes
+   * when the first record arrived.
+   */
+  private static KafkaSource<RawRecord> source(JobSettings s, String topic) {
+    return KafkaSource.<RawRecord>builder()
+        .setBootstrapServers(s.kafkaBootstrapServers())
+        .setTopics(topic)
+        .setGroupId(s.kafkaGroupId())
+        .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+        .setDeserializer(new Stamping())
+        .setProperty("partition.discovery.interval.ms", "60000")
+        .setBounded(OffsetsInitializer.latest())
+        .build();
+  }
+
+  /** {@link RawRecordDeserializer} that stamps {@link #FIRST_RECORD}. */
+  static final class Stamping implements KafkaRecordDeserializationSchema<RawRecord> {
+    private final RawRecordDeserializer delegate = new RawRecordDeserializer();
+
+    @Override
+    public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<RawRecord> out)
+        throws java.io.IOException {
+      if (FIRST_RECORD.get() == 0) {
+        FIRST_RECORD.compareAndSet(0, System.nanoTime());
+      }
+      delegate.deserialize(record, out);
+    }
+
+    @Override
+    public TypeInformation<RawRecord> getProducedType() {
+      return delegate.getProducedType();
+    }
+  }
+
+  /** Writes a record back as it came: key, value, timestamp. */
+  static final class PassthroughSerializer implements KafkaRecordSerializationSchema<RawRecord> {
+    private final String topic;
+
+    PassthroughSerializer(String topic) {
+      this.topic = topic;
+    }
+
+    @Override
+    public ProducerRecord<byte[], byte[]> serialize(
+        RawRecord r, KafkaSinkContext context, Long timestamp) {
+      return new ProducerRecord<>(
+          topic,
+          null,
+          r.timestampMillis(),
+          r.key() == null ? null : r.key().getBytes(StandardCharsets.UTF_8),
+          r.value() == null ? null : r.value().getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  /** Command-line options. */
+  record Options(
+      long events,
+      List<Integer> visitors,
+      double paymentShare,
+      int parallelism,
+      int checkpointSeconds,
+      int managedMb,
+      int spanDays) {
+    static Options parse(String[] args) {
+      long events = 1_500_000;
+      List<Integer> visitors = new ArrayList<>(List.of(100_000, 1_000_000));
+      double share = 0.05;
+      int parallelism = 2;
+      int checkpoint = 5;
+      int managed = 512;
+      int span = 30;
+      for (int i = 0; i + 1 < args.length; i += 2) {
+        String v = args[i + 1];
+        switch (args[i]) {
+          case "--events" -> events = Long.parseLong(v.replace("_", ""));
+          case "--visitors" -> {
+            visitors.clear();
+            for (String s : v.split(",")) {
+              visitors.add(Integer.parseInt(s.trim().replace("_", "")));
+            }
+          }
+          case "--payment-share" -> share = Double.parseDouble(v);
+          case "--parallelism" -> parallelism = Integer.parseInt(v);
+          case "--checkpoint-seconds" -> checkpoint = Integer.parseInt(v);
+          case "--managed-mb" -> managed = Integer.parseInt(v);
+          case "--span-days" -> span = Integer.parseInt(v);
+          default -> throw new IllegalArgumentException("unknown option " + args[i]);
+        }
+      }
+      return new Options(events, visitors, share, parallelism, checkpoint, managed, span);
+    }
+  }
+}
