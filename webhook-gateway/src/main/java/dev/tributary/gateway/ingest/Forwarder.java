@@ -20,23 +20,36 @@ final class Forwarder {
   }
 
   void forward(WebhookEnvelope envelope) {
-    publisher.publish(
+    publish(
         topics.webhooks(),
         envelope.siteId(),
         envelope.toJson(),
-        envelope.receivedAt().toEpochMilli());
-    metrics.accepted(envelope.provider());
+        envelope.receivedAt().toEpochMilli(),
+        envelope.provider());
   }
 
   void forward(TrackingRecord record) {
-    publisher.publish(
-        topics.tracking(), record.kafkaKey(), record.toJson(), record.receivedAt().toEpochMilli());
-    metrics.accepted(TrackingHandler.PROVIDER);
+    publish(
+        topics.tracking(),
+        record.kafkaKey(),
+        record.toJson(),
+        record.receivedAt().toEpochMilli(),
+        TrackingHandler.PROVIDER);
   }
 
   void forward(IdentifyRecord record) {
-    publisher.publish(
-        topics.tracking(), record.kafkaKey(), record.toJson(), record.receivedAt().toEpochMilli());
-    metrics.accepted(IdentifyHandler.PROVIDER);
+    publish(
+        topics.tracking(),
+        record.kafkaKey(),
+        record.toJson(),
+        record.receivedAt().toEpochMilli(),
+        IdentifyHandler.PROVIDER);
+  }
+
+  private void publish(String topic, String key, byte[] value, long timestamp, String provider) {
+    long start = System.nanoTime();
+    publisher.publish(topic, key, value, timestamp);
+    metrics.ackLatency(System.nanoTime() - start);
+    metrics.accepted(provider);
   }
 }

@@ -9,8 +9,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Counters an operator needs to see that webhooks flow: accepted per provider, rejected per
  * provider and reason, and dropped (answered 2xx on purpose, but not produced) per reason. Rendered
- * in the Prometheus text format at {@code GET /metrics}; a full metrics library would be more than
- * these three counters need.
+ * in the Prometheus text format at {@code GET /metrics}, with a histogram of Kafka ack latency; a
+ * full metrics library would be more than these need.
  *
  * <p>Provider labels are the envelope's names ({@code stripe}, {@code paddle}, …, {@code api}),
  * plus {@code tracking} for pageviews, {@code identify} for identify calls and {@code none} for
@@ -31,6 +31,31 @@ public final class GatewayMetrics {
       int byProvider = provider.compareTo(other.provider);
       return byProvider != 0 ? byProvider : reason.compareTo(other.reason);
     }
+  }
+
+  /** Upper bounds (seconds) of the Kafka ack latency histogram's buckets. */
+  private static final double[] ACK_BUCKETS = {
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
+  };
+
+  private final LongAdder[] ackBuckets = new LongAdder[ACK_BUCKETS.length + 1];
+  private final LongAdder ackNanos = new LongAdder();
+
+  {
+    for (int i = 0; i < ackBuckets.length; i++) {
+      ackBuckets[i] = new LongAdder();
+    }
+  }
+
+  /** How long one record waited for Kafka's acknowledgement (acks=all). */
+  public void ackLatency(long nanos) {
+    double seconds = nanos / 1e9;
+    int i = 0;
+    while (i < ACK_BUCKETS.length && seconds > ACK_BUCKETS[i]) {
+      i++;
+    }
+    ackBuckets[i].increment();
+    ackNanos.add(nanos);
   }
 
   public GatewayMetrics() {
@@ -97,6 +122,18 @@ public final class GatewayMetrics {
         .forEach(
             (reason, count) ->
                 sample(out, "tributary_gateway_dropped_total", "reason=\"" + reason + "\"", count));
+    String ack = "tributary_gateway_kafka_ack_seconds";
+    out.append("# HELP ").append(ack).append(" Time from send to Kafka's acknowledgement.\n");
+    out.append("# TYPE ").append(ack).append(" histogram\n");
+    long cumulative = 0;
+    for (int i = 0; i < ackBuckets.length; i++) {
+      cumulative += ackBuckets[i].sum();
+      String le = i < ACK_BUCKETS.length ? Double.toString(ACK_BUCKETS[i]) : "+Inf";
+      out.append(ack).append("_bucket{le=\"").append(le).append("\"} ").append(cumulative);
+      out.append('\n');
+    }
+    out.append(ack).append("_sum ").append(ackNanos.sum() / 1e9).append('\n');
+    out.append(ack).append("_count ").append(cumulative).append('\n');
     return out.toString();
   }
 

@@ -56,7 +56,13 @@ public final class KafkaPublisher implements AutoCloseable {
                 // Every request waits for its own ack, so waiting for a fuller batch only adds
                 // latency; concurrent requests still share batches while one is in flight.
                 ProducerConfig.LINGER_MS_CONFIG,
-                0),
+                0,
+                // A webhook is 2–10 KB: the default 16 KB batch held two or three, so under load
+                // every request waited for a round trip of its own (deploy/bench/README.md)
+                ProducerConfig.BATCH_SIZE_CONFIG,
+                512 * 1024,
+                ProducerConfig.COMPRESSION_TYPE_CONFIG,
+                "lz4"),
             new StringSerializer(),
             new ByteArraySerializer());
   }
