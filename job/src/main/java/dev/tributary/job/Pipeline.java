@@ -239,7 +239,12 @@ public final class Pipeline {
         .name("dead-letter sink");
   }
 
-  private static WatermarkStrategy<RawRecord> watermarks(JobSettings s) {
+  /**
+   * The job's watermarks: event time from the Kafka record, bounded out-of-orderness, and a quiet
+   * partition following the wall clock after the idleness timeout. Public for the benchmark's
+   * passthrough baseline, which must read the same way.
+   */
+  public static WatermarkStrategy<RawRecord> watermarks(JobSettings s) {
     Duration ooo = s.outOfOrderness();
     Duration idle = s.idleness();
     return WatermarkStrategy.<RawRecord>forGenerator(

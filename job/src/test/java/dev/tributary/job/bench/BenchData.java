@@ -2,6 +2,7 @@ package dev.tributary.job.bench;
 
 import dev.tributary.job.testing.Envelopes;
 import dev.tributary.job.testing.Fixtures;
+import dev.tributary.job.testing.Scenario;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -27,24 +28,7 @@ final class BenchData {
   static final int PAGEVIEWS_PER_SESSION = 4;
   private static final Instant T0 = Instant.parse("2026-10-01T00:00:00Z");
 
-  private record Channel(String url, String referrer, Map<String, String> utm) {}
-
-  private static final List<Channel> CHANNELS =
-      List.of(
-          new Channel("https://shop.example/", "https://www.google.com/", Map.of()),
-          new Channel(
-              "https://shop.example/pricing?gclid=g1",
-              null,
-              Map.of("source", "google", "medium", "cpc", "campaign", "brand")),
-          new Channel(
-              "https://shop.example/",
-              "https://l.facebook.com/",
-              Map.of("source", "facebook", "medium", "paid_social", "campaign", "retarget")),
-          new Channel(
-              "https://shop.example/",
-              null,
-              Map.of("source", "newsletter", "medium", "email", "campaign", "nov")),
-          new Channel("https://shop.example/docs", null, Map.of()));
+  private static final List<Scenario.Channel> CHANNELS = Scenario.CHANNELS;
 
   /** What was written. */
   record Written(long pageviews, long webhooks, long payments, long sessions, long bytes) {
@@ -94,7 +78,7 @@ final class BenchData {
             sessions++;
           }
           int session = n / PAGEVIEWS_PER_SESSION;
-          Channel c = CHANNELS.get((v + session) % CHANNELS.size());
+          Scenario.Channel c = CHANNELS.get((v + session) % CHANNELS.size());
           String visitor = "v" + v;
           String value =
               Envelopes.pageview(

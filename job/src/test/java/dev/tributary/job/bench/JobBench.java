@@ -4,7 +4,6 @@ import dev.tributary.job.AttributionJob;
 import dev.tributary.job.Pipeline;
 import dev.tributary.job.config.JobOptions;
 import dev.tributary.job.config.JobSettings;
-import dev.tributary.job.ingest.QuietAdvancingWatermarks;
 import dev.tributary.job.ingest.RawRecord;
 import dev.tributary.job.ingest.RawRecordDeserializer;
 import dev.tributary.job.testing.EmbeddedKafka;
@@ -12,7 +11,6 @@ import dev.tributary.job.testing.EmbeddedWarehouse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -23,7 +21,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.JobID;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -379,10 +376,10 @@ public final class JobBench {
         new TestStreamEnvironment(cluster, conf, o.parallelism, List.of(), List.of());
     DataStream<RawRecord> webhooks =
         env.fromSource(
-            source(settings, settings.webhooksTopic()), watermarks(settings), "webhooks");
+            source(settings, settings.webhooksTopic()), Pipeline.watermarks(settings), "webhooks");
     DataStream<RawRecord> tracking =
         env.fromSource(
-            source(settings, settings.trackingTopic()), watermarks(settings), "tracking");
+            source(settings, settings.trackingTopic()), Pipeline.watermarks(settings), "tracking");
     webhooks
         .union(tracking)
         .map(r -> r)
@@ -426,14 +423,6 @@ public final class JobBench {
       }
     }
     return new Run(name, events, (end - first) / 1e9, (end - start) / 1e9, state, checkpoints);
-  }
-
-  private static WatermarkStrategy<RawRecord> watermarks(JobSettings s) {
-    Duration ooo = s.outOfOrderness();
-    Duration idle = s.idleness();
-    return WatermarkStrategy.<RawRecord>forGenerator(
-            ctx -> new QuietAdvancingWatermarks<>(ooo, idle, Clock.systemUTC()))
-        .withTimestampAssigner((r, ts) -> r.timestampMillis());
   }
 
   /**

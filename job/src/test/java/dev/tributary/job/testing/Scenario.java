@@ -26,9 +26,11 @@ public final class Scenario {
   private final Map<String, Long> expectedNet = new TreeMap<>();
   private int payments;
 
-  private record Channel(String url, String referrer, Map<String, String> utm) {}
+  /** A way in: the landing URL, the referrer and the utm tags of a session's first pageview. */
+  public record Channel(String url, String referrer, Map<String, String> utm) {}
 
-  private static final List<Channel> CHANNELS =
+  /** Google organic, Google Ads, Facebook ads, the newsletter and direct: the test sites' mix. */
+  public static final List<Channel> CHANNELS =
       List.of(
           new Channel("https://shop.example/", "https://www.google.com/", Map.of()),
           new Channel(
