@@ -117,21 +117,22 @@ public final class WarehouseSinks {
   }
 
   private static <T> Sink<T> sink(JobSettings s, String sql, JdbcStatementBuilder<T> binder) {
-    return JdbcSink.<T>builder()
-        .withQueryStatement(sql, binder)
-        .withExecutionOptions(
-            JdbcExecutionOptions.builder()
-                .withBatchSize(s.jdbcBatchSize())
-                .withBatchIntervalMs(s.jdbcBatchInterval().toMillis())
-                .withMaxRetries(5)
-                .build())
-        .buildAtLeastOnce(
-            new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
-                .withUrl(s.jdbcUrl())
-                .withDriverName("org.postgresql.Driver")
-                .withUsername(s.jdbcUser())
-                .withPassword(s.jdbcPassword())
-                .build());
+    return new WarehouseSink<>(
+        JdbcSink.<T>builder()
+            .withQueryStatement(sql, binder)
+            .withExecutionOptions(
+                JdbcExecutionOptions.builder()
+                    .withBatchSize(s.jdbcBatchSize())
+                    .withBatchIntervalMs(s.jdbcBatchInterval().toMillis())
+                    .withMaxRetries(5)
+                    .build())
+            .buildAtLeastOnce(
+                new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
+                    .withUrl(s.jdbcUrl())
+                    .withDriverName("org.postgresql.Driver")
+                    .withUsername(s.jdbcUser())
+                    .withPassword(s.jdbcPassword())
+                    .build()));
   }
 
   static void bindSession(PreparedStatement st, Session s) throws SQLException {

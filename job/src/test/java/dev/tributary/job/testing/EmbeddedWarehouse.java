@@ -47,6 +47,22 @@ public final class EmbeddedWarehouse implements AutoCloseable {
     }
   }
 
+  /**
+   * The warehouse goes away for {@code duration}, as far as its clients can tell: every open
+   * connection to it is terminated and new ones are refused ("database does not allow
+   * connections"), then it comes back. Run from the {@code template1} database, which stays up.
+   */
+  public void outage(java.time.Duration duration) throws Exception {
+    try (Connection c = postgres.getDatabase("postgres", "template1").getConnection();
+        Statement st = c.createStatement()) {
+      st.execute("ALTER DATABASE postgres WITH ALLOW_CONNECTIONS false");
+      st.execute(
+          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'postgres'");
+      Thread.sleep(duration.toMillis());
+      st.execute("ALTER DATABASE postgres WITH ALLOW_CONNECTIONS true");
+    }
+  }
+
   public void execute(String sql) throws SQLException {
     try (Connection c = postgres.getPostgresDatabase().getConnection();
         Statement st = c.createStatement()) {

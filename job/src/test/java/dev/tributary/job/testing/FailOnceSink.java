@@ -1,5 +1,6 @@
 package dev.tributary.job.testing;
 
+import dev.tributary.job.warehouse.WarehouseSink;
 import java.io.IOException;
 import java.util.Collection;
 import java.util.List;
@@ -13,7 +14,6 @@ import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
 import org.apache.flink.api.connector.sink2.SupportsCommitter;
 import org.apache.flink.api.connector.sink2.SupportsWriterState;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
-import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
 import org.apache.flink.connector.jdbc.core.datastream.sink.committer.JdbcCommitable;
 import org.apache.flink.connector.jdbc.core.datastream.sink.writer.JdbcWriterState;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
@@ -34,12 +34,12 @@ public final class FailOnceSink<T>
   private static final java.util.concurrent.atomic.AtomicLong CHECKPOINT =
       new java.util.concurrent.atomic.AtomicLong();
 
-  private final JdbcSink<T> sink;
+  private final WarehouseSink<T> sink;
   private final int failAfter;
   private final long pauseMillis;
 
   public FailOnceSink(Sink<T> jdbcSink, int failAfter, long pauseMillis) {
-    this.sink = (JdbcSink<T>) jdbcSink;
+    this.sink = (WarehouseSink<T>) jdbcSink;
     this.failAfter = failAfter;
     this.pauseMillis = pauseMillis;
   }
@@ -85,10 +85,9 @@ public final class FailOnceSink<T>
 
   private final class Writer
       implements StatefulSinkWriter<T, JdbcWriterState>, CommittingSinkWriter<T, JdbcCommitable> {
-    private final org.apache.flink.connector.jdbc.core.datastream.sink.writer.JdbcWriter<T>
-        delegate;
+    private final WarehouseSink.Writer<T> delegate;
 
-    Writer(org.apache.flink.connector.jdbc.core.datastream.sink.writer.JdbcWriter<T> delegate) {
+    Writer(WarehouseSink.Writer<T> delegate) {
       this.delegate = delegate;
     }
 

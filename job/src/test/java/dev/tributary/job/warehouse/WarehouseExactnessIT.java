@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
@@ -43,7 +44,10 @@ import org.junit.jupiter.api.Test;
  *       payments before their sessions, identify calls after the payment, renewals before the first
  *       payment), with only one second of out-of-orderness, so most records are late;
  *   <li><b>killed</b>: ordered, but the ledger sink fails once mid-stream after a checkpoint, so
- *       the job restores its state and replays into PostgreSQL what it had already written.
+ *       the job restores its state and replays into PostgreSQL what it had already written;
+ *   <li><b>outage</b>: ordered, but PostgreSQL refuses every connection for three seconds
+ *       mid-stream: the sinks fail, the job restarts with an exponential back-off until the
+ *       database is back, and restores from its last checkpoint.
  * </ol>
  *
  * The warehouses must be equal, to the minor unit. The timestamp fallback is off for the site: a
@@ -58,7 +62,7 @@ class WarehouseExactnessIT {
   @BeforeAll
   static void runThreeWays() throws Exception {
     Map<String, Integer> topics = new LinkedHashMap<>();
-    for (String run : List.of("ordered", "shuffled", "killed")) {
+    for (String run : List.of("ordered", "shuffled", "killed", "outage")) {
       topics.put(run + ".webhooks", 2);
       topics.put(run + ".tracking", 2);
       topics.put(run + ".deadletter", 1);
@@ -72,6 +76,7 @@ class WarehouseExactnessIT {
         threeTimesShuffled(SCENARIO.webhooks(), 11));
     FailOnceSink.reset();
     run("killed", Scenario.ordered(SCENARIO.tracking()), Scenario.ordered(SCENARIO.webhooks()));
+    run("outage", Scenario.ordered(SCENARIO.tracking()), Scenario.ordered(SCENARIO.webhooks()));
   }
 
   @AfterAll
@@ -100,6 +105,7 @@ class WarehouseExactnessIT {
     EmbeddedWarehouse warehouse = EmbeddedWarehouse.start();
     RUNS.put(name, warehouse);
     boolean kill = name.equals("killed");
+    boolean outage = name.equals("outage");
 
     Configuration conf = AttributionJob.withProductionDefaults(new Configuration());
     conf.set(JobOptions.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers());
@@ -123,7 +129,7 @@ class WarehouseExactnessIT {
         Files.createTempDirectory("rocksdb").toAbsolutePath().toString());
     conf.set(PipelineOptions.GENERIC_TYPES, false);
     conf.set(CoreOptions.DEFAULT_PARALLELISM, 2);
-    if (kill) {
+    if (kill || outage) {
       conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(50));
       // barriers overtake the records queued before the slowed sink, so checkpoints complete
       // mid-stream and the restore also brings back in-flight data
@@ -132,27 +138,66 @@ class WarehouseExactnessIT {
       conf.set(
           CheckpointingOptions.CHECKPOINTS_DIRECTORY,
           Files.createTempDirectory("checkpoints").toUri().toString());
-      conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-      conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 2);
-      conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
+      // backing off: each failed attempt waits longer (up to 2 s) while the database is away
+      conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
+      conf.set(
+          RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF,
+          Duration.ofMillis(200));
+      conf.set(
+          RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF,
+          Duration.ofSeconds(2));
+      conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS, 30);
     } else {
       conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
     }
     JobSettings settings = JobOptions.settings(conf);
 
     Pipeline.Sinks sinks = AttributionJob.productionSinks(settings);
-    if (kill) {
+    if (kill || outage) {
       sinks =
           new Pipeline.Sinks(
               sinks.sessions(),
               sinks.payments(),
               sinks.refunds(),
-              new FailOnceSink<>(sinks.ledger(), 150, 5),
+              // the outage run injects no failure of its own: its sink is only slowed
+              new FailOnceSink<>(sinks.ledger(), outage ? Integer.MAX_VALUE : 150, 5),
               sinks.deadLetters());
     }
+    Thread outageThread = outage ? databaseOutage(warehouse) : null;
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     Pipeline.build(env, settings, AttributionJob.kafkaSources(settings, true), sinks);
     env.execute("exactness-" + name);
+    if (outageThread != null) {
+      outageThread.join();
+    }
+  }
+
+  private static volatile boolean outageHappened;
+
+  /** Once the ledger has 100 rows, PostgreSQL refuses every connection for three seconds. */
+  private static Thread databaseOutage(EmbeddedWarehouse w) {
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (System.nanoTime() < deadline) {
+                  long n =
+                      (Long) w.query("SELECT count(*) AS n FROM revenue_ledger").get(0).get("n");
+                  if (n >= 100) {
+                    w.outage(Duration.ofSeconds(3));
+                    outageHappened = true;
+                    return;
+                  }
+                  Thread.sleep(20);
+                }
+              } catch (Exception e) {
+                throw new IllegalStateException("outage thread", e);
+              }
+            },
+            "database-outage");
+    t.start();
+    return t;
   }
 
   /** The warehouse as a dashboard sees it: every table, netted where entries are signed. */
@@ -212,6 +257,16 @@ class WarehouseExactnessIT {
     Map<String, List<String>> killed = contents(RUNS.get("killed"));
     for (String table : ordered.keySet()) {
       assertThat(killed.get(table)).as(table).containsExactlyElementsOf(ordered.get(table));
+    }
+  }
+
+  @Test
+  void aDatabaseOutageMidStreamEndsExactlyAsARunWithout() throws Exception {
+    assertThat(outageHappened).as("PostgreSQL refused connections mid-stream").isTrue();
+    Map<String, List<String>> ordered = contents(RUNS.get("ordered"));
+    Map<String, List<String>> outage = contents(RUNS.get("outage"));
+    for (String table : ordered.keySet()) {
+      assertThat(outage.get(table)).as(table).containsExactlyElementsOf(ordered.get(table));
     }
   }
 
