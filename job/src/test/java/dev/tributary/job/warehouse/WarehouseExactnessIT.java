@@ -35,14 +35,16 @@ import org.junit.jupiter.api.Test;
 /**
  * DESIGN.md §5 on the warehouse, through the real job (MiniCluster, RocksDB, parallelism 2), a real
  * broker and a real PostgreSQL. One scenario ({@link Scenario}: 48 visitors, Stripe and Payment API
- * payments, renewals, identify calls before and after paying, refunds in every shape) is run three
+ * payments, renewals, identify calls before and after paying, refunds in every shape) is run four
  * ways, each into its own warehouse:
  *
  * <ol>
  *   <li><b>ordered</b>: every record once, in event-time order;
  *   <li><b>shuffled</b>: every record three times, in a random order (refunds before payments,
  *       payments before their sessions, identify calls after the payment, renewals before the first
- *       payment), with only one second of out-of-orderness, so most records are late;
+ *       payment), with one second of out-of-orderness and watermarks every millisecond; how many
+ *       records fall behind the watermark depends on how fast the topic is read (some runs book
+ *       corrections, some do not), so the late paths themselves are pinned by the harness tests;
  *   <li><b>killed</b>: ordered, but the ledger sink fails once mid-stream after a checkpoint, so
  *       the job restores its state and replays into PostgreSQL what it had already written;
  *   <li><b>outage</b>: ordered, but PostgreSQL refuses every connection for three seconds
@@ -312,28 +314,30 @@ class WarehouseExactnessIT {
     }
   }
 
-  /** The shuffled run had to use the late paths: better evidence booked as corrections. */
+  /**
+   * Renewals arrive without metadata; every run links each of the four to its customer's first
+   * payment, in the shuffled run often before that payment arrived (a correction then moves it).
+   * Whether a given shuffled record is late depends on how fast the bounded topic is read, so the
+   * entry types per run are printed for the report rather than asserted; the harness tests of the
+   * resolvers and the ledger pin the late paths deterministically.
+   */
   @Test
-  void theShuffledRunReallyExercisedLateEvidence() throws Exception {
-    Map<String, Object> byType = new LinkedHashMap<>();
+  void everyRunLinksEachRenewalToItsCustomer() throws Exception {
     for (var run : RUNS.entrySet()) {
-      byType.put(
+      System.out.printf(
+          "%s: ledger entries by type %s%n",
           run.getKey(),
           run.getValue()
               .query(
                   "SELECT entry_type, count(*) AS n FROM revenue_ledger GROUP BY entry_type"
                       + " ORDER BY entry_type"));
+      assertThat(
+              run.getValue()
+                  .query(
+                      "SELECT count(*) AS n FROM payments WHERE method = 'customer' AND renewal"))
+          .as(run.getKey())
+          .extracting(r -> (Long) r.get("n"))
+          .containsExactly(4L);
     }
-    assertThat(
-            RUNS.get("shuffled")
-                .query("SELECT count(*) AS n FROM revenue_ledger WHERE entry_type = 'correction'"))
-        .as(byType.toString())
-        .extracting(r -> (Long) r.get("n"))
-        .allSatisfy(n -> assertThat(n).as("late evidence: corrections").isPositive());
-    assertThat(
-            RUNS.get("ordered")
-                .query("SELECT count(*) AS n FROM payments WHERE method = 'customer' AND renewal"))
-        .extracting(r -> (Long) r.get("n"))
-        .containsExactly(4L);
   }
 }
