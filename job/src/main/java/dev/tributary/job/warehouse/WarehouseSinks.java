@@ -112,11 +112,29 @@ public final class WarehouseSinks {
     return sink(s, UPSERT_REFUND, WarehouseSinks::bindRefund);
   }
 
+  /**
+   * The ledger writes the most rows (six models × the journey per payment), and they are
+   * insert-or-ignore, so the driver may rewrite each batch into multi-row INSERTs. The upserting
+   * sinks must not: two updates of the same session in one multi-row statement are an error.
+   */
   public static Sink<LedgerEntry> ledger(JobSettings s) {
-    return sink(s, INSERT_LEDGER, WarehouseSinks::bindLedger);
+    return sink(s, batchedInserts(s.jdbcUrl()), INSERT_LEDGER, WarehouseSinks::bindLedger);
+  }
+
+  /** {@code url} with PostgreSQL's {@code reWriteBatchedInserts=true}, unless it says otherwise. */
+  static String batchedInserts(String url) {
+    if (!url.startsWith("jdbc:postgresql:") || url.contains("reWriteBatchedInserts")) {
+      return url;
+    }
+    return url + (url.contains("?") ? "&" : "?") + "reWriteBatchedInserts=true";
   }
 
   private static <T> Sink<T> sink(JobSettings s, String sql, JdbcStatementBuilder<T> binder) {
+    return sink(s, s.jdbcUrl(), sql, binder);
+  }
+
+  private static <T> Sink<T> sink(
+      JobSettings s, String url, String sql, JdbcStatementBuilder<T> binder) {
     return new WarehouseSink<>(
         JdbcSink.<T>builder()
             .withQueryStatement(sql, binder)
@@ -128,7 +146,7 @@ public final class WarehouseSinks {
                     .build())
             .buildAtLeastOnce(
                 new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
-                    .withUrl(s.jdbcUrl())
+                    .withUrl(url)
                     .withDriverName("org.postgresql.Driver")
                     .withUsername(s.jdbcUser())
                     .withPassword(s.jdbcPassword())
