@@ -3,6 +3,7 @@ package dev.tributary.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.tributary.job.attribution.Model;
 import dev.tributary.local.GatewayClient.Pageview;
 import dev.tributary.local.StripeEvents.Payment;
 import java.nio.charset.StandardCharsets;
@@ -283,7 +284,7 @@ class EndToEndIT {
     return row;
   }
 
-  /** Waits until the payment's ledger credits sum to {@code amount} in every model present. */
+  /** Waits until the payment's ledger credits sum to {@code amount} in every model. */
   private static List<Map<String, Object>> awaitLedger(String site, String paymentKey, long amount)
       throws Exception {
     return await(
@@ -299,8 +300,10 @@ class EndToEndIT {
           for (Map<String, Object> r : rows) {
             perModel.merge(r.get("model"), (Long) r.get("amount_minor"), Long::sum);
           }
+          // every model, each summing to the amount: the sink may flush between two models
           boolean complete =
-              !perModel.isEmpty() && perModel.values().stream().allMatch(sum -> sum == amount);
+              perModel.size() == Model.values().length
+                  && perModel.values().stream().allMatch(sum -> sum == amount);
           return complete ? Optional.of(rows) : Optional.empty();
         });
   }

@@ -98,6 +98,9 @@ class MultiProcessClusterIT {
     if (kafka != null) {
       kafka.close();
     }
+    if (home != null) {
+      FlinkState.deleteRecursively(home); // the logs were printed if the scenario failed
+    }
   }
 
   private static void awaitRest(URI rest) throws Exception {
@@ -122,6 +125,34 @@ class MultiProcessClusterIT {
 
   @Test
   void redeployRollbackAndTaskManagerLossKeepTheWarehouseExact() throws Exception {
+    try {
+      scenario();
+    } catch (AssertionError | Exception e) {
+      dumpClusterLogs();
+      throw e;
+    }
+  }
+
+  /** What the cluster said about failures: kept in the test report when the scenario fails. */
+  private static void dumpClusterLogs() throws Exception {
+    try (var files = Files.list(home.resolve("flink/log"))) {
+      for (Path log : files.filter(p -> p.toString().endsWith(".log")).sorted().toList()) {
+        List<String> lines =
+            Files.readAllLines(log).stream()
+                .filter(l -> l.contains("WARN") || l.contains("ERROR") || l.contains("Exception"))
+                .toList();
+        System.out.printf(
+            "---- %s: %d warnings/errors, the last 60:%n", log.getFileName(), lines.size());
+        lines.subList(Math.max(0, lines.size() - 60), lines.size()).forEach(System.out::println);
+      }
+    }
+    System.out.printf(
+        "warehouse: %d payments, %d ledger payments%n",
+        scalar("SELECT count(*) FROM payments"),
+        scalar("SELECT count(DISTINCT payment_key) FROM revenue_ledger"));
+  }
+
+  private void scenario() throws Exception {
     // version 1, parallelism 1, submitted through the REST API
     String jarId = flink.uploadJar(jobJar);
     String job = flink.run(jarId, "dev.tributary.job.AttributionJob", jobArgs, 1, null);
@@ -274,17 +305,29 @@ class MultiProcessClusterIT {
     }
   }
 
+  /**
+   * Waits until all {@code n} payments are settled in the warehouse: a row in {@code payments} and,
+   * under each of the six models, ledger credits that sum to it. The payments and ledger sinks
+   * flush on their own timers and a batch may end between two touches of one payment, so counting
+   * ledger rows alone can look at a payment half written.
+   */
   private static void awaitPayments(long n) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    long seen = 0;
+    long settled = 0;
     while (System.nanoTime() < deadline) {
-      seen = scalar("SELECT count(DISTINCT (payment_key, model)) FROM revenue_ledger") / 6;
-      if (seen >= n) {
+      settled =
+          scalar(
+              "SELECT count(*) FROM (SELECT 1 FROM payments p JOIN revenue_ledger l"
+                  + " USING (site_id, provider, payment_key)"
+                  + " GROUP BY p.payment_key, l.model, p.net_minor"
+                  + " HAVING sum(l.amount_minor) = p.net_minor) ok");
+      if (settled >= n * 6) {
         return;
       }
       Thread.sleep(200);
     }
-    throw new AssertionError("warehouse has " + seen + " of " + n + " payments");
+    throw new AssertionError(
+        "warehouse has " + settled + " settled (payment, model) pairs of " + n * 6);
   }
 
   private static long scalar(String sql) throws Exception {
