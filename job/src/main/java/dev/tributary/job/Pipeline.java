@@ -6,7 +6,7 @@ import dev.tributary.job.attribution.AttributedPayment;
 import dev.tributary.job.config.JobSettings;
 import dev.tributary.job.deadletter.DeadLetter;
 import dev.tributary.job.deadletter.DeadLetters;
-import dev.tributary.job.identity.BucketedSession;
+import dev.tributary.job.identity.BucketedActivity;
 import dev.tributary.job.identity.Identify;
 import dev.tributary.job.identity.ResolveByCustomer;
 import dev.tributary.job.identity.ResolveByEmail;
@@ -47,7 +47,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *                                                              paymentKey)      customer)                 ▲             │
  * tracking ─► parse ─┬─ identify calls ─────────────────────────────────────────────────────────────────────┘             │
  *                    └─ pageviews ─► sessionize (site,visitor) ─┬─► sessions sink                                        │
- *                                                               └─► attribute (site,visitor) ◄── linked ◄───────────────┤
+ *                                                               ├─► resolve by time (site,bucket) ◄── still unlinked ◄──┤
+ *                                                               └─ touches ─► attribute (site,visitor) ◄── linked ◄─────┤
  *                                         attribute-unlinked ◄── unlinked ◄─────────────────────────────────────────────┘
  * attribute, attribute-unlinked, refunds ─► ledger (site,provider,paymentKey) ─► ledger sink, payments sink; normalize, parse ─► dead-letter sink
  * </pre>
@@ -170,12 +171,12 @@ public final class Pipeline {
     SingleOutputStreamOperator<PaymentEvent> byTime =
         sessions
             .flatMap(
-                (Session s, org.apache.flink.util.Collector<BucketedSession> out) ->
+                (Session s, org.apache.flink.util.Collector<BucketedActivity> out) ->
                     ResolveByTime.bucketsOf(s, window).forEach(out::collect))
-            .returns(BucketedSession.class)
+            .returns(BucketedActivity.class)
             .uid("bucket-sessions")
             .name("sessions by time bucket")
-            .keyBy(BucketedSession::bucketKey)
+            .keyBy(BucketedActivity::bucketKey)
             .connect(
                 resolved
                     .filter(p -> !p.linkedToVisitor() && !noFallback.contains(p.siteId()))
@@ -194,6 +195,7 @@ public final class Pipeline {
 
     SingleOutputStreamOperator<AttributedPayment> linked =
         sessions
+            .getSideOutput(Sessionize.TOUCHES)
             .keyBy(Session::visitorKey)
             .connect(
                 allResolved

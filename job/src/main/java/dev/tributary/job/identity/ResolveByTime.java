@@ -37,20 +37,27 @@ import org.apache.flink.util.OutputTag;
  * <p>State:
  *
  * <ul>
- *   <li>{@code activity}: visitor|session → {@link Activity}; TTL four windows from the last write
- *       (a bucket is only asked about for two windows);
+ *   <li>{@code activity}: visitor|session → {@link Activity}. Cleared when the watermark passes
+ *       {@link #HORIZON_WINDOWS} windows after the bucket opens (a bucket is asked about by
+ *       payments of its own window, and by late ones); TTL as many windows from the last write as a
+ *       backstop. The event-time clearing is what bounds a replay, whose processing time hardly
+ *       moves while months of event time go by.
  *   <li>{@code pending}: payments waiting for the watermark ({@link PendingPayments}).
  * </ul>
  *
- * <p>Timers: one event-time timer per pending payment at its record's timestamp.
+ * <p>Timers: one event-time timer per pending payment at its record's timestamp, and one per bucket
+ * at its horizon, which clears {@code activity}.
  *
  * <p>Outputs: payments (linked with {@code low}, or still unlinked) on the main output; ambiguous
  * payments, attributed, on {@link #AMBIGUOUS}.
  */
 public final class ResolveByTime
-    extends KeyedCoProcessFunction<String, BucketedSession, PaymentEvent, PaymentEvent> {
+    extends KeyedCoProcessFunction<String, BucketedActivity, PaymentEvent, PaymentEvent> {
   public static final String UID = "resolve-by-time";
   public static final OutputTag<AttributedPayment> AMBIGUOUS = new OutputTag<>("ambiguous") {};
+
+  /** How many windows a bucket's sessions are kept, counted from the bucket's start. */
+  static final int HORIZON_WINDOWS = 4;
 
   private final Duration window;
   private transient MapState<String, Activity> activity;
@@ -63,11 +70,12 @@ public final class ResolveByTime
   }
 
   /** A session update under each bucket key it is stored in. */
-  public static List<BucketedSession> bucketsOf(Session s, Duration window) {
+  public static List<BucketedActivity> bucketsOf(Session s, Duration window) {
     long b = s.lastSeenAtMillis() / window.toMillis();
+    Activity a = Activity.of(s);
     return List.of(
-        new BucketedSession(s.siteId() + '|' + b, s),
-        new BucketedSession(s.siteId() + '|' + (b + 1), s));
+        new BucketedActivity(s.siteId() + '|' + b, b, a),
+        new BucketedActivity(s.siteId() + '|' + (b + 1), b + 1, a));
   }
 
   /** The bucket key a payment looks in. */
@@ -79,7 +87,7 @@ public final class ResolveByTime
   public void open(OpenContext openContext) {
     MapStateDescriptor<String, Activity> d =
         new MapStateDescriptor<>("activity", Types.STRING, TypeInformation.of(Activity.class));
-    d.enableTimeToLive(StateTtl.afterLastWrite(window.multipliedBy(4)));
+    d.enableTimeToLive(StateTtl.afterLastWrite(window.multipliedBy(HORIZON_WINDOWS)));
     activity = getRuntimeContext().getMapState(d);
     pending = new PendingPayments(getRuntimeContext(), "pending");
     low = getRuntimeContext().getMetricGroup().counter("attributedByTimestamp");
@@ -87,13 +95,15 @@ public final class ResolveByTime
   }
 
   @Override
-  public void processElement1(BucketedSession bucketed, Context ctx, Collector<PaymentEvent> out)
+  public void processElement1(BucketedActivity bucketed, Context ctx, Collector<PaymentEvent> out)
       throws Exception {
-    Session s = bucketed.session();
-    String key = s.visitorId() + '|' + s.sessionId();
-    Activity next = Activity.of(s);
+    Activity next = bucketed.activity();
+    String key = next.visitorId() + '|' + next.sessionId();
     Activity known = activity.get(key);
-    if (known != null) {
+    if (known == null) {
+      // one timer per bucket: Flink keeps a single timer per key and timestamp
+      ctx.timerService().registerEventTimeTimer(horizon(bucketed.bucket()));
+    } else {
       next =
           new Activity(
               next.visitorId(),
@@ -122,6 +132,15 @@ public final class ResolveByTime
     for (PaymentEvent p : pending.takeDue(timestamp)) {
       resolve(p, ctx, out);
     }
+    String key = ctx.getCurrentKey();
+    if (timestamp >= horizon(Long.parseLong(key.substring(key.lastIndexOf('|') + 1)))) {
+      activity.clear();
+    }
+  }
+
+  /** When bucket {@code b}'s sessions are forgotten: {@link #HORIZON_WINDOWS} after it opens. */
+  private long horizon(long b) {
+    return (b + HORIZON_WINDOWS) * window.toMillis();
   }
 
   private void resolve(PaymentEvent p, Context ctx, Collector<PaymentEvent> out) throws Exception {

@@ -9,12 +9,16 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 /**
  * Stage 3, keyed by (site, visitor): pageviews → sessions. The tracker decides session boundaries
  * (30 minutes of inactivity or a new campaign start a new session id); this operator aggregates the
  * pageviews of each id and classifies the session's channel from its earliest pageview. Every
- * update is emitted: downstream the warehouse upserts the row and attribution keeps the touch.
+ * update is emitted on the main output (the warehouse upserts the row, the timestamp fallback
+ * indexes its activity); attribution keeps only a session's touch — where and when it began — so it
+ * gets the updates that change it, on {@link #TOUCHES}: a new session, or a late pageview earlier
+ * than its start. That is one record per session instead of one per pageview.
  *
  * <p>State:
  *
@@ -31,6 +35,7 @@ import org.apache.flink.util.Collector;
  */
 public final class Sessionize extends KeyedProcessFunction<String, Pageview, Session> {
   public static final String UID = "sessionize";
+  public static final OutputTag<Session> TOUCHES = new OutputTag<>("touches") {};
 
   private final ChannelClassifier classifier;
   private final Duration retention;
@@ -67,5 +72,8 @@ public final class Sessionize extends KeyedProcessFunction<String, Pageview, Ses
     Session next = current == null ? Session.open(p, channel) : current.plus(p, channel);
     sessions.put(p.sessionId(), next);
     out.collect(next);
+    if (current == null || next.startedAtMillis() < current.startedAtMillis()) {
+      ctx.output(TOUCHES, next);
+    }
   }
 }

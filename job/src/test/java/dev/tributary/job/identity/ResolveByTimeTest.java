@@ -20,7 +20,7 @@ class ResolveByTimeTest {
   private static final Duration WINDOW = Duration.ofMinutes(30);
   private static final long MIN = 60_000;
   private KeyedTwoInputStreamOperatorTestHarness<
-          String, BucketedSession, PaymentEvent, PaymentEvent>
+          String, BucketedActivity, PaymentEvent, PaymentEvent>
       harness;
 
   @BeforeEach
@@ -28,7 +28,7 @@ class ResolveByTimeTest {
     harness =
         ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(
             new ResolveByTime(WINDOW),
-            BucketedSession::bucketKey,
+            BucketedActivity::bucketKey,
             p -> ResolveByTime.bucketOf(p, WINDOW),
             Types.STRING);
     harness.setStateTtlProcessingTime(0);
@@ -58,7 +58,7 @@ class ResolveByTimeTest {
             null,
             "https://acme.com/");
     // only the bucket the payment looks in matters to this harness
-    for (BucketedSession b : ResolveByTime.bucketsOf(s, WINDOW)) {
+    for (BucketedActivity b : ResolveByTime.bucketsOf(s, WINDOW)) {
       harness.processElement1(new StreamRecord<>(b, at));
     }
   }
@@ -106,18 +106,37 @@ class ResolveByTimeTest {
     session("v_1", 100 * MIN);
     pay("pi_1", 110 * MIN, 500);
     harness.processBothWatermarks(new Watermark(110 * MIN));
-    assertThat(harness.numEventTimeTimers()).isZero();
+    // the payment's timer has fired; left: the horizons of the session's two buckets
+    assertThat(harness.numEventTimeTimers()).isEqualTo(2);
 
     var snapshot = Harnesses.snapshotAt(harness, WINDOW.multipliedBy(4).toMillis() + 1);
     try (var restored =
         Harnesses.keyedCo(
             new ResolveByTime(WINDOW),
-            BucketedSession::bucketKey,
+            BucketedActivity::bucketKey,
             (PaymentEvent p) -> ResolveByTime.bucketOf(p, WINDOW),
             Types.STRING,
             snapshot,
             WINDOW.multipliedBy(4).toMillis() + 1)) {
       assertThat(restored.numKeyedStateEntries()).isZero();
     }
+  }
+
+  @Test
+  void aBucketIsForgottenWhenTheWatermarkPassesItsHorizonWhateverTheClock() throws Exception {
+    // a replay: months of event time while the processing-time clock stands still
+    session("v_1", 100 * MIN); // buckets 3 and 4 (of 30 minutes)
+    pay("pi_1", 110 * MIN, 500);
+    harness.processBothWatermarks(new Watermark(7 * 30 * MIN - 1));
+    assertThat(harness.numKeyedStateEntries())
+        .as("bucket 3 kept until 4 windows after it opened")
+        .isEqualTo(2);
+
+    harness.processBothWatermarks(new Watermark(8 * 30 * MIN));
+    assertThat(harness.numKeyedStateEntries()).isZero();
+    assertThat(harness.numEventTimeTimers()).isZero();
+    assertThat(harness.extractOutputValues())
+        .extracting(p -> p.visitorId() + "|" + p.linkMethod())
+        .containsExactly("v_1|timestamp");
   }
 }

@@ -55,6 +55,30 @@ class SessionizeTest {
   }
 
   @Test
+  void attributionHearsOfASessionOnlyWhenItsTouchChanges() throws Exception {
+    harness.processElement(view("v1", "s1", "https://acme.com/x", null, 5_000), 5_000);
+    harness.processElement(
+        view("v1", "s1", "https://acme.com/a", "https://acme.com/", 6_000), 6_000);
+    harness.processElement(
+        view("v1", "s1", "https://acme.com/b", "https://acme.com/", 7_000), 7_000);
+    // earlier than the start: a new landing page, so a new touch
+    harness.processElement(
+        view("v1", "s1", "https://acme.com/", "https://www.google.com/", 1_000), 1_000);
+    harness.processElement(view("v1", "s2", "https://acme.com/", null, 9_000), 9_000);
+
+    assertThat(harness.extractOutputValues()).hasSize(5);
+    assertThat(harness.getSideOutput(Sessionize.TOUCHES))
+        .extracting(
+            r ->
+                r.getValue().sessionId()
+                    + "|"
+                    + r.getValue().startedAtMillis()
+                    + "|"
+                    + r.getValue().channel())
+        .containsExactly("s1|5000|Direct", "s1|1000|Organic Search", "s2|9000|Direct");
+  }
+
+  @Test
   void aPageviewDeliveredTwiceCountsOnce() throws Exception {
     Pageview p = view("v1", "s1", "https://acme.com/", null, 1_000);
     harness.processElement(p, 1_000);
