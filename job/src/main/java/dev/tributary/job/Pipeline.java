@@ -249,8 +249,9 @@ public final class Pipeline {
   public static WatermarkStrategy<RawRecord> watermarks(JobSettings s) {
     Duration ooo = s.outOfOrderness();
     Duration idle = s.idleness();
+    Duration replay = s.replayThreshold();
     return WatermarkStrategy.<RawRecord>forGenerator(
-            ctx -> new QuietAdvancingWatermarks<>(ooo, idle, Clock.systemUTC()))
+            ctx -> new QuietAdvancingWatermarks<>(ooo, idle, replay, Clock.systemUTC()))
         .withTimestampAssigner((r, ts) -> r.timestampMillis());
   }
 }

@@ -74,6 +74,16 @@ public final class JobOptions {
               "After this long without records a Kafka partition's watermark follows the wall"
                   + " clock, so that a quiet system still settles and attributes payments.");
 
+  public static final ConfigOption<Duration> REPLAY_THRESHOLD =
+      ConfigOptions.key("tributary.watermark.replay-threshold")
+          .durationType()
+          .defaultValue(Duration.ofMinutes(5))
+          .withDescription(
+              "A record read more than this after its event time marks its partition as replaying"
+                  + " history or catching up: until a record is read within this bound again, the"
+                  + " partition's watermark follows its records only, never the wall clock, so a"
+                  + " replay held up by backpressure does not leap to the present.");
+
   public static final ConfigOption<Duration> PAYMENT_SETTLE =
       ConfigOptions.key("tributary.payments.settle-time")
           .durationType()
@@ -164,6 +174,7 @@ public final class JobOptions {
         conf.get(JDBC_BATCH_INTERVAL),
         conf.get(OUT_OF_ORDERNESS),
         conf.get(IDLENESS),
+        conf.get(REPLAY_THRESHOLD),
         conf.get(PAYMENT_SETTLE),
         conf.get(PAYMENT_DEDUPE_RETENTION),
         conf.get(LOOKBACK),

@@ -21,6 +21,7 @@ public record JobSettings(
     Duration jdbcBatchInterval,
     Duration outOfOrderness,
     Duration idleness,
+    Duration replayThreshold,
     Duration paymentSettle,
     Duration paymentDedupeRetention,
     Duration lookback,
@@ -37,6 +38,7 @@ public record JobSettings(
   public JobSettings {
     requireNonNegative("tributary.watermark.out-of-orderness", outOfOrderness);
     requirePositive("tributary.watermark.idleness", idleness);
+    requirePositive("tributary.watermark.replay-threshold", replayThreshold);
     requireNonNegative("tributary.payments.settle-time", paymentSettle);
     requirePositive("tributary.payments.dedupe-retention", paymentDedupeRetention);
     requirePositive("tributary.attribution.lookback", lookback);

@@ -47,26 +47,62 @@ class QuietAdvancingWatermarksTest {
     }
   }
 
+  private static final Duration OUT_OF_ORDERNESS = Duration.ofSeconds(5);
+  private static final Duration IDLENESS = Duration.ofSeconds(10);
+  private static final Duration REPLAY_THRESHOLD = Duration.ofMinutes(5);
+
+  private QuietAdvancingWatermarks<String> generator(MutableClock clock) {
+    return new QuietAdvancingWatermarks<>(OUT_OF_ORDERNESS, IDLENESS, REPLAY_THRESHOLD, clock);
+  }
+
   @Test
   void boundedOutOfOrdernessWhileBusyWallClockWhenQuiet() {
     MutableClock clock = new MutableClock();
     clock.now = 1_000_000;
-    var gen =
-        new QuietAdvancingWatermarks<String>(Duration.ofSeconds(5), Duration.ofSeconds(10), clock);
+    var gen = generator(clock);
 
-    gen.onEvent("a", 1_000_000, output);
+    gen.onEvent("a", 1_000_000 - 200, output); // live: read 200 ms after the gateway took it
     gen.onPeriodicEmit(output);
-    assertThat(emitted).containsExactly(1_000_000 - 5_000 - 1L);
-
-    // a replay from history: wall clock far ahead but records keep coming → event time rules
-    clock.now = 9_000_000;
-    gen.onEvent("b", 1_001_000, output);
-    gen.onPeriodicEmit(output);
-    assertThat(emitted).last().isEqualTo(1_001_000 - 5_000 - 1L);
+    assertThat(emitted).containsExactly(1_000_000 - 200 - 5_000 - 1L);
 
     // quiet for longer than the idleness: follow the wall clock
-    clock.now = 9_020_000;
+    clock.now = 1_020_000;
     gen.onPeriodicEmit(output);
-    assertThat(emitted).last().isEqualTo(9_020_000 - 10_000 - 5_000L);
+    assertThat(emitted).last().isEqualTo(1_020_000 - 10_000 - 5_000L);
+  }
+
+  @Test
+  void aReplayHeldUpByBackpressureStaysInEventTime() {
+    MutableClock clock = new MutableClock();
+    clock.now = 9_000_000_000L;
+    var gen = generator(clock);
+
+    // history: records a month old, then nothing for a minute (the job downstream is busy)
+    gen.onEvent("a", 1_000_000, output);
+    gen.onEvent("b", 1_001_000, output);
+    clock.now += 60_000;
+    gen.onPeriodicEmit(output);
+    clock.now += 600_000;
+    gen.onPeriodicEmit(output);
+    assertThat(emitted).containsExactly(1_001_000 - 5_000 - 1L);
+
+    // caught up: a record read within the threshold makes the partition live again
+    gen.onEvent("c", clock.now - 1_000, output);
+    clock.now += 10_000;
+    gen.onPeriodicEmit(output);
+    assertThat(emitted).last().isEqualTo(clock.now - 10_000 - 5_000L);
+  }
+
+  @Test
+  void aPartitionWithoutRecordsFollowsTheWallClock() {
+    MutableClock clock = new MutableClock();
+    clock.now = 5_000_000;
+    var gen = generator(clock);
+    gen.onPeriodicEmit(output);
+    assertThat(emitted).isEmpty();
+
+    clock.now += 10_000;
+    gen.onPeriodicEmit(output);
+    assertThat(emitted).containsExactly(clock.now - 10_000 - 5_000L);
   }
 }
