@@ -251,7 +251,9 @@ public final class Pipeline {
     Duration idle = s.idleness();
     Duration replay = s.replayThreshold();
     return WatermarkStrategy.<RawRecord>forGenerator(
-            ctx -> new QuietAdvancingWatermarks<>(ooo, idle, replay, Clock.systemUTC()))
+            ctx ->
+                new QuietAdvancingWatermarks<>(
+                    ooo, idle, replay, Clock.systemUTC(), ctx.getInputActivityClock()))
         .withTimestampAssigner((r, ts) -> r.timestampMillis());
   }
 }

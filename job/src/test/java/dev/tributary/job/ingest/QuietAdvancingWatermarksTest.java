@@ -10,10 +10,12 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.apache.flink.util.clock.RelativeClock;
 import org.junit.jupiter.api.Test;
 
 class QuietAdvancingWatermarksTest {
   private final List<Long> emitted = new ArrayList<>();
+  private int idleMarks;
   private final WatermarkOutput output =
       new WatermarkOutput() {
         @Override
@@ -22,14 +24,26 @@ class QuietAdvancingWatermarksTest {
         }
 
         @Override
-        public void markIdle() {}
+        public void markIdle() {
+          idleMarks++;
+        }
 
         @Override
         public void markActive() {}
       };
 
-  private static final class MutableClock extends Clock {
+  /** The wall clock, and an input-activity clock that stands still while {@code paused}. */
+  private static final class MutableClock extends Clock implements RelativeClock {
     long now;
+    long activity;
+    boolean paused;
+
+    void advance(long millis) {
+      now += millis;
+      if (!paused) {
+        activity += millis;
+      }
+    }
 
     @Override
     public ZoneOffset getZone() {
@@ -45,6 +59,16 @@ class QuietAdvancingWatermarksTest {
     public Instant instant() {
       return Instant.ofEpochMilli(now);
     }
+
+    @Override
+    public long relativeTimeMillis() {
+      return activity;
+    }
+
+    @Override
+    public long relativeTimeNanos() {
+      return activity * 1_000_000;
+    }
   }
 
   private static final Duration OUT_OF_ORDERNESS = Duration.ofSeconds(5);
@@ -52,7 +76,8 @@ class QuietAdvancingWatermarksTest {
   private static final Duration REPLAY_THRESHOLD = Duration.ofMinutes(5);
 
   private QuietAdvancingWatermarks<String> generator(MutableClock clock) {
-    return new QuietAdvancingWatermarks<>(OUT_OF_ORDERNESS, IDLENESS, REPLAY_THRESHOLD, clock);
+    return new QuietAdvancingWatermarks<>(
+        OUT_OF_ORDERNESS, IDLENESS, REPLAY_THRESHOLD, clock, clock);
   }
 
   @Test
@@ -66,43 +91,68 @@ class QuietAdvancingWatermarksTest {
     assertThat(emitted).containsExactly(1_000_000 - 200 - 5_000 - 1L);
 
     // quiet for longer than the idleness: follow the wall clock
-    clock.now = 1_020_000;
+    clock.advance(20_000);
     gen.onPeriodicEmit(output);
     assertThat(emitted).last().isEqualTo(1_020_000 - 10_000 - 5_000L);
   }
 
   @Test
-  void aReplayHeldUpByBackpressureStaysInEventTime() {
+  void aLivePartitionHeldUpByBackpressureIsNotQuiet() {
     MutableClock clock = new MutableClock();
-    clock.now = 9_000_000_000L;
+    clock.now = 1_000_000;
     var gen = generator(clock);
-
-    // history: records a month old, then nothing for a minute (the job downstream is busy)
     gen.onEvent("a", 1_000_000, output);
-    gen.onEvent("b", 1_001_000, output);
-    clock.now += 60_000;
     gen.onPeriodicEmit(output);
-    clock.now += 600_000;
-    gen.onPeriodicEmit(output);
-    assertThat(emitted).containsExactly(1_001_000 - 5_000 - 1L);
 
-    // caught up: a record read within the threshold makes the partition live again
-    gen.onEvent("c", clock.now - 1_000, output);
-    clock.now += 10_000;
+    clock.paused = true; // downstream is busy: the source cannot emit
+    clock.advance(60_000);
+    gen.onPeriodicEmit(output);
+    assertThat(emitted).containsExactly(1_000_000 - 5_000 - 1L);
+
+    clock.paused = false;
+    clock.advance(10_000);
     gen.onPeriodicEmit(output);
     assertThat(emitted).last().isEqualTo(clock.now - 10_000 - 5_000L);
   }
 
   @Test
-  void aPartitionWithoutRecordsFollowsTheWallClock() {
+  void aReplayStaysInEventTimeUntilItCatchesUp() {
+    MutableClock clock = new MutableClock();
+    clock.now = 9_000_000_000L;
+    var gen = generator(clock);
+
+    // history: records a month old, then nothing for ten minutes
+    gen.onEvent("a", 1_000_000, output);
+    gen.onEvent("b", 1_001_000, output);
+    clock.advance(60_000);
+    gen.onPeriodicEmit(output);
+    clock.advance(600_000);
+    gen.onPeriodicEmit(output);
+    assertThat(emitted).containsExactly(1_001_000 - 5_000 - 1L);
+
+    // caught up: a record read within the threshold makes the partition live again
+    gen.onEvent("c", clock.now - 1_000, output);
+    clock.advance(10_000);
+    gen.onPeriodicEmit(output);
+    assertThat(emitted).last().isEqualTo(clock.now - 10_000 - 5_000L);
+  }
+
+  @Test
+  void withoutRecordsAGeneratorMarksItselfIdleAndNeverFollowsTheWallClock() {
+    // Flink runs such a generator on the source's main output of every Kafka source: had it
+    // followed
+    // the wall clock, the whole source would have jumped to the present
     MutableClock clock = new MutableClock();
     clock.now = 5_000_000;
     var gen = generator(clock);
     gen.onPeriodicEmit(output);
-    assertThat(emitted).isEmpty();
+    assertThat(idleMarks).isZero();
 
-    clock.now += 10_000;
+    clock.advance(10_000);
     gen.onPeriodicEmit(output);
-    assertThat(emitted).containsExactly(clock.now - 10_000 - 5_000L);
+    clock.advance(3_600_000);
+    gen.onPeriodicEmit(output);
+    assertThat(emitted).isEmpty();
+    assertThat(idleMarks).isPositive();
   }
 }
