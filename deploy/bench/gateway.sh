@@ -9,7 +9,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 cp="$(test_classpath webhook-gateway)"
-# The driver reads the shared fixtures at ../../shared/fixtures relative to the module directory.
+# The driver reads the fixtures at ../job/src/test/resources/fixtures relative to the module directory.
 cd "$root/webhook-gateway"
 # shellcheck disable=SC2086 # JAVA_OPTS is a list on purpose
 exec java -Xms1g -Xmx1g -Dlog4j2.level=WARN ${JAVA_OPTS:-} -cp "$cp" \

@@ -6,16 +6,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Provider-written payloads from the shared fixtures folder beside the repository. */
+/** Provider-written payloads: the repository's one copy, under job/src/test/resources/fixtures. */
 final class Fixtures {
   private Fixtures() {}
 
   static String read(String relative) {
-    // deploy/local → repo → its parent, where shared/ sits
-    Path root = Path.of("..", "..", "..", "shared", "fixtures");
+    // tests run from deploy/local
+    Path root = Path.of("..", "..", "job", "src", "test", "resources", "fixtures");
     if (!Files.isDirectory(root)) {
       throw new IllegalStateException(
-          "shared/fixtures not found beside the repository: " + root.toAbsolutePath());
+          "fixtures not found: " + root.toAbsolutePath());
     }
     try {
       return Files.readString(root.resolve(relative), StandardCharsets.UTF_8);

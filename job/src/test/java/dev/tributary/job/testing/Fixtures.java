@@ -6,24 +6,23 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The provider-written payloads in the shared fixtures folder beside the repository. */
+/**
+ * The provider-written payloads and signature vectors under {@code
+ * job/src/test/resources/fixtures} (byte-identical copies; sources in its {@code SOURCES.md}). The
+ * gateway's and the local runner's tests read the same folder, so there is one copy in the
+ * repository.
+ */
 public final class Fixtures {
   private Fixtures() {}
 
-  /** {@code shared/fixtures}, found from the module directory (…/repo/job → …/shared). */
+  /** The fixtures folder, found from the module directory ({@code job/}). */
   public static Path root() {
-    for (Path p :
-        new Path[] {
-          Path.of("..", "..", "shared", "fixtures"), Path.of("..", "shared", "fixtures")
-        }) {
-      if (Files.isDirectory(p)) {
-        return p;
-      }
+    Path p = Path.of("src", "test", "resources", "fixtures");
+    if (!Files.isDirectory(p)) {
+      throw new IllegalStateException(
+          "fixtures not found at " + p.toAbsolutePath() + " (tests run from the job module)");
     }
-    throw new IllegalStateException(
-        "shared/fixtures not found beside the repository (looked in ../../shared and ../shared from "
-            + Path.of("").toAbsolutePath()
-            + ")");
+    return p;
   }
 
   public static String read(String relative) {

@@ -299,7 +299,7 @@ public final class GatewayBench {
         .getBytes(StandardCharsets.UTF_8);
   }
 
-  /** Stripe's own checkout.session object from the shared fixtures (about 4 KB). */
+  /** Stripe's own checkout.session object from the fixtures (about 4 KB). */
   private static String stripeObject() throws Exception {
     return Files.readString(Fixtures.path("stripe/checkout.session.object.json"));
   }

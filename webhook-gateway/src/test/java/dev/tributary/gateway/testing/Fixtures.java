@@ -4,12 +4,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The shared provider fixtures. They live beside the repository clone ({@code ../../shared} from
- * this module), not inside it, because every module and the docs use the same files.
+ * The provider fixtures: one copy in the repository, under {@code job/src/test/resources/fixtures}
+ * (byte-identical to the providers' files; sources in its {@code SOURCES.md}), read by every
+ * module's tests.
  */
 public final class Fixtures {
 
-  private static final Path ROOT = Path.of("..", "..", "shared", "fixtures");
+  private static final Path ROOT = Path.of("..", "job", "src", "test", "resources", "fixtures");
 
   private Fixtures() {}
 
@@ -20,8 +21,8 @@ public final class Fixtures {
       throw new IllegalStateException(
           "fixture "
               + path.toAbsolutePath().normalize()
-              + " is missing: the shared/ folder must sit beside the repository clone"
-              + " (tests run from the module directory and read ../../shared/fixtures)");
+              + " is missing (tests run from the module directory and read"
+              + " ../job/src/test/resources/fixtures)");
     }
     return path;
   }
