@@ -10,6 +10,7 @@ import dev.tributary.job.identity.BucketedActivity;
 import dev.tributary.job.identity.Identify;
 import dev.tributary.job.identity.ResolveByCustomer;
 import dev.tributary.job.identity.ResolveByEmail;
+import dev.tributary.job.identity.ResolveBySession;
 import dev.tributary.job.identity.ResolveByTime;
 import dev.tributary.job.ingest.QuietAdvancingWatermarks;
 import dev.tributary.job.ingest.RawRecord;
@@ -42,7 +43,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * The job's topology, built from injected sources and sinks so that tests plug in their own.
  *
  * <pre>
- * webhooks ─► normalize ─┬─ payments ─► [link-payment-keys] ─► consolidate ─► resolve by customer ─► resolve by email ─┐
+ * webhooks ─► normalize ─┬─ payments ─► [link-payment-keys] ─► consolidate ─► [resolve by session] ─► resolve by customer ─► resolve by email ─┐
  *                        └─ refunds ─► ledger, refunds sink          (site,provider,  (site,provider,       (site,email hash)  │
  *                                                              paymentKey)      customer)                 ▲             │
  * tracking ─► parse ─┬─ identify calls ─────────────────────────────────────────────────────────────────────┘             │
@@ -99,8 +100,9 @@ public final class Pipeline {
             .filter(p -> p.linkKey() != null)
             .uid("filter-link-keys")
             .name("events with link keys")
+            .union(normalized.getSideOutput(NormalizeWebhooks.ALIASES))
             .keyBy(PaymentEvent::linkStateKey)
-            .process(new LinkPaymentKeys(settings.paymentDedupeRetention()))
+            .process(new LinkPaymentKeys(settings.paymentDedupeRetention(), settings.apiLinkWait()))
             .uid(LinkPaymentKeys.UID)
             .name("link payment keys");
 
@@ -129,9 +131,29 @@ public final class Pipeline {
             .uid(Sessionize.UID)
             .name("sessionize");
 
-    // Who paid, in order: metadata (set by the parsers), the customer's earlier payment, the email.
+    // Who paid, in order: metadata (the visitor the parsers read, else the visitor of the session
+    // the checkout named), the customer's earlier payment, the email.
+    DataStream<PaymentEvent> bySession =
+        sessions
+            .getSideOutput(Sessionize.TOUCHES)
+            .keyBy(Session::sessionKey)
+            .connect(
+                payments
+                    .filter(ResolveBySession::applies)
+                    .uid("filter-session-only")
+                    .name("payments naming only a session")
+                    .keyBy(PaymentEvent::sessionKey))
+            .process(new ResolveBySession(settings.lookback()))
+            .uid(ResolveBySession.UID)
+            .name("resolve by session")
+            .union(
+                payments
+                    .filter(p -> !ResolveBySession.applies(p))
+                    .uid("filter-not-session-only")
+                    .name("payments naming their visitor or no session"));
+
     DataStream<PaymentEvent> byCustomer =
-        payments
+        bySession
             .filter(p -> p.customerKey() != null)
             .uid("filter-with-customer")
             .name("payments with a customer")
@@ -140,7 +162,7 @@ public final class Pipeline {
             .uid(ResolveByCustomer.UID)
             .name("resolve by customer")
             .union(
-                payments
+                bySession
                     .filter(p -> p.customerKey() == null)
                     .uid("filter-without-customer")
                     .name("payments without a customer"));

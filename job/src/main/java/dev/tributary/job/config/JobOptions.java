@@ -1,5 +1,6 @@
 package dev.tributary.job.config;
 
+import dev.tributary.job.payments.MetadataKeys;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
@@ -91,6 +92,16 @@ public final class JobOptions {
           .withDescription(
               "Event time a payment waits for the other events that describe the same money.");
 
+  public static final ConfigOption<Duration> API_LINK_WAIT =
+      ConfigOptions.key("tributary.payments.api-link-wait")
+          .durationType()
+          .defaultValue(Duration.ofHours(1))
+          .withDescription(
+              "How long a Payment API call that names a provider's secondary id (a Stripe"
+                  + " Checkout Session, charge or invoice) waits, in event time after it was"
+                  + " received, for the provider's webhook that links the id to its payment; then"
+                  + " it is booked under that id.");
+
   public static final ConfigOption<Duration> PAYMENT_DEDUPE_RETENTION =
       ConfigOptions.key("tributary.payments.dedupe-retention")
           .durationType()
@@ -149,14 +160,14 @@ public final class JobOptions {
       ConfigOptions.key("tributary.metadata.visitor-keys")
           .stringType()
           .asList()
-          .defaultValues("tributary_visitor_id", "visitorId", "visitor_id")
+          .defaultValues(MetadataKeys.DEFAULT.visitorKeys().toArray(String[]::new))
           .withDescription("Payment metadata keys that carry the tracker's visitor id, in order.");
 
   public static final ConfigOption<List<String>> METADATA_SESSION_KEYS =
       ConfigOptions.key("tributary.metadata.session-keys")
           .stringType()
           .asList()
-          .defaultValues("tributary_session_id", "sessionId", "session_id")
+          .defaultValues(MetadataKeys.DEFAULT.sessionKeys().toArray(String[]::new))
           .withDescription("Payment metadata keys that carry the tracker's session id, in order.");
 
   /** Reads and validates every option; throws {@link IllegalArgumentException} naming the key. */
@@ -177,6 +188,7 @@ public final class JobOptions {
         conf.get(REPLAY_THRESHOLD),
         conf.get(PAYMENT_SETTLE),
         conf.get(PAYMENT_DEDUPE_RETENTION),
+        conf.get(API_LINK_WAIT),
         conf.get(LOOKBACK),
         conf.get(TIME_DECAY_HALF_LIFE),
         conf.get(TIMESTAMP_WINDOW),

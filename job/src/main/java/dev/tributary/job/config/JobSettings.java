@@ -24,6 +24,7 @@ public record JobSettings(
     Duration replayThreshold,
     Duration paymentSettle,
     Duration paymentDedupeRetention,
+    Duration apiLinkWait,
     Duration lookback,
     Duration timeDecayHalfLife,
     Duration timestampWindow,
@@ -41,6 +42,7 @@ public record JobSettings(
     requirePositive("tributary.watermark.replay-threshold", replayThreshold);
     requireNonNegative("tributary.payments.settle-time", paymentSettle);
     requirePositive("tributary.payments.dedupe-retention", paymentDedupeRetention);
+    requireNonNegative("tributary.payments.api-link-wait", apiLinkWait);
     requirePositive("tributary.attribution.lookback", lookback);
     requirePositive("tributary.attribution.time-decay-half-life", timeDecayHalfLife);
     requirePositive("tributary.identity.retention", identityRetention);

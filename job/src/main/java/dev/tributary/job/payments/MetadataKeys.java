@@ -11,10 +11,24 @@ import java.util.List;
 public record MetadataKeys(List<String> visitorKeys, List<String> sessionKeys)
     implements Serializable {
 
+  /**
+   * Tributary's own keys, the plain names, and those of the tools merchants switch from (Metrivo,
+   * DataFast), so that a checkout written for one of them keeps linking.
+   */
   public static final MetadataKeys DEFAULT =
       new MetadataKeys(
-          List.of("tributary_visitor_id", "visitorId", "visitor_id"),
-          List.of("tributary_session_id", "sessionId", "session_id"));
+          List.of(
+              "tributary_visitor_id",
+              "visitorId",
+              "visitor_id",
+              "metrivo_visitor_id",
+              "datafast_visitor_id"),
+          List.of(
+              "tributary_session_id",
+              "sessionId",
+              "session_id",
+              "metrivo_session_id",
+              "datafast_session_id"));
 
   public MetadataKeys {
     visitorKeys = List.copyOf(visitorKeys);

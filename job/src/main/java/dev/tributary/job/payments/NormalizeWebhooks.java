@@ -22,6 +22,13 @@ public final class NormalizeWebhooks extends ProcessFunction<RawRecord, PaymentE
   /** Refunds and chargebacks, beside the payments of the main output. */
   public static final OutputTag<RefundEvent> REFUNDS = new OutputTag<>("refunds") {};
 
+  /**
+   * A payment under each other id its event revealed ({@link PaymentEvent#linkKey} set to the
+   * alias), for {@link LinkPaymentKeys} only: they teach it which payment a Payment API call naming
+   * that id belongs to.
+   */
+  public static final OutputTag<PaymentEvent> ALIASES = new OutputTag<>("payment-aliases") {};
+
   private static final Logger LOG = LoggerFactory.getLogger(NormalizeWebhooks.class);
 
   private final PaymentParsers parsers;
@@ -56,6 +63,9 @@ public final class NormalizeWebhooks extends ProcessFunction<RawRecord, PaymentE
       if (outcome instanceof ParseOutcome.Payment p) {
         payments.inc();
         out.collect(p.event());
+        for (String alias : p.aliases()) {
+          ctx.output(ALIASES, p.event().withLinkKey(alias));
+        }
       } else if (outcome instanceof ParseOutcome.Refund r) {
         refunds.inc();
         ctx.output(REFUNDS, r.event());

@@ -3,8 +3,22 @@ package dev.tributary.job.payments;
 /** What a provider parser made of one verified webhook. */
 public sealed interface ParseOutcome {
 
-  /** The event reports money received. */
-  record Payment(PaymentEvent event) implements ParseOutcome {}
+  /**
+   * The event reports money received.
+   *
+   * @param aliases other ids of the same money that the event reveals (a Stripe Checkout Session or
+   *     charge id beside its PaymentIntent), so that a Payment API call naming one of them finds
+   *     the payment; see {@link PaymentParser#paymentRef}
+   */
+  record Payment(PaymentEvent event, java.util.List<String> aliases) implements ParseOutcome {
+    public Payment {
+      aliases = java.util.List.copyOf(aliases);
+    }
+
+    public Payment(PaymentEvent event) {
+      this(event, java.util.List.of());
+    }
+  }
 
   /** The event reports money going back: a refund or a chargeback. */
   record Refund(RefundEvent event) implements ParseOutcome {}

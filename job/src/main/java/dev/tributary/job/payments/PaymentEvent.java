@@ -23,6 +23,9 @@ package dev.tributary.job.payments;
  *     visitor), {@code customer} (an earlier payment of the same provider customer), {@code email}
  *     (an identify call with the payer's email), {@code timestamp} (the only visitor active on the
  *     site just before the payment); null while no visitor is known
+ * @param conflicts what the events about this money disagreed on, comma-separated ({@code amount},
+ *     {@code currency}, {@code livemode}); null when they agreed. The merge rule of {@link
+ *     #mergedWith} decides which value stands; this says that another one was reported.
  */
 public record PaymentEvent(
     String siteId,
@@ -43,12 +46,16 @@ public record PaymentEvent(
     boolean renewal,
     boolean livemode,
     String linkKey,
-    String linkMethod) {
+    String linkMethod,
+    String conflicts) {
 
   public static final String METADATA = "metadata";
   public static final String CUSTOMER = "customer";
   public static final String EMAIL = "email";
   public static final String TIMESTAMP = "timestamp";
+
+  /** Event types of Payment API reports start with this ({@code api.payment}). */
+  public static final String API_EVENT_PREFIX = "api.";
 
   public static Builder builder() {
     return new Builder();
@@ -104,7 +111,33 @@ public record PaymentEvent(
         renewal,
         livemode,
         linkKey,
-        linkMethod);
+        linkMethod,
+        conflicts);
+  }
+
+  /** This event under another id of its money; see {@link #linkKey()}. */
+  public PaymentEvent withLinkKey(String key) {
+    return new PaymentEvent(
+        siteId,
+        provider,
+        paymentKey,
+        eventId,
+        eventType,
+        amountMinor,
+        currency,
+        currencyExponent,
+        occurredAtMillis,
+        receivedAtMillis,
+        visitorId,
+        sessionId,
+        customerId,
+        emailHash,
+        subscriptionId,
+        renewal,
+        livemode,
+        key,
+        linkMethod,
+        conflicts);
   }
 
   /** This payment, linked to {@code visitor} by {@code method}. */
@@ -128,7 +161,8 @@ public record PaymentEvent(
         renewal,
         livemode,
         linkKey,
-        method);
+        method,
+        conflicts);
   }
 
   /**
@@ -147,26 +181,51 @@ public record PaymentEvent(
     return emailHash == null ? null : siteId + '|' + emailHash;
   }
 
+  /** True for a report through the Payment API rather than the provider's own signed webhook. */
+  public boolean fromPaymentApi() {
+    return eventType.startsWith(API_EVENT_PREFIX);
+  }
+
+  /** The session the checkout named, for resolving its visitor; null without one. */
+  public String sessionKey() {
+    return sessionId == null ? null : siteId + '|' + sessionId;
+  }
+
   /**
-   * Folds a later event about the same payment into this one: the earliest time wins, and fields
-   * this event lacks (links, email, customer) are taken from the other. Order-independent for the
-   * fields a payment event can only add, so retries and reordering merge to the same result.
+   * Folds another event about the same payment into this one. The event that stands for the money
+   * (its id, type, time, amount, currency and mode) is the provider's signed webhook over a Payment
+   * API report, then the earliest, then the smallest event id; fields it lacks (links, email,
+   * customer) are taken from the other. A value the other reported differently is named in {@link
+   * #conflicts}. The choice is a maximum under a total order and the rest are unions, so retries
+   * and any arrival order merge to the same result.
    */
   public PaymentEvent mergedWith(PaymentEvent other) {
-    PaymentEvent first =
-        occurredAtMillis < other.occurredAtMillis
-                || (occurredAtMillis == other.occurredAtMillis
-                    && eventId.compareTo(other.eventId) <= 0)
-            ? this
-            : other;
+    PaymentEvent first = standsBefore(this, other) ? this : other;
     PaymentEvent second = first == this ? other : this;
+    long amount = first.amountMinor != 0 ? first.amountMinor : second.amountMinor;
+    boolean livemode =
+        first.fromPaymentApi() == second.fromPaymentApi()
+            ? first.livemode && second.livemode
+            : first.livemode;
+    java.util.TreeSet<String> disagreed = new java.util.TreeSet<>();
+    addAll(disagreed, first.conflicts);
+    addAll(disagreed, second.conflicts);
+    if (first.amountMinor != 0 && second.amountMinor != 0 && !sameMoney(first, second)) {
+      disagreed.add("amount");
+    }
+    if (!first.currency.equals(second.currency)) {
+      disagreed.add("currency");
+    }
+    if (first.livemode != second.livemode) {
+      disagreed.add("livemode");
+    }
     return new PaymentEvent(
         siteId,
         provider,
         paymentKey,
         first.eventId,
         first.eventType,
-        first.amountMinor != 0 ? first.amountMinor : second.amountMinor,
+        amount,
         first.currency,
         first.currencyExponent,
         first.occurredAtMillis,
@@ -177,9 +236,33 @@ public record PaymentEvent(
         coalesce(first.emailHash, second.emailHash),
         coalesce(first.subscriptionId, second.subscriptionId),
         first.renewal || second.renewal,
-        first.livemode && second.livemode,
+        livemode,
         coalesce(first.linkKey, second.linkKey),
-        first.visitorId != null ? first.linkMethod : second.linkMethod);
+        first.visitorId != null ? first.linkMethod : second.linkMethod,
+        disagreed.isEmpty() ? null : String.join(",", disagreed));
+  }
+
+  /** The order of {@link #mergedWith}: signed webhook, then earlier, then smaller event id. */
+  private static boolean standsBefore(PaymentEvent a, PaymentEvent b) {
+    if (a.fromPaymentApi() != b.fromPaymentApi()) {
+      return !a.fromPaymentApi();
+    }
+    return a.occurredAtMillis < b.occurredAtMillis
+        || (a.occurredAtMillis == b.occurredAtMillis && a.eventId.compareTo(b.eventId) <= 0);
+  }
+
+  /** The same amount of the same currency, whatever exponent each event counted it in. */
+  private static boolean sameMoney(PaymentEvent a, PaymentEvent b) {
+    return a.currency.equals(b.currency)
+        && java.math.BigDecimal.valueOf(a.amountMinor, a.currencyExponent)
+                .compareTo(java.math.BigDecimal.valueOf(b.amountMinor, b.currencyExponent))
+            == 0;
+  }
+
+  private static void addAll(java.util.Set<String> into, String commaSeparated) {
+    if (commaSeparated != null) {
+      into.addAll(java.util.List.of(commaSeparated.split(",")));
+    }
   }
 
   private static String coalesce(String a, String b) {
@@ -328,7 +411,8 @@ public record PaymentEvent(
           renewal,
           livemode,
           linkKey,
-          visitorId != null ? METADATA : null);
+          visitorId != null ? METADATA : null,
+          null);
     }
 
     private void require(String value, String what) {

@@ -16,4 +16,24 @@ public interface PaymentParser extends Serializable {
   String provider();
 
   ParseOutcome parse(WebhookEnvelope envelope, MetadataKeys keys);
+
+  /**
+   * Where this provider's webhooks book the money a Payment API call names {@code
+   * providerPaymentId}, so that one payment reported through both doors counts once; null when the
+   * id is not one this provider's webhooks use (the call then stands alone under provider {@code
+   * api}). Implement it for every provider whose payment ids a merchant can see.
+   */
+  default PaymentRef paymentRef(String providerPaymentId) {
+    return null;
+  }
+
+  /** The refund key this provider's webhooks give the refund a Payment API call names. */
+  default String refundKey(String providerRefundId) {
+    return providerRefundId;
+  }
+
+  /** The number of minor-unit digits this provider counts {@code currency} in. */
+  default int exponent(String currency) {
+    return CurrencyExponents.iso4217(currency);
+  }
 }

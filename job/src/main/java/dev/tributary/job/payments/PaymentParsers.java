@@ -25,7 +25,7 @@ public final class PaymentParsers implements Serializable {
   }
 
   public static PaymentParsers all() {
-    return new PaymentParsers(
+    List<PaymentParser> providers =
         List.of(
             new StripeParser(),
             new LemonSqueezyParser(),
@@ -33,8 +33,11 @@ public final class PaymentParsers implements Serializable {
             new RazorpayParser(),
             new DodoParser(),
             new PolarParser(),
-            new GumroadParser(),
-            new ApiPaymentParser()));
+            new GumroadParser());
+    List<PaymentParser> all = new java.util.ArrayList<>(providers);
+    // The Payment API books a call naming one of these providers' ids under that provider.
+    all.add(new ApiPaymentParser(providers));
+    return new PaymentParsers(all);
   }
 
   /** Parses the envelope with its provider's parser; an unknown provider is malformed input. */

@@ -76,6 +76,12 @@ public record RefundEvent(
       return this;
     }
 
+    /** The provider whose money this is, when not the envelope's (a Payment API report). */
+    public Builder provider(String v) {
+      provider = v;
+      return this;
+    }
+
     public Builder paymentKey(String v) {
       paymentKey = v;
       return this;

@@ -25,6 +25,11 @@ public record Session(
     return siteId + '|' + visitorId;
   }
 
+  /** Key of the session → visitor lookup; the same as {@code PaymentEvent.sessionKey()}. */
+  public String sessionKey() {
+    return siteId + '|' + sessionId;
+  }
+
   /** The session a first pageview opens. */
   public static Session open(Pageview p, Channel c) {
     return new Session(

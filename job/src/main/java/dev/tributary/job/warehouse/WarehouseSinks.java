@@ -62,8 +62,8 @@ public final class WarehouseSinks {
       INSERT INTO payments (site_id, provider, payment_key, event_id, event_type, amount_minor,
           currency, currency_exponent, occurred_at, received_at, visitor_id, session_id,
           customer_id, email_hash, livemode, method, confidence, candidates, reason, subscription_id,
-          renewal, refunded_minor, chargeback, updated_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())
+          renewal, refunded_minor, chargeback, conflicts, updated_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())
       ON CONFLICT (site_id, provider, payment_key) DO UPDATE SET
           event_id = EXCLUDED.event_id, event_type = EXCLUDED.event_type,
           amount_minor = EXCLUDED.amount_minor, currency = EXCLUDED.currency,
@@ -75,7 +75,7 @@ public final class WarehouseSinks {
           candidates = EXCLUDED.candidates, reason = EXCLUDED.reason,
           subscription_id = EXCLUDED.subscription_id, renewal = EXCLUDED.renewal,
           refunded_minor = EXCLUDED.refunded_minor, chargeback = EXCLUDED.chargeback,
-          updated_at = now()
+          conflicts = EXCLUDED.conflicts, updated_at = now()
       """;
 
   static final String UPSERT_REFUND =
@@ -202,7 +202,8 @@ public final class WarehouseSinks {
     st.setString(i++, p.subscriptionId());
     st.setBoolean(i++, p.renewal());
     st.setLong(i++, row.refundedMinor());
-    st.setBoolean(i, row.chargeback());
+    st.setBoolean(i++, row.chargeback());
+    st.setString(i, p.conflicts());
   }
 
   /**

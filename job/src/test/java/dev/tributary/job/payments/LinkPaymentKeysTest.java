@@ -15,13 +15,14 @@ import org.junit.jupiter.api.Test;
 
 class LinkPaymentKeysTest {
   private static final Duration RETENTION = Duration.ofDays(35);
+  private static final Duration API_WAIT = Duration.ofHours(1);
   private KeyedOneInputStreamOperatorTestHarness<String, PaymentEvent, PaymentEvent> harness;
 
   @BeforeEach
   void open() throws Exception {
     harness =
         ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-            new LinkPaymentKeys(RETENTION), PaymentEvent::linkStateKey, Types.STRING);
+            new LinkPaymentKeys(RETENTION, API_WAIT), PaymentEvent::linkStateKey, Types.STRING);
     harness.setStateTtlProcessingTime(0);
   }
 
@@ -52,7 +53,8 @@ class LinkPaymentKeysTest {
         true,
         true,
         "in_1",
-        PaymentEvent.METADATA);
+        PaymentEvent.METADATA,
+        null);
   }
 
   private static PaymentEvent link() {
@@ -89,7 +91,7 @@ class LinkPaymentKeysTest {
     var snapshot = Harnesses.snapshotAt(harness, RETENTION.toMillis() + 1);
     try (var restored =
         Harnesses.keyed(
-            new LinkPaymentKeys(RETENTION),
+            new LinkPaymentKeys(RETENTION, API_WAIT),
             PaymentEvent::linkStateKey,
             Types.STRING,
             snapshot,
@@ -104,12 +106,68 @@ class LinkPaymentKeysTest {
     var snapshot = Harnesses.snapshotAt(harness, RETENTION.toMillis() + 1);
     try (var restored =
         Harnesses.keyed(
-            new LinkPaymentKeys(RETENTION),
+            new LinkPaymentKeys(RETENTION, API_WAIT),
             PaymentEvent::linkStateKey,
             Types.STRING,
             snapshot,
             RETENTION.toMillis() + 1)) {
       assertThat(restored.numKeyedStateEntries()).isZero();
     }
+  }
+
+  /** A Payment API report of Stripe money named by its Checkout Session id. */
+  private static PaymentEvent apiBySession(String eventId, long receivedAt) {
+    PaymentEvent p = payment("unused", eventId, 1500, receivedAt, null, null);
+    return new PaymentEvent(
+        p.siteId(),
+        "stripe",
+        null,
+        eventId,
+        "api.payment",
+        1500,
+        "USD",
+        2,
+        receivedAt,
+        receivedAt,
+        null,
+        null,
+        null,
+        null,
+        null,
+        false,
+        true,
+        "cs_1",
+        null,
+        null);
+  }
+
+  @Test
+  void aPaymentApiReportJoinsThePaymentTheWebhookLinksItsIdTo() throws Exception {
+    harness.processElement(apiBySession("dlv_1", 1_000), 1_000);
+    assertThat(harness.extractOutputValues()).isEmpty();
+    // checkout.session.completed names the session's PaymentIntent (NormalizeWebhooks' alias)
+    harness.processElement(
+        Payments.keyed(payment("pi_1", "evt_cs", 1500, 900, null, null), "pi_1", "cs_1"), 1_200);
+    harness.processWatermark(1_000 + API_WAIT.toMillis() + 1);
+    assertThat(harness.extractOutputValues())
+        .extracting(PaymentEvent::paymentKey, PaymentEvent::eventId)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("pi_1", "dlv_1"));
+  }
+
+  @Test
+  void aPaymentApiReportNoWebhookLinksGoesOnUnderItsOwnIdAfterTheWait() throws Exception {
+    harness.processElement(apiBySession("dlv_1", 1_000), 1_000);
+    harness.processWatermark(1_000 + API_WAIT.toMillis() - 1);
+    assertThat(harness.extractOutputValues()).isEmpty();
+    harness.processWatermark(1_000 + API_WAIT.toMillis());
+    assertThat(harness.extractOutputValues())
+        .extracting(PaymentEvent::paymentKey)
+        .containsExactly("cs_1");
+    // a retry of the report follows at once, under the same key
+    harness.processElement(apiBySession("dlv_2", 2_000), 2_000);
+    assertThat(harness.extractOutputValues())
+        .extracting(PaymentEvent::paymentKey)
+        .containsExactly("cs_1", "cs_1");
+    assertThat(harness.numEventTimeTimers()).isZero();
   }
 }

@@ -7,10 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The provider-written payloads and signature vectors under {@code
- * job/src/test/resources/fixtures} (byte-identical copies; sources in its {@code SOURCES.md}). The
- * gateway's and the local runner's tests read the same folder, so there is one copy in the
- * repository.
+ * The provider-written payloads and signature vectors under {@code job/src/test/resources/fixtures}
+ * (byte-identical copies; sources in its {@code SOURCES.md}). The gateway's and the local runner's
+ * tests read the same folder, so there is one copy in the repository.
  */
 public final class Fixtures {
   private Fixtures() {}

@@ -27,7 +27,8 @@ public final class Payments {
         false,
         true,
         null,
-        visitorId != null ? PaymentEvent.METADATA : null);
+        visitorId != null ? PaymentEvent.METADATA : null,
+        null);
   }
 
   /** {@code p} with other payment and link keys. */
@@ -51,7 +52,8 @@ public final class Payments {
         p.renewal(),
         p.livemode(),
         linkKey,
-        p.linkMethod());
+        p.linkMethod(),
+        null);
   }
 
   /** {@code p} paid by provider customer {@code customerId}. */
@@ -75,7 +77,8 @@ public final class Payments {
         p.renewal(),
         p.livemode(),
         p.linkKey(),
-        p.linkMethod());
+        p.linkMethod(),
+        null);
   }
 
   /** {@code p} paid with the email whose hash is {@code emailHash}. */
@@ -99,6 +102,7 @@ public final class Payments {
         p.renewal(),
         p.livemode(),
         p.linkKey(),
-        p.linkMethod());
+        p.linkMethod(),
+        null);
   }
 }

@@ -8,20 +8,49 @@ import dev.tributary.job.payments.MetadataKeys;
 import dev.tributary.job.payments.ParseOutcome;
 import dev.tributary.job.payments.PaymentEvent;
 import dev.tributary.job.payments.PaymentParser;
+import dev.tributary.job.payments.PaymentRef;
 import dev.tributary.job.payments.RefundEvent;
 import dev.tributary.job.payments.WebhookEnvelope;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
- * The custom Payment API ({@code POST /api/v1/payments}): a site reports money from a provider we
- * do not integrate. The amount is a decimal in major units and becomes exact minor units with the
- * ISO 4217 exponent; a value with more fraction digits than the currency has is refused rather than
- * rounded. The payment key is {@code <provider>:<providerPaymentId>}, so repeated calls for the
- * same payment merge.
+ * The custom Payment API ({@code POST /api/v1/payment[s]}, {@code /api/v1/refunds}): a site reports
+ * money itself. The amount is a decimal in major units and becomes exact minor units; a value with
+ * more fraction digits than the currency has is refused rather than rounded.
+ *
+ * <p>One money, one payment, whichever door it came through: a call that names an integrated
+ * provider and one of that provider's own payment ids ({@code stripe} + {@code pi_…}, {@code
+ * paddle} + {@code txn_…}, …; see {@link PaymentParser#paymentRef}) is booked under that provider's
+ * key, in that provider's minor units, so that it consolidates with the provider's webhooks for the
+ * same money: counted once, the evidence of both merged, and where they disagree the signed
+ * webhook's amount, currency and mode stand ({@link PaymentEvent#mergedWith}). Any other call
+ * stands alone under provider {@code api} with the key {@code <provider>:<providerPaymentId>}, so
+ * repeated calls for the same payment merge.
  */
 public final class ApiPaymentParser implements PaymentParser {
+
+  private final Map<String, PaymentParser> integrated;
+
+  /** A Payment API with no integrated provider to merge with. */
+  public ApiPaymentParser() {
+    this(List.of());
+  }
+
+  /**
+   * @param integrated the providers whose webhooks a call may describe the same money as
+   */
+  public ApiPaymentParser(List<PaymentParser> integrated) {
+    Map<String, PaymentParser> byName = new HashMap<>();
+    for (PaymentParser p : integrated) {
+      byName.put(p.provider(), p);
+    }
+    this.integrated = Map.copyOf(byName);
+  }
 
   @Override
   public String provider() {
@@ -33,10 +62,16 @@ public final class ApiPaymentParser implements PaymentParser {
     JsonNode body = Json.readObject(envelope.body(), "payment api body");
     boolean refund = body.has("refundId");
     String what = refund ? "refund" : "payment";
-    String provider = Json.requiredText(body, "provider", what);
+    String named = Json.requiredText(body, "provider", what);
     String providerPaymentId = Json.requiredText(body, "providerPaymentId", what);
     String currency = CurrencyExponents.normalize(Json.requiredText(body, "currency", what));
-    int exponent = CurrencyExponents.iso4217(currency);
+    PaymentParser provider = integrated.get(canonicalName(named));
+    PaymentRef ref = provider == null ? null : provider.paymentRef(providerPaymentId);
+    if (ref == null) {
+      provider = this;
+      ref = PaymentRef.key(named + ":" + providerPaymentId);
+    }
+    int exponent = provider.exponent(currency);
     long amountMinor = toMinorUnits(body.get("amount"), exponent);
     long occurredAt = envelope.receivedAtMillis();
     String timestamp = Json.text(body, "timestamp");
@@ -47,31 +82,53 @@ public final class ApiPaymentParser implements PaymentParser {
         throw new MalformedPayloadException(what + " timestamp is not ISO-8601");
       }
     }
+    boolean livemode = body.path("livemode").asBoolean(true);
+    // the body's own visitorId/sessionId fields, else a checkout-style metadata object
+    JsonNode metadata = body.get("metadata");
     if (refund) {
+      String refundId = Json.requiredText(body, "refundId", what);
+      String paymentKey = ref.paymentKey() != null ? ref.paymentKey() : ref.linkKey();
       return new ParseOutcome.Refund(
           RefundEvent.builder()
               .envelope(envelope)
-              .eventType("api.refund")
-              .paymentKey(provider + ":" + providerPaymentId)
-              .refundKey(provider + ":" + Json.requiredText(body, "refundId", what))
+              .provider(provider.provider())
+              .eventType(PaymentEvent.API_EVENT_PREFIX + "refund")
+              .paymentKey(paymentKey)
+              .refundKey(provider == this ? named + ":" + refundId : provider.refundKey(refundId))
               .amount(amountMinor, currency, exponent)
               .occurredAtMillis(occurredAt)
-              .livemode(body.path("livemode").asBoolean(true))
+              .livemode(livemode)
               .build());
     }
     return new ParseOutcome.Payment(
         PaymentEvent.builder()
             .envelope(envelope)
-            .eventType("api.payment")
-            .paymentKey(provider + ":" + providerPaymentId)
+            .provider(provider.provider())
+            .eventType(PaymentEvent.API_EVENT_PREFIX + "payment")
+            .paymentKey(ref.paymentKey())
+            .linkKey(ref.linkKey())
             .amount(amountMinor, currency, exponent)
             .occurredAtMillis(occurredAt)
-            .visitorId(Json.text(body, "visitorId"))
-            .sessionId(Json.text(body, "sessionId"))
+            .visitorId(firstNonNull(Json.text(body, "visitorId"), keys.visitorId(metadata)))
+            .sessionId(firstNonNull(Json.text(body, "sessionId"), keys.sessionId(metadata)))
             .customerId(Json.text(body, "customerId"))
             .email(Json.text(body, "customerEmail"))
-            .livemode(body.path("livemode").asBoolean(true))
+            .livemode(livemode)
             .build());
+  }
+
+  private static String firstNonNull(String a, String b) {
+    return a != null ? a : b;
+  }
+
+  /** "Stripe", "lemon_squeezy", "Lemon Squeezy", "dodo-payments" → the job's provider names. */
+  static String canonicalName(String provider) {
+    String n = provider.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]", "");
+    return switch (n) {
+      case "dodopayments" -> "dodo";
+      case "polarsh" -> "polar";
+      default -> n;
+    };
   }
 
   /** "12.30" or 12.3 with exponent 2 → 1230; "12.345" with exponent 2 is refused. */

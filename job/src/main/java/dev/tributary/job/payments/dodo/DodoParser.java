@@ -8,6 +8,7 @@ import dev.tributary.job.payments.MetadataKeys;
 import dev.tributary.job.payments.ParseOutcome;
 import dev.tributary.job.payments.PaymentEvent;
 import dev.tributary.job.payments.PaymentParser;
+import dev.tributary.job.payments.PaymentRef;
 import dev.tributary.job.payments.RefundEvent;
 import dev.tributary.job.payments.WebhookEnvelope;
 
@@ -47,6 +48,12 @@ public final class DodoParser implements PaymentParser {
   @Override
   public String provider() {
     return PROVIDER;
+  }
+
+  /** Dodo's {@code payment_id} keys the money. */
+  @Override
+  public PaymentRef paymentRef(String id) {
+    return id.startsWith("pay_") ? PaymentRef.key(id) : null;
   }
 
   @Override

@@ -10,6 +10,7 @@ import dev.tributary.job.payments.MetadataKeys;
 import dev.tributary.job.payments.ParseOutcome;
 import dev.tributary.job.payments.PaymentEvent;
 import dev.tributary.job.payments.PaymentParser;
+import dev.tributary.job.payments.PaymentRef;
 import dev.tributary.job.payments.RefundEvent;
 import dev.tributary.job.payments.WebhookEnvelope;
 import java.net.URLDecoder;
@@ -47,6 +48,12 @@ public final class GumroadParser implements PaymentParser {
   @Override
   public String provider() {
     return "gumroad";
+  }
+
+  /** Gumroad's {@code sale_id} keys the money. */
+  @Override
+  public PaymentRef paymentRef(String id) {
+    return PaymentRef.key(id);
   }
 
   @Override

@@ -8,6 +8,7 @@ import dev.tributary.job.payments.MetadataKeys;
 import dev.tributary.job.payments.ParseOutcome;
 import dev.tributary.job.payments.PaymentEvent;
 import dev.tributary.job.payments.PaymentParser;
+import dev.tributary.job.payments.PaymentRef;
 import dev.tributary.job.payments.RefundEvent;
 import dev.tributary.job.payments.WebhookEnvelope;
 
@@ -39,6 +40,18 @@ public final class LemonSqueezyParser implements PaymentParser {
   @Override
   public String provider() {
     return "lemonsqueezy";
+  }
+
+  /**
+   * Orders are keyed {@code order:<id>} and renewals {@code invoice:<id>}; a bare number is the
+   * order id a merchant sees in the dashboard.
+   */
+  @Override
+  public PaymentRef paymentRef(String id) {
+    if (id.startsWith("order:") || id.startsWith("invoice:")) {
+      return PaymentRef.key(id);
+    }
+    return id.chars().allMatch(Character::isDigit) ? PaymentRef.key("order:" + id) : null;
   }
 
   @Override

@@ -8,6 +8,7 @@ import dev.tributary.job.payments.MetadataKeys;
 import dev.tributary.job.payments.ParseOutcome;
 import dev.tributary.job.payments.PaymentEvent;
 import dev.tributary.job.payments.PaymentParser;
+import dev.tributary.job.payments.PaymentRef;
 import dev.tributary.job.payments.RefundEvent;
 import dev.tributary.job.payments.WebhookEnvelope;
 
@@ -38,6 +39,12 @@ public final class PaddleParser implements PaymentParser {
   @Override
   public String provider() {
     return "paddle";
+  }
+
+  /** Transactions ({@code txn_…}) are Paddle's payments. */
+  @Override
+  public PaymentRef paymentRef(String id) {
+    return id.startsWith("txn_") ? PaymentRef.key(id) : null;
   }
 
   @Override

@@ -8,6 +8,7 @@ import dev.tributary.job.payments.MetadataKeys;
 import dev.tributary.job.payments.ParseOutcome;
 import dev.tributary.job.payments.PaymentEvent;
 import dev.tributary.job.payments.PaymentParser;
+import dev.tributary.job.payments.PaymentRef;
 import dev.tributary.job.payments.RefundEvent;
 import dev.tributary.job.payments.WebhookEnvelope;
 import java.util.Map;
@@ -62,6 +63,17 @@ public final class PolarParser implements PaymentParser {
     return PROVIDER;
   }
 
+  /** Polar's order id keys the money (a UUID, no prefix). */
+  @Override
+  public PaymentRef paymentRef(String id) {
+    return PaymentRef.key(id);
+  }
+
+  @Override
+  public int exponent(String currency) {
+    return documentedExponent(currency);
+  }
+
   @Override
   public ParseOutcome parse(WebhookEnvelope envelope, MetadataKeys keys) {
     JsonNode event = Json.readObject(envelope.body(), "polar body");
@@ -96,7 +108,7 @@ public final class PolarParser implements PaymentParser {
             .envelope(env)
             .eventType(type)
             .paymentKey(Json.requiredText(order, "id", "polar order"))
-            .amount(amount, currency, exponent(currency))
+            .amount(amount, currency, documentedExponent(currency))
             .occurredAtMillis(
                 Json.firstIsoMillis(
                     env.receivedAtMillis(),
@@ -132,7 +144,7 @@ public final class PolarParser implements PaymentParser {
             .eventType(type)
             .refundKey(Json.requiredText(refund, "id", "polar refund"))
             .paymentKey(Json.requiredText(refund, "order_id", "polar refund"))
-            .amount(amount + tax, currency, exponent(currency))
+            .amount(amount + tax, currency, documentedExponent(currency))
             .occurredAtMillis(
                 Json.firstIsoMillis(
                     env.receivedAtMillis(),
@@ -142,7 +154,7 @@ public final class PolarParser implements PaymentParser {
   }
 
   /** Polar's minor-unit digits: its documented exceptions, else ISO 4217. */
-  static int exponent(String currency) {
+  static int documentedExponent(String currency) {
     Integer documented = EXPONENTS.get(CurrencyExponents.normalize(currency));
     return documented != null ? documented : CurrencyExponents.iso4217(currency);
   }

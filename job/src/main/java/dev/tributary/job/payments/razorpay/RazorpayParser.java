@@ -8,6 +8,7 @@ import dev.tributary.job.payments.MetadataKeys;
 import dev.tributary.job.payments.ParseOutcome;
 import dev.tributary.job.payments.PaymentEvent;
 import dev.tributary.job.payments.PaymentParser;
+import dev.tributary.job.payments.PaymentRef;
 import dev.tributary.job.payments.RefundEvent;
 import dev.tributary.job.payments.WebhookEnvelope;
 import java.util.Map;
@@ -57,6 +58,17 @@ public final class RazorpayParser implements PaymentParser {
     return PROVIDER;
   }
 
+  /** Payments ({@code pay_…}) key the money; an order id names no single payment. */
+  @Override
+  public PaymentRef paymentRef(String id) {
+    return id.startsWith("pay_") ? PaymentRef.key(id) : null;
+  }
+
+  @Override
+  public int exponent(String currency) {
+    return documentedExponent(currency);
+  }
+
   @Override
   public ParseOutcome parse(WebhookEnvelope envelope, MetadataKeys keys) {
     JsonNode event = Json.readObject(envelope.body(), "razorpay body");
@@ -91,7 +103,7 @@ public final class RazorpayParser implements PaymentParser {
             .envelope(env)
             .eventType(type)
             .paymentKey(Json.requiredText(payment, "id", "razorpay payment"))
-            .amount(amount, currency, exponent(currency))
+            .amount(amount, currency, documentedExponent(currency))
             .occurredAtMillis(occurredAt(payment, event, env))
             .visitorId(keys.visitorId(notes))
             .sessionId(keys.sessionId(notes))
@@ -114,13 +126,13 @@ public final class RazorpayParser implements PaymentParser {
             .amount(
                 Json.requiredLong(refund, "amount", "razorpay refund"),
                 currency,
-                exponent(currency))
+                documentedExponent(currency))
             .occurredAtMillis(occurredAt(refund, event, env))
             .build());
   }
 
   /** Razorpay's subunit digits for a currency: its documented exceptions, else ISO 4217. */
-  static int exponent(String currency) {
+  static int documentedExponent(String currency) {
     Integer documented = EXPONENTS.get(CurrencyExponents.normalize(currency));
     return documented != null ? documented : CurrencyExponents.iso4217(currency);
   }

@@ -8,9 +8,11 @@ import dev.tributary.job.payments.MetadataKeys;
 import dev.tributary.job.payments.ParseOutcome;
 import dev.tributary.job.payments.PaymentEvent;
 import dev.tributary.job.payments.PaymentParser;
+import dev.tributary.job.payments.PaymentRef;
 import dev.tributary.job.payments.RefundEvent;
 import dev.tributary.job.payments.WebhookEnvelope;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -50,6 +52,30 @@ public final class StripeParser implements PaymentParser {
   @Override
   public String provider() {
     return "stripe";
+  }
+
+  /**
+   * A PaymentIntent id is the payment key itself. A Checkout Session, charge or invoice id is
+   * another name of the money: the webhooks that reveal both ids link it to its PaymentIntent (a
+   * session or charge without one is keyed by its own id, which the link wait then falls back to).
+   */
+  @Override
+  public PaymentRef paymentRef(String id) {
+    if (id.startsWith("pi_")) {
+      return PaymentRef.key(id);
+    }
+    if (id.startsWith("cs_")
+        || id.startsWith("ch_")
+        || id.startsWith("py_")
+        || id.startsWith("in_")) {
+      return PaymentRef.linkedBy(id);
+    }
+    return null;
+  }
+
+  @Override
+  public int exponent(String currency) {
+    return CurrencyExponents.stripe(currency);
   }
 
   @Override
@@ -144,6 +170,7 @@ public final class StripeParser implements PaymentParser {
             .subscriptionId(Json.idOf(session, "subscription"));
     if (intent != null) {
       b.paymentKey(intent).linkKey(invoice);
+      return new ParseOutcome.Payment(b.build(), List.of(sessionId));
     } else if (invoice != null) {
       // A subscription checkout: the money is the first invoice's PaymentIntent.
       b.linkKey(invoice);
@@ -180,15 +207,18 @@ public final class StripeParser implements PaymentParser {
     JsonNode metadata = charge.get("metadata");
     String email = Json.text(charge.path("billing_details"), "email");
     String currency = e.currency("charge");
+    String key = e.moneyKey("charge");
+    String id = Json.text(charge, "id");
     return new ParseOutcome.Payment(
         e.payment("charge")
-            .paymentKey(e.moneyKey("charge"))
+            .paymentKey(key)
             .linkKey(Json.idOf(charge, "invoice"))
             .amount(amount, currency, CurrencyExponents.stripe(currency))
             .visitorId(e.keys().visitorId(metadata))
             .sessionId(e.keys().sessionId(metadata))
             .email(email != null ? email : Json.text(charge, "receipt_email"))
-            .build());
+            .build(),
+        id != null && !id.equals(key) ? List.of(id) : List.of());
   }
 
   private static ParseOutcome invoice(Event e) {

@@ -176,8 +176,8 @@ class RazorpayParserTest {
     assertThat(usd.currency()).isEqualTo("USD");
     assertThat(usd.currencyExponent()).isEqualTo(2);
 
-    assertThat(RazorpayParser.exponent("BHD")).isEqualTo(3);
-    assertThat(RazorpayParser.exponent("omr")).isEqualTo(3);
+    assertThat(RazorpayParser.documentedExponent("BHD")).isEqualTo(3);
+    assertThat(RazorpayParser.documentedExponent("omr")).isEqualTo(3);
   }
 
   private static String subscriptionCharged(int paidCount) {

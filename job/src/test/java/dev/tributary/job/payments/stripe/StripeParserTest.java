@@ -64,12 +64,14 @@ class StripeParserTest {
          "customer_details":{"email":" Ada@Example.com "},
          "metadata":{"tributary_visitor_id":"v_1","tributary_session_id":"s_1"}}""";
 
-    PaymentEvent p =
-        ((ParseOutcome.Payment)
-                parse(Fixtures.stripeEvent("evt_2", "checkout.session.completed", 10, session)))
-            .event();
+    ParseOutcome.Payment outcome =
+        (ParseOutcome.Payment)
+            parse(Fixtures.stripeEvent("evt_2", "checkout.session.completed", 10, session));
+    PaymentEvent p = outcome.event();
 
     assertThat(p.paymentKey()).isEqualTo("pi_9");
+    // a Payment API call naming the session finds the PaymentIntent through this alias
+    assertThat(outcome.aliases()).containsExactly("cs_1");
     assertThat(p.amountMinor()).isEqualTo(4900);
     assertThat(p.currency()).isEqualTo("JPY");
     assertThat(p.currencyExponent()).isZero();
@@ -175,6 +177,14 @@ class StripeParserTest {
              "payment_intent":"pi_7","billing_details":{"email":"a@b.co"},
              "metadata":{"tributary_visitor_id":"v_9"}}""");
     assertThat(p.paymentKey()).isEqualTo("pi_7");
+    assertThat(
+            ((ParseOutcome.Payment)
+                    event(
+                        "charge.succeeded",
+                        "{\"id\":\"ch_1\",\"amount\":2000,\"captured\":true,"
+                            + "\"currency\":\"eur\",\"payment_intent\":\"pi_7\"}"))
+                .aliases())
+        .containsExactly("ch_1");
     assertThat(p.visitorId()).isEqualTo("v_9");
     assertThat(p.emailHash()).isNotNull();
     assertThat(
