@@ -10,15 +10,13 @@ import dev.tributary.job.testing.EmbeddedKafka.Record;
 import dev.tributary.job.testing.EmbeddedWarehouse;
 import dev.tributary.job.testing.Envelopes;
 import dev.tributary.job.testing.Fixtures;
+import dev.tributary.job.testing.LocalJob;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.CoreOptions;
-import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,18 +44,7 @@ class PipelineIT {
     kafka.send("tributary.tracking", tracking());
     kafka.send("tributary.webhooks", webhooks());
 
-    Configuration conf = AttributionJob.withProductionDefaults(new Configuration());
-    conf.set(JobOptions.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-    conf.set(JobOptions.JDBC_URL, warehouse.jdbcUrl());
-    conf.set(JobOptions.JDBC_USER, "postgres");
-    conf.set(JobOptions.JDBC_PASSWORD, "postgres");
-    conf.set(org.apache.flink.configuration.StateBackendOptions.STATE_BACKEND, "rocksdb");
-    conf.set(
-        org.apache.flink.state.rocksdb.RocksDBOptions.LOCAL_DIRECTORIES,
-        java.nio.file.Files.createTempDirectory("rocksdb").toAbsolutePath().toString());
-    conf.set(PipelineOptions.GENERIC_TYPES, false);
-    conf.set(CoreOptions.DEFAULT_PARALLELISM, 2);
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+    Configuration conf = LocalJob.configuration(kafka, warehouse);
     settings = JobOptions.settings(conf);
 
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);

@@ -244,6 +244,39 @@ class GatewayIT {
     }
 
     @Test
+    void theGuidesExampleIsAcceptedAsWrittenOnTheSingularPath() throws IOException {
+      // PostMetric's "Record payments" curl example, body byte for byte
+      String guide =
+          """
+          {
+              "provider": "stripe",
+              "providerPaymentId": "pi_1234567890",
+              "amount": 99.99,
+              "currency": "USD",
+              "customerEmail": "customer@example.com",
+              "visitorId": "visitor_123",
+              "sessionId": "session_456",
+              "metadata": {
+                "orderId": "order_789"
+              }
+            }""";
+      Mark mark = kafka.mark(WEBHOOKS);
+
+      HttpResponse<String> response =
+          client.post(
+              "/api/v1/payment",
+              "application/json",
+              guide.getBytes(StandardCharsets.UTF_8),
+              "Authorization",
+              "Bearer " + ACME_KEY);
+
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+      JsonNode envelope = value(kafka.singleRecordAfter(mark));
+      assertThat(envelope.path("provider").asText()).isEqualTo("api");
+      assertThat(envelope.path("body").asText()).isEqualTo(guide);
+    }
+
+    @Test
     void generatesADeliveryIdWithoutIdempotencyKey() throws IOException {
       HttpResponse<String> response = post(PAYMENT, "Authorization", "bearer " + ACME_KEY);
 
@@ -337,6 +370,39 @@ class GatewayIT {
       assertThat(envelope.path("deliveryId").asText()).isEqualTo("refund-rf_1");
       assertThat(envelope.path("contentType").asText()).isEqualTo("application/json");
       assertThat(envelope.path("body").asText()).isEqualTo(REFUND);
+    }
+
+    @Test
+    void theGuidesExampleIsAcceptedAsWrittenOnTheSingularPath() throws IOException {
+      // PostMetric's "Record payments" curl example, body byte for byte
+      String guide =
+          """
+          {
+              "provider": "stripe",
+              "providerPaymentId": "pi_1234567890",
+              "amount": 99.99,
+              "currency": "USD",
+              "customerEmail": "customer@example.com",
+              "visitorId": "visitor_123",
+              "sessionId": "session_456",
+              "metadata": {
+                "orderId": "order_789"
+              }
+            }""";
+      Mark mark = kafka.mark(WEBHOOKS);
+
+      HttpResponse<String> response =
+          client.post(
+              "/api/v1/payment",
+              "application/json",
+              guide.getBytes(StandardCharsets.UTF_8),
+              "Authorization",
+              "Bearer " + ACME_KEY);
+
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+      JsonNode envelope = value(kafka.singleRecordAfter(mark));
+      assertThat(envelope.path("provider").asText()).isEqualTo("api");
+      assertThat(envelope.path("body").asText()).isEqualTo(guide);
     }
 
     @Test

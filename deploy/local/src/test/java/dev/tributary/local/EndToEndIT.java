@@ -55,6 +55,7 @@ class EndToEndIT {
   private static GatewayClient gateway;
   private static StripeSigner demoSigner;
   private static StripeSigner quietSigner;
+  private static String demoApiKey;
   private static final Map<String, Long> latencies = new LinkedHashMap<>();
 
   @BeforeAll
@@ -91,6 +92,7 @@ class EndToEndIT {
             ", ", stack.timings().stream().map(t -> t.component() + " " + t.millis()).toList()));
     gateway = new GatewayClient(stack.gatewayUrl());
     demoSigner = new StripeSigner(demo.stripeSecret());
+    demoApiKey = demo.apiKey();
     quietSigner = new StripeSigner(quiet.stripeSecret());
   }
 
@@ -239,6 +241,99 @@ class EndToEndIT {
         .containsEntry("visitor_id", null);
     List<Map<String, Object>> ledger = awaitLedger(QUIET_SITE, payment.paymentIntentId(), 2_500);
     assertThat(ledger).allSatisfy(entry -> assertThat(entry.get("visitor_id")).isNull());
+  }
+
+  /**
+   * The two setup guides merchants follow, as written with this gateway's host, site and key:
+   * PostMetric's Stripe Checkout metadata (naming only the session here, "visitorId or sessionId"),
+   * its {@code POST /api/v1/payment} example for a PaymentIntent whose webhook also arrives, and
+   * Metrivo's checkout tagging ({@code metadata = getAttributionMetadata()}, {@code
+   * client_reference_id} the session).
+   */
+  @Test
+  void theSetupGuidesExamplesGiveTheAttributionTheyPromise() throws Exception {
+    String id = StripeEvents.randomId(10);
+    String url = "https://www.demo-shop.test/?utm_source=newsletter&utm_medium=email";
+
+    // PostMetric, Stripe Checkout: metadata {websiteId, visitorId, sessionId}; only the session
+    pageview("v_pm_" + id, "s_pm_" + id, url, null);
+    String checkout =
+        """
+        {"id":"cs_pm_%1$s","object":"checkout.session","payment_status":"paid","amount_total":1000,
+         "currency":"usd","payment_intent":"pi_pm_%1$s","mode":"payment",
+         "metadata":{"websiteId":"demo","sessionId":"s_pm_%1$s"}}"""
+            .formatted(id);
+    long posted =
+        postWebhook(
+            stripeEvent(StripeEvents.newEventId(), "checkout.session.completed", checkout),
+            demoSigner,
+            "demo");
+    assertThat(awaitPayment("demo", "pi_pm_" + id, posted, "guide: session metadata"))
+        .containsEntry("visitor_id", "v_pm_" + id)
+        .containsEntry("method", "metadata")
+        .containsEntry("confidence", "high");
+
+    // PostMetric, Payment API, the curl example's body on the singular path, for a Stripe
+    // PaymentIntent whose own webhook also arrives: one payment, counted once
+    pageview("v_api_" + id, "s_api_" + id, url, null);
+    String example =
+        """
+        {
+            "provider": "stripe",
+            "providerPaymentId": "pi_api_%1$s",
+            "amount": 99.99,
+            "currency": "USD",
+            "visitorId": "v_api_%1$s",
+            "sessionId": "s_api_%1$s",
+            "customerEmail": "customer@example.com"
+          }"""
+            .formatted(id);
+    GatewayClient.Response api =
+        gateway.webhook(
+            "/api/v1/payment",
+            "application/json",
+            Map.of("Authorization", "Bearer " + demoApiKey),
+            example);
+    assertThat(api.status()).as(api.body()).isEqualTo(202);
+    String intent =
+        """
+        {"id":"pi_api_%s","object":"payment_intent","amount":9999,"amount_received":9999,
+         "currency":"usd","metadata":{}}"""
+            .formatted(id);
+    posted =
+        postWebhook(
+            stripeEvent(StripeEvents.newEventId(), "payment_intent.succeeded", intent),
+            demoSigner,
+            "demo");
+    assertThat(awaitPayment("demo", "pi_api_" + id, posted, "guide: api + webhook"))
+        .containsEntry("visitor_id", "v_api_" + id)
+        .containsEntry("amount_minor", 9_999L);
+    awaitLedger("demo", "pi_api_" + id, 9_999);
+    assertThat(
+            count(
+                "SELECT count(*) FROM payments WHERE site_id = 'demo' AND payment_key LIKE ?",
+                "%pi_api_" + id))
+        .isEqualTo(1);
+
+    // Metrivo: the tracker's attribution metadata object as the checkout metadata
+    pageview("v_mv_" + id, "s_mv_" + id, url, null);
+    String tagged =
+        """
+        {"id":"cs_mv_%1$s","object":"checkout.session","payment_status":"paid","amount_total":4900,
+         "currency":"usd","payment_intent":"pi_mv_%1$s","mode":"subscription",
+         "client_reference_id":"s_mv_%1$s",
+         "metadata":{"metrivo_visitor_id":"v_mv_%1$s","metrivo_session_id":"s_mv_%1$s",
+          "metrivo_site_id":"demo","landing_url":"%2$s","referrer":"","utm_source":"newsletter"}}"""
+            .formatted(id, url);
+    posted =
+        postWebhook(
+            stripeEvent(StripeEvents.newEventId(), "checkout.session.completed", tagged),
+            demoSigner,
+            "demo");
+    assertThat(awaitPayment("demo", "pi_mv_" + id, posted, "guide: metrivo tagging"))
+        .containsEntry("visitor_id", "v_mv_" + id)
+        .containsEntry("session_id", "s_mv_" + id)
+        .containsEntry("method", "metadata");
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -14,8 +14,7 @@ final class Fixtures {
     // tests run from deploy/local
     Path root = Path.of("..", "..", "job", "src", "test", "resources", "fixtures");
     if (!Files.isDirectory(root)) {
-      throw new IllegalStateException(
-          "fixtures not found: " + root.toAbsolutePath());
+      throw new IllegalStateException("fixtures not found: " + root.toAbsolutePath());
     }
     try {
       return Files.readString(root.resolve(relative), StandardCharsets.UTF_8);

@@ -125,8 +125,17 @@ public final class Ledger
     refundedByCurrency = new LabeledCounters(metrics, "currency", "refundedMinor");
   }
 
-  /** True when {@code next} rests on better evidence than {@code current}. */
+  /**
+   * True when {@code next} rests on better evidence than {@code current}: the provider's own
+   * webhook where only a Payment API report stood, a stronger link method, or the same method with
+   * more touches.
+   */
   static boolean better(AttributedPayment next, AttributedPayment current) {
+    if (current.payment().fromPaymentApi() && !next.payment().fromPaymentApi()) {
+      // the provider's signed webhook replaces a Payment API report of the same money: its amount,
+      // currency and mode stand (the evidence of both is merged upstream, so no link is lost)
+      return true;
+    }
     int byMethod = Integer.compare(rank(next), rank(current));
     return byMethod > 0 || (byMethod == 0 && next.touches() > current.touches());
   }

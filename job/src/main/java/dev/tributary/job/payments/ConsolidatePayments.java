@@ -17,8 +17,9 @@ import org.apache.flink.util.Collector;
  * PaymentEvent#mergedWith}); when the watermark passes the window the payment goes on, once.
  *
  * <p>An event for a payment already sent on (a retry days later) is a duplicate and is counted and
- * swallowed, unless it names the visitor the sent payment lacked: then the payment goes on again,
- * linked, and the ledger re-attributes it.
+ * swallowed, unless it names the visitor the sent payment lacked, or it is the provider's signed
+ * webhook for money so far known only from a Payment API report: then the payment goes on again and
+ * the ledger re-books it (with the webhook's amount, currency and mode).
  *
  * <p>State:
  *
@@ -62,9 +63,12 @@ public final class ConsolidatePayments
     PaymentEvent sent = emitted.value();
     if (sent != null) {
       PaymentEvent merged = sent.mergedWith(event);
-      if (sent.visitorId() == null && merged.visitorId() != null) {
-        // Metadata that arrives after the payment settled: send it on again, linked; the ledger
-        // replaces the weaker booking.
+      boolean linksNow = sent.visitorId() == null && merged.visitorId() != null;
+      // a Payment API report settled first; the provider's signed webhook now stands for the money
+      boolean signedNow = sent.fromPaymentApi() && !merged.fromPaymentApi();
+      if (linksNow || signedNow) {
+        // Evidence that arrives after the payment settled: send it on again; the ledger replaces
+        // the weaker booking.
         emitted.update(merged);
         out.collect(merged);
       } else {

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>POST /webhooks/{stripe|lemonsqueezy|paddle|razorpay|dodo|polar}/{siteId}</td>
  *       <td>{@link WebhookHandler}, one {@link WebhookProvider} each</td></tr>
  *   <tr><td>POST /webhooks/gumroad/{siteId}/{token}</td><td>{@link WebhookHandler}</td></tr>
- *   <tr><td>POST /api/v1/payments, POST /api/v1/refunds</td><td>{@link PaymentApiHandler}</td></tr>
+ *   <tr><td>POST /api/v1/payments (alias /api/v1/payment), POST /api/v1/refunds</td><td>{@link
+ *       PaymentApiHandler}</td></tr>
  *   <tr><td>POST /api/v1/events (+ OPTIONS)</td><td>{@link TrackingHandler}</td></tr>
  *   <tr><td>POST /api/v1/identify (+ OPTIONS)</td><td>{@link IdentifyHandler}</td></tr>
  *   <tr><td>GET /t.js</td><td>{@link TrackerScript}</td></tr>
@@ -88,8 +89,10 @@ public final class IngestRoutes {
       routes.post(
           provider.path(), new WebhookHandler(provider, sites, requestBody, forwarder, clock));
     }
-    routes.post(
-        "/api/v1/payments", PaymentApiHandler.payments(sites, requestBody, forwarder, clock));
+    var payments = PaymentApiHandler.payments(sites, requestBody, forwarder, clock);
+    routes.post("/api/v1/payments", payments);
+    // the singular path of the setup guides merchants follow (their curl examples use it)
+    routes.post("/api/v1/payment", payments);
     routes.post("/api/v1/refunds", PaymentApiHandler.refunds(sites, requestBody, forwarder, clock));
     // Only the public tracker routes are rate-limited. Webhooks are not: providers retry whatever
     // is refused, so a limit would only delay payments (and a burst after an outage is normal);
