@@ -458,16 +458,35 @@ class DeploymentFilesTest {
     assertIsMainClass(string(job.get("entryClass")));
     assertJobArguments(strings(job.get("args")), "FlinkDeployment job.args");
 
-    // the S3 credentials Secret the pods read is the one of the example
-    Set<String> exampleSecretKeys =
-        map(k8sDocs.get("flink-s3-secret.example.yaml").get(0).get("stringData")).keySet();
+    // every variable the pods get comes from a Secret of the examples: the S3 credentials, and
+    // the warehouse password for the JobManager, which runs main() (application mode)
+    Map<String, Set<String>> exampleSecrets = new TreeMap<>();
+    for (String file : List.of("flink-s3-secret.example.yaml", "warehouse-secret.example.yaml")) {
+      Map<String, Object> secret = k8sDocs.get(file).get(0);
+      exampleSecrets.put(
+          string(map(secret.get("metadata")).get("name")), map(secret.get("stringData")).keySet());
+    }
     Map<String, Object> container =
         map(list(map(map(spec.get("podTemplate")).get("spec")).get("containers")).get(0));
+    Map<String, Map<String, Object>> refs = new TreeMap<>();
     for (Object env : list(container.get("env"))) {
+      assertThat(map(env)).as("env %s", env).doesNotContainKey("value");
       Map<String, Object> ref = map(map(map(env).get("valueFrom")).get("secretKeyRef"));
-      assertThat(string(ref.get("name"))).isEqualTo("tributary-flink-s3");
-      assertThat(exampleSecretKeys).contains(string(ref.get("key")));
+      assertThat(exampleSecrets).containsKey(string(ref.get("name")));
+      assertThat(exampleSecrets.get(string(ref.get("name")))).contains(string(ref.get("key")));
+      refs.put(string(map(env).get("name")), ref);
     }
+    assertThat(refs).containsKeys("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY");
+    assertThat(refs.get("TRIBUTARY_JDBC_PASSWORD"))
+        .containsEntry("name", "tributary-warehouse")
+        .containsEntry("key", "password")
+        .doesNotContainKey("optional");
+    assertThat(refs.get("AWS_ACCESS_KEY_ID")).containsEntry("name", "tributary-flink-s3");
+    // the variable the pods get is the one the job reads
+    assertThat(
+            Files.readString(
+                root.resolve("job/src/main/java/dev/tributary/job/AttributionJob.java")))
+        .contains("System.getenv(\"TRIBUTARY_JDBC_PASSWORD\")");
   }
 
   @Test
@@ -483,15 +502,22 @@ class DeploymentFilesTest {
     assertIsMainClass(main.group(1));
     assertThat(script)
         .contains("--fromSavepoint \"$TRIBUTARY_RESTORE_FROM\"", "exec /docker-entrypoint.sh");
-    List<String> args = new ArrayList<>(strings(jobmanager.get("command")));
-    Matcher scriptArgs = Pattern.compile("(--tributary\\.[\\w.-]+) \"\\$\\w+\"").matcher(script);
-    while (scriptArgs.find()) {
-      args.add(scriptArgs.group(1));
-      args.add("(from the environment)");
-    }
-    assertJobArguments(args, "compose jobmanager");
+    // the script adds no job argument of its own: the password stays in the environment, which
+    // the JobManager inherits, and the script neither passes nor prints it
+    String scriptCode =
+        script
+            .lines()
+            .filter(line -> !line.strip().startsWith("#"))
+            .collect(Collectors.joining("\n"));
+    assertThat(scriptCode)
+        .doesNotContain("--tributary.", "TRIBUTARY_JDBC_PASSWORD")
+        .doesNotContainPattern("(?m)^\\s*set\\s+-[a-z]*x");
+    assertJobArguments(strings(jobmanager.get("command")), "compose jobmanager");
     assertThat(map(jobmanager.get("environment")))
-        .containsKeys("TRIBUTARY_JOB_ID", "TRIBUTARY_RESTORE_FROM", "TRIBUTARY_JDBC_PASSWORD");
+        .containsKeys("TRIBUTARY_JOB_ID", "TRIBUTARY_RESTORE_FROM")
+        .containsEntry(
+            "TRIBUTARY_JDBC_PASSWORD",
+            "${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD in deploy/compose/.env}");
     Map<String, Object> dependsOn = map(jobmanager.get("depends_on"));
     for (String oneShot : List.of("migrate", "kafka-init")) {
       assertThat(map(dependsOn.get(oneShot)))
@@ -506,6 +532,48 @@ class DeploymentFilesTest {
     assertThat(map(service("migrate").get("environment"))).containsKey("TRIBUTARY_JDBC_PASSWORD");
     assertThat(strings(service("migrate").get("command")).get(0))
         .startsWith("jdbc:postgresql://postgres:5432/");
+  }
+
+  @Test
+  void noCommandOrArgumentCarriesASecret() {
+    // container arguments are readable by anyone who can list the pods or containers (and Flink's
+    // are on its UI): secrets go through the environment, from .env or a Secret
+    int checked = 0;
+    for (var entry : map(composeFile.get("services")).entrySet()) {
+      Map<String, Object> service = map(entry.getValue());
+      for (String key : List.of("command", "entrypoint")) {
+        if (service.get(key) instanceof List<?>) {
+          assertNoSecretIn(strings(service.get(key)), "compose " + entry.getKey() + " " + key);
+          checked++;
+        }
+      }
+    }
+    for (var entry : k8sDocs.entrySet()) {
+      for (Map<String, Object> doc : entry.getValue()) {
+        checked += assertNoSecretInCommands(doc, entry.getKey());
+      }
+    }
+    assertThat(checked).isGreaterThanOrEqualTo(6);
+  }
+
+  private static int assertNoSecretInCommands(Object node, String where) {
+    int checked = 0;
+    if (node instanceof Map<?, ?> m) {
+      for (var e : m.entrySet()) {
+        if ((e.getKey().equals("command") || e.getKey().equals("args"))
+            && e.getValue() instanceof List<?>) {
+          assertNoSecretIn(strings(e.getValue()), where + " " + e.getKey());
+          checked++;
+        } else {
+          checked += assertNoSecretInCommands(e.getValue(), where);
+        }
+      }
+    } else if (node instanceof List<?> l) {
+      for (Object o : l) {
+        checked += assertNoSecretInCommands(o, where);
+      }
+    }
+    return checked;
   }
 
   // ---------------------------------------------------------------- gateway
@@ -621,6 +689,15 @@ class DeploymentFilesTest {
     }
   }
 
+  /** No argument names a password or carries a placeholder for one. */
+  private static void assertNoSecretIn(List<String> args, String where) {
+    for (String arg : args) {
+      assertThat(arg.toLowerCase(Locale.ROOT))
+          .as("%s: argument %s", where, arg)
+          .doesNotContain("password", "secret", "replace_me");
+    }
+  }
+
   private static void assertIsMainClass(String className) throws Exception {
     Method main = Class.forName(className).getMethod("main", String[].class);
     assertThat(Modifier.isStatic(main.getModifiers())).as(className + ".main is static").isTrue();
@@ -642,8 +719,13 @@ class DeploymentFilesTest {
         .containsKeys(
             JobOptions.KAFKA_BOOTSTRAP_SERVERS.key(),
             JobOptions.JDBC_URL.key(),
-            JobOptions.JDBC_USER.key(),
-            JobOptions.JDBC_PASSWORD.key());
+            JobOptions.JDBC_USER.key());
+    // arguments show on the Flink UI and in the JobManager's log: the password comes from
+    // TRIBUTARY_JDBC_PASSWORD in the JobManager's environment (AttributionJob)
+    assertThat(given)
+        .as("%s: no password among the program arguments", where)
+        .doesNotContainKey(JobOptions.JDBC_PASSWORD.key());
+    assertNoSecretIn(args, where);
     assertThat(given.get(JobOptions.JDBC_URL.key())).startsWith("jdbc:postgresql://");
   }
 
