@@ -596,6 +596,184 @@ class DeploymentFilesTest {
     return checked;
   }
 
+  @Test
+  void kubernetesCreatesTheTopicsComposeCreates() throws IOException {
+    Set<String> topics =
+        new TreeSet<>(
+            List.of(
+                JobOptions.TOPIC_WEBHOOKS.defaultValue(),
+                JobOptions.TOPIC_TRACKING.defaultValue(),
+                JobOptions.TOPIC_DEADLETTER.defaultValue()));
+    String composeScript = String.join("\n", strings(service("kafka-init").get("command")));
+    assertThat(topicsOf(composeScript)).isEqualTo(topics);
+
+    Map<String, Object> job = k8sDoc("kafka-topics-job.yaml", "Job");
+    Map<String, Object> container = onlyContainer(job);
+    String kafkaVersion = property(Files.readString(root.resolve("pom.xml")), "kafka.version");
+    assertThat(string(container.get("image"))).isEqualTo("apache/kafka:" + kafkaVersion);
+    String script = String.join("\n", strings(container.get("args")));
+    assertThat(topicsOf(script)).isEqualTo(topics);
+    assertThat(script).contains("--create --if-not-exists");
+    assertThat(partitionsOf(script)).isEqualTo(partitionsOf(composeScript));
+    assertBootstrapFromTheGatewayConfig(container, "kafka-topics-job.yaml");
+
+    // the gateway writes to the topics created
+    Map<String, Object> config =
+        map(k8sDocByName("gateway-configmap.yaml", "tributary-gateway-config").get("data"));
+    assertThat(topics)
+        .contains(
+            string(config.get("TRIBUTARY_TOPIC_WEBHOOKS")),
+            string(config.get("TRIBUTARY_TOPIC_TRACKING")));
+    // and the job reads from the same cluster the Job creates them in
+    assertThat(jobArguments().get(JobOptions.KAFKA_BOOTSTRAP_SERVERS.key()))
+        .isEqualTo(string(config.get("TRIBUTARY_KAFKA_BOOTSTRAP_SERVERS")));
+  }
+
+  @Test
+  void theJobManagerWaitsForTheTopicsAndTheMigrationsInsteadOfRestarting() throws IOException {
+    Map<String, Object> spec = map(k8sDocs.get("flink-deployment.yaml").get(0).get("spec"));
+    // in the JobManager's own template only; the common one has none, so that the operator's
+    // merge of the two (list items by position) cannot mix them up
+    assertThat(map(map(spec.get("podTemplate")).get("spec"))).doesNotContainKey("initContainers");
+    Map<String, Object> jmPod =
+        map(map(map(map(spec.get("jobManager")).get("podTemplate")).get("spec")));
+    Map<String, Map<String, Object>> init = new LinkedHashMap<>();
+    for (Object o : list(jmPod.get("initContainers"))) {
+      init.put(string(map(o).get("name")), map(o));
+    }
+    assertThat(init).containsOnlyKeys("wait-for-topics", "wait-for-migrations");
+
+    Map<String, Object> topics = init.get("wait-for-topics");
+    String topicsScript = String.join("\n", strings(topics.get("args")));
+    String createScript =
+        String.join(
+            "\n", strings(onlyContainer(k8sDoc("kafka-topics-job.yaml", "Job")).get("args")));
+    assertThat(topicsOf(topicsScript)).isEqualTo(topicsOf(createScript));
+    assertThat(topicsScript).contains("--describe").contains("until ").doesNotContain("--create");
+    assertThat(string(topics.get("image")))
+        .isEqualTo(string(onlyContainer(k8sDoc("kafka-topics-job.yaml", "Job")).get("image")));
+    assertBootstrapFromTheGatewayConfig(topics, "wait-for-topics");
+
+    Map<String, Object> migrations = init.get("wait-for-migrations");
+    assertThat(string(migrations.get("image"))).isEqualTo(string(service("postgres").get("image")));
+    String migrationsScript = String.join("\n", strings(migrations.get("args")));
+    assertThat(migrationsScript)
+        .contains("flyway_schema_history", "success", "$SCHEMA_VERSION", "until ");
+    Map<String, Object> env = new TreeMap<>();
+    for (Object o : list(migrations.get("env"))) {
+      Map<String, Object> variable = map(o);
+      env.put(string(variable.get("name")), variable);
+    }
+    assertThat(env)
+        .containsOnlyKeys(
+            "SCHEMA_VERSION",
+            "PGHOST",
+            "PGPORT",
+            "PGDATABASE",
+            "PGUSER",
+            "PGPASSWORD",
+            "PGCONNECT_TIMEOUT");
+    // the newest migration of sql/, so that an upgrade waits for its own migrations
+    assertThat(string(map(env.get("SCHEMA_VERSION")).get("value")))
+        .as("SCHEMA_VERSION of wait-for-migrations: the highest V<n>__ file in sql/")
+        .isEqualTo(newestMigration());
+    // the database the job writes to, as the job's user, with the password from the Secret
+    Matcher url =
+        Pattern.compile("jdbc:postgresql://([^:/]+):(\\d+)/([^?]+)")
+            .matcher(jobArguments().get(JobOptions.JDBC_URL.key()));
+    assertThat(url.matches()).isTrue();
+    assertThat(string(map(env.get("PGHOST")).get("value"))).isEqualTo(url.group(1));
+    assertThat(string(map(env.get("PGPORT")).get("value"))).isEqualTo(url.group(2));
+    assertThat(string(map(env.get("PGDATABASE")).get("value"))).isEqualTo(url.group(3));
+    assertThat(string(map(env.get("PGUSER")).get("value")))
+        .isEqualTo(jobArguments().get(JobOptions.JDBC_USER.key()));
+    assertThat(map(map(map(env.get("PGPASSWORD")).get("valueFrom")).get("secretKeyRef")))
+        .containsEntry("name", "tributary-warehouse")
+        .containsEntry("key", "password");
+    // and the migrations Job migrates that same database
+    List<String> migrate =
+        strings(onlyContainer(k8sDoc("migrations-job.yaml", "Job")).get("command"));
+    assertThat(migrate)
+        .endsWith(
+            jobArguments().get(JobOptions.JDBC_URL.key()),
+            jobArguments().get(JobOptions.JDBC_USER.key()));
+  }
+
+  @Test
+  void theKubernetesInstallStepsRunInAnOrderThatWorks() throws IOException {
+    String readme = Files.readString(kubernetes.resolve("README.md"));
+    String install = readme.substring(readme.indexOf("## Install"), readme.indexOf("## Upgrades"));
+    int namespace = install.indexOf("kubectl apply -f deploy/kubernetes/namespace.yaml");
+    int operator = install.indexOf("helm install flink-kubernetes-operator");
+    int secrets = install.indexOf("kubectl -n tributary apply -f my-secrets/");
+    int everything = install.indexOf("kubectl apply -k deploy/kubernetes");
+    // the chart creates the flink ServiceAccount and its Role in the watched namespace
+    assertThat(namespace).as("namespace before the operator").isNotNegative().isLessThan(operator);
+    assertThat(install.substring(operator)).contains("--set \"watchNamespaces={tributary}\"");
+    // the chart's default webhook needs cert-manager, which the steps do not install
+    assertThat(install.substring(operator, install.indexOf("\n\n", operator)))
+        .contains("--set webhook.create=false");
+    assertThat(secrets).as("secrets before the workloads").isGreaterThan(operator);
+    assertThat(everything).isGreaterThan(secrets);
+    assertThat(install).doesNotContain("kubectl create namespace");
+    assertThat(strings(k8sDocs.get("kustomization.yaml").get(0).get("resources")))
+        .contains("namespace.yaml", "kafka-topics-job.yaml", "migrations-job.yaml");
+  }
+
+  private static Set<String> topicsOf(String script) {
+    Matcher m = Pattern.compile("for topic in ([^;]+);").matcher(script);
+    assertThat(m.find()).as("topic loop in %s", script).isTrue();
+    return new TreeSet<>(List.of(m.group(1).strip().split("\\s+")));
+  }
+
+  private static String partitionsOf(String script) {
+    Matcher m = Pattern.compile("--partitions (\\d+)").matcher(script);
+    assertThat(m.find()).as("--partitions in %s", script).isTrue();
+    return m.group(1);
+  }
+
+  private static void assertBootstrapFromTheGatewayConfig(
+      Map<String, Object> container, String where) {
+    Map<String, Object> variable = map(list(container.get("env")).get(0));
+    assertThat(string(variable.get("name"))).as(where).isEqualTo("KAFKA_BOOTSTRAP_SERVERS");
+    assertThat(map(map(variable.get("valueFrom")).get("configMapKeyRef")))
+        .as(where)
+        .containsEntry("name", "tributary-gateway-config")
+        .containsEntry("key", "TRIBUTARY_KAFKA_BOOTSTRAP_SERVERS");
+  }
+
+  private static Map<String, Object> onlyContainer(Map<String, Object> job) {
+    Map<String, Object> pod = map(map(map(job.get("spec")).get("template")).get("spec"));
+    List<Object> containers = list(pod.get("containers"));
+    assertThat(containers).hasSize(1);
+    return map(containers.get(0));
+  }
+
+  /** The FlinkDeployment's job arguments, as key (without --) → value. */
+  private static Map<String, String> jobArguments() {
+    Map<String, Object> spec = map(k8sDocs.get("flink-deployment.yaml").get(0).get("spec"));
+    List<String> args = strings(map(spec.get("job")).get("args"));
+    Map<String, String> given = new LinkedHashMap<>();
+    for (int i = 0; i + 1 < args.size(); i += 2) {
+      given.put(args.get(i).substring(2), args.get(i + 1));
+    }
+    return given;
+  }
+
+  /** The version of the newest versioned migration in sql/ (V<n>__*.sql). */
+  private static String newestMigration() throws IOException {
+    Pattern versioned = Pattern.compile("V(\\d+)__.*\\.sql");
+    try (Stream<Path> files = Files.list(root.resolve("sql"))) {
+      return String.valueOf(
+          files
+              .map(f -> versioned.matcher(f.getFileName().toString()))
+              .filter(Matcher::matches)
+              .mapToInt(m -> Integer.parseInt(m.group(1)))
+              .max()
+              .orElseThrow());
+    }
+  }
+
   // ---------------------------------------------------------------- gateway
 
   @Test
