@@ -720,6 +720,28 @@ class DeploymentFilesTest {
         .contains("namespace.yaml", "kafka-topics-job.yaml", "migrations-job.yaml");
   }
 
+  @Test
+  void theReadmesNameWhatTheFilesAndTheCodeUse() throws IOException {
+    String readme = Files.readString(root.resolve("README.md"));
+    // the variables the Grafana datasource reads, and the job's default consumer group
+    assertThat(readme).doesNotContain("TRIBUTARY_DB_").contains("`TRIBUTARY_PG_*`");
+    assertThat(readme)
+        .contains("Kafka group `" + JobOptions.KAFKA_GROUP_ID.defaultValue() + "`")
+        .doesNotContain("Kafka group `tributary`");
+    String composeReadme = Files.readString(compose.resolve("README.md"));
+    // plain `ps` hides the one-shot services once they have exited
+    assertThat(composeReadme)
+        .contains("docker compose ps -a")
+        .doesNotContain("docker compose ps  ");
+    // a rollback starts the old image only if every release has its own tag
+    assertThat(composeReadme).contains("TRIBUTARY_VERSION");
+    for (String image :
+        List.of(
+            string(service("postgres").get("image")), string(service("zookeeper").get("image")))) {
+      assertThat(composeReadme).contains("`" + image + "`");
+    }
+  }
+
   private static Set<String> topicsOf(String script) {
     Matcher m = Pattern.compile("for topic in ([^;]+);").matcher(script);
     assertThat(m.find()).as("topic loop in %s", script).isTrue();
