@@ -4,8 +4,11 @@
 #
 #   TRIBUTARY_JOB_ID        the job id (32 hex digits); a new one for every upgrade
 #   TRIBUTARY_RESTORE_FROM  optional savepoint or retained checkpoint to start from
-#   TRIBUTARY_JDBC_PASSWORD the warehouse password, passed on as --tributary.jdbc.password
 #   "$@"                    the job's own --tributary.* arguments (the compose `command`)
+#
+# The warehouse password stays in TRIBUTARY_JDBC_PASSWORD, which the JobManager inherits and
+# AttributionJob reads: program arguments show on the Flink UI and in the JobManager's log, so it
+# must never become one (and nothing here may print it).
 #
 # With ZooKeeper HA a restarted JobManager recovers the job from its latest checkpoint; the
 # savepoint given here is used only when the job id has no checkpoint yet.
@@ -23,8 +26,5 @@ if [[ -n "${TRIBUTARY_RESTORE_FROM:-}" ]]; then
 fi
 # Program arguments come last: the first one Flink does not know ends its own options.
 args+=("$@")
-if [[ -n "${TRIBUTARY_JDBC_PASSWORD:-}" ]]; then
-  args+=(--tributary.jdbc.password "$TRIBUTARY_JDBC_PASSWORD")
-fi
 
 exec /docker-entrypoint.sh "${args[@]}"

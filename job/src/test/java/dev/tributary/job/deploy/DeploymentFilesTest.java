@@ -184,7 +184,11 @@ class DeploymentFilesTest {
     assertThat(string(service("kafka").get("image"))).isEqualTo("apache/kafka:" + kafkaVersion);
     assertThat(string(service("kafka-init").get("image")))
         .isEqualTo("apache/kafka:" + kafkaVersion);
-    assertThat(string(service("postgres").get("image"))).startsWith("postgres:17");
+    // base images on a tag upstream keeps rebuilding (a release line, not a patch release, which
+    // stops getting rebuilt, and security fixes, once the next one is out); PostgreSQL with its
+    // Debian release named, because a new glibc changes collations under an existing volume
+    assertThat(string(service("postgres").get("image"))).isEqualTo("postgres:17-trixie");
+    assertThat(string(service("zookeeper").get("image"))).isEqualTo("zookeeper:3.9");
 
     String jobDockerfile = Files.readString(root.resolve("job/Dockerfile"));
     assertThat(jobDockerfile)
@@ -208,6 +212,46 @@ class DeploymentFilesTest {
     }
     Map<String, Object> flinkSpec = map(k8sDocs.get("flink-deployment.yaml").get(0).get("spec"));
     assertThat(string(flinkSpec.get("image"))).endsWith(":" + projectVersion);
+  }
+
+  @Test
+  void theImagesRunAsRootOnlyWhereTheyMustAndEndUnprivileged() throws IOException {
+    List<DockerStep> job = dockerSteps(root.resolve("job/Dockerfile"));
+    List<DockerStep> gateway = dockerSteps(root.resolve("webhook-gateway/Dockerfile"));
+    for (List<DockerStep> steps : List.of(job, gateway)) {
+      for (DockerStep step : steps) {
+        if (step.instruction().equals("RUN") && !isRoot(step.user())) {
+          assertThat(writesOutsideHome(step.arguments(), homeOf(step.user())))
+              .as(
+                  "RUN as %s writes outside its home (switch to USER root for it, and back): %s",
+                  step.user(), step.arguments())
+              .isEmpty();
+        }
+      }
+      assertThat(isRoot(steps.get(steps.size() - 1).user()))
+          .as("the image ends as an unprivileged user")
+          .isFalse();
+    }
+    assertThat(job.get(job.size() - 1).user()).isEqualTo("flink");
+    assertThat(gateway.get(gateway.size() - 1).user()).isEqualTo("10001:10001");
+
+    // /flink-data is created by root and handed to flink, so a new named volume is flink's
+    List<DockerStep> flinkData =
+        job.stream()
+            .filter(s -> s.instruction().equals("RUN") && s.arguments().contains("/flink-data"))
+            .toList();
+    assertThat(flinkData).hasSize(1);
+    assertThat(flinkData.get(0).user()).isEqualTo("root");
+    assertThat(flinkData.get(0).arguments())
+        .containsPattern("chown -R flink:flink [^;&|]*/flink-data");
+
+    // the check itself: the 2.2 base image's own USER is what made the old Dockerfile fail
+    assertThat(baseImageUser("flink:2.2.1-java17")).isEqualTo("flink");
+    assertThat(baseImageUser("flink:2.1.1-java17")).isEqualTo("root");
+    assertThat(writesOutsideHome("set -eu; mkdir -p usrlib /flink-data", homeOf("flink")))
+        .containsExactly("/flink-data");
+    assertThat(writesOutsideHome("mkdir -p /opt/flink/plugins/x /tmp/y", homeOf("flink")))
+        .isEmpty();
   }
 
   @Test
@@ -401,8 +445,12 @@ class DeploymentFilesTest {
   @Test
   void theFlinkDeploymentUpgradesThroughSavepointsAndRunsTheJobFromTheImage() throws Exception {
     Map<String, Object> spec = map(k8sDocs.get("flink-deployment.yaml").get(0).get("spec"));
-    // FlinkVersion values of operator 1.13 for Flink 2.x (v2_2 came with a later operator)
-    assertThat(string(spec.get("flinkVersion"))).isIn("v2_0", "v2_1");
+    // the operator's FlinkVersion of the image's Flink minor (operator 1.13 has v2_2, FLINK-38147)
+    String flinkVersion = property(Files.readString(root.resolve("pom.xml")), "flink.version");
+    String[] majorMinor = flinkVersion.split("\\.");
+    assertThat(string(spec.get("flinkVersion")))
+        .isEqualTo("v" + majorMinor[0] + "_" + majorMinor[1])
+        .isEqualTo("v2_2");
     assertThat(string(spec.get("image"))).startsWith("tributary-job:");
     Map<String, Object> job = map(spec.get("job"));
     assertThat(job)
@@ -414,16 +462,51 @@ class DeploymentFilesTest {
     assertIsMainClass(string(job.get("entryClass")));
     assertJobArguments(strings(job.get("args")), "FlinkDeployment job.args");
 
-    // the S3 credentials Secret the pods read is the one of the example
-    Set<String> exampleSecretKeys =
-        map(k8sDocs.get("flink-s3-secret.example.yaml").get(0).get("stringData")).keySet();
+    // every variable the pods get comes from a Secret of the examples: the S3 credentials, and
+    // the warehouse password for the JobManager, which runs main() (application mode)
+    Map<String, Set<String>> exampleSecrets = new TreeMap<>();
+    for (String file : List.of("flink-s3-secret.example.yaml", "warehouse-secret.example.yaml")) {
+      Map<String, Object> secret = k8sDocs.get(file).get(0);
+      exampleSecrets.put(
+          string(map(secret.get("metadata")).get("name")), map(secret.get("stringData")).keySet());
+    }
     Map<String, Object> container =
         map(list(map(map(spec.get("podTemplate")).get("spec")).get("containers")).get(0));
+    Map<String, Map<String, Object>> refs = new TreeMap<>();
     for (Object env : list(container.get("env"))) {
+      assertThat(map(env)).as("env %s", env).doesNotContainKey("value");
       Map<String, Object> ref = map(map(map(env).get("valueFrom")).get("secretKeyRef"));
-      assertThat(string(ref.get("name"))).isEqualTo("tributary-flink-s3");
-      assertThat(exampleSecretKeys).contains(string(ref.get("key")));
+      assertThat(exampleSecrets).containsKey(string(ref.get("name")));
+      assertThat(exampleSecrets.get(string(ref.get("name")))).contains(string(ref.get("key")));
+      refs.put(string(map(env).get("name")), ref);
     }
+    assertThat(refs).containsKeys("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY");
+    assertThat(refs.get("TRIBUTARY_JDBC_PASSWORD"))
+        .containsEntry("name", "tributary-warehouse")
+        .containsEntry("key", "password")
+        .doesNotContainKey("optional");
+    assertThat(refs.get("AWS_ACCESS_KEY_ID")).containsEntry("name", "tributary-flink-s3");
+    // the variable the pods get is the one the job reads
+    assertThat(
+            Files.readString(
+                root.resolve("job/src/main/java/dev/tributary/job/AttributionJob.java")))
+        .contains("System.getenv(\"TRIBUTARY_JDBC_PASSWORD\")");
+  }
+
+  @Test
+  void theS3CredentialsDocumentedAreOnesS3aCanUse() throws IOException {
+    // flink-s3-fs-hadoop 2.2.1 is S3A of Hadoop 3.3.4: its default chain has no web-identity
+    // provider, and no cloud's workload identity other than EKS's yields S3 credentials
+    String manifest = Files.readString(kubernetes.resolve("flink-deployment.yaml"));
+    String readme = Files.readString(kubernetes.resolve("README.md"));
+    for (String text : List.of(manifest, readme)) {
+      assertThat(text)
+          .contains(
+              "fs.s3a.aws.credentials.provider: com.amazonaws.auth.WebIdentityTokenCredentialsProvider")
+          .doesNotContainPattern("(?i)workload identity\\)")
+          .doesNotContainPattern("(?i)cloud identity \\(IRSA, ?(GKE|workload)");
+    }
+    assertThat(readme).contains("eks.amazonaws.com/role-arn");
   }
 
   @Test
@@ -439,15 +522,22 @@ class DeploymentFilesTest {
     assertIsMainClass(main.group(1));
     assertThat(script)
         .contains("--fromSavepoint \"$TRIBUTARY_RESTORE_FROM\"", "exec /docker-entrypoint.sh");
-    List<String> args = new ArrayList<>(strings(jobmanager.get("command")));
-    Matcher scriptArgs = Pattern.compile("(--tributary\\.[\\w.-]+) \"\\$\\w+\"").matcher(script);
-    while (scriptArgs.find()) {
-      args.add(scriptArgs.group(1));
-      args.add("(from the environment)");
-    }
-    assertJobArguments(args, "compose jobmanager");
+    // the script adds no job argument of its own: the password stays in the environment, which
+    // the JobManager inherits, and the script neither passes nor prints it
+    String scriptCode =
+        script
+            .lines()
+            .filter(line -> !line.strip().startsWith("#"))
+            .collect(Collectors.joining("\n"));
+    assertThat(scriptCode)
+        .doesNotContain("--tributary.", "TRIBUTARY_JDBC_PASSWORD")
+        .doesNotContainPattern("(?m)^\\s*set\\s+-[a-z]*x");
+    assertJobArguments(strings(jobmanager.get("command")), "compose jobmanager");
     assertThat(map(jobmanager.get("environment")))
-        .containsKeys("TRIBUTARY_JOB_ID", "TRIBUTARY_RESTORE_FROM", "TRIBUTARY_JDBC_PASSWORD");
+        .containsKeys("TRIBUTARY_JOB_ID", "TRIBUTARY_RESTORE_FROM")
+        .containsEntry(
+            "TRIBUTARY_JDBC_PASSWORD",
+            "${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD in deploy/compose/.env}");
     Map<String, Object> dependsOn = map(jobmanager.get("depends_on"));
     for (String oneShot : List.of("migrate", "kafka-init")) {
       assertThat(map(dependsOn.get(oneShot)))
@@ -462,6 +552,248 @@ class DeploymentFilesTest {
     assertThat(map(service("migrate").get("environment"))).containsKey("TRIBUTARY_JDBC_PASSWORD");
     assertThat(strings(service("migrate").get("command")).get(0))
         .startsWith("jdbc:postgresql://postgres:5432/");
+  }
+
+  @Test
+  void noCommandOrArgumentCarriesASecret() {
+    // container arguments are readable by anyone who can list the pods or containers (and Flink's
+    // are on its UI): secrets go through the environment, from .env or a Secret
+    int checked = 0;
+    for (var entry : map(composeFile.get("services")).entrySet()) {
+      Map<String, Object> service = map(entry.getValue());
+      for (String key : List.of("command", "entrypoint")) {
+        if (service.get(key) instanceof List<?>) {
+          assertNoSecretIn(strings(service.get(key)), "compose " + entry.getKey() + " " + key);
+          checked++;
+        }
+      }
+    }
+    for (var entry : k8sDocs.entrySet()) {
+      for (Map<String, Object> doc : entry.getValue()) {
+        checked += assertNoSecretInCommands(doc, entry.getKey());
+      }
+    }
+    assertThat(checked).isGreaterThanOrEqualTo(6);
+  }
+
+  private static int assertNoSecretInCommands(Object node, String where) {
+    int checked = 0;
+    if (node instanceof Map<?, ?> m) {
+      for (var e : m.entrySet()) {
+        if ((e.getKey().equals("command") || e.getKey().equals("args"))
+            && e.getValue() instanceof List<?>) {
+          assertNoSecretIn(strings(e.getValue()), where + " " + e.getKey());
+          checked++;
+        } else {
+          checked += assertNoSecretInCommands(e.getValue(), where);
+        }
+      }
+    } else if (node instanceof List<?> l) {
+      for (Object o : l) {
+        checked += assertNoSecretInCommands(o, where);
+      }
+    }
+    return checked;
+  }
+
+  @Test
+  void kubernetesCreatesTheTopicsComposeCreates() throws IOException {
+    Set<String> topics =
+        new TreeSet<>(
+            List.of(
+                JobOptions.TOPIC_WEBHOOKS.defaultValue(),
+                JobOptions.TOPIC_TRACKING.defaultValue(),
+                JobOptions.TOPIC_DEADLETTER.defaultValue()));
+    String composeScript = String.join("\n", strings(service("kafka-init").get("command")));
+    assertThat(topicsOf(composeScript)).isEqualTo(topics);
+
+    Map<String, Object> job = k8sDoc("kafka-topics-job.yaml", "Job");
+    Map<String, Object> container = onlyContainer(job);
+    String kafkaVersion = property(Files.readString(root.resolve("pom.xml")), "kafka.version");
+    assertThat(string(container.get("image"))).isEqualTo("apache/kafka:" + kafkaVersion);
+    String script = String.join("\n", strings(container.get("args")));
+    assertThat(topicsOf(script)).isEqualTo(topics);
+    assertThat(script).contains("--create --if-not-exists");
+    assertThat(partitionsOf(script)).isEqualTo(partitionsOf(composeScript));
+    assertBootstrapFromTheGatewayConfig(container, "kafka-topics-job.yaml");
+
+    // the gateway writes to the topics created
+    Map<String, Object> config =
+        map(k8sDocByName("gateway-configmap.yaml", "tributary-gateway-config").get("data"));
+    assertThat(topics)
+        .contains(
+            string(config.get("TRIBUTARY_TOPIC_WEBHOOKS")),
+            string(config.get("TRIBUTARY_TOPIC_TRACKING")));
+    // and the job reads from the same cluster the Job creates them in
+    assertThat(jobArguments().get(JobOptions.KAFKA_BOOTSTRAP_SERVERS.key()))
+        .isEqualTo(string(config.get("TRIBUTARY_KAFKA_BOOTSTRAP_SERVERS")));
+  }
+
+  @Test
+  void theJobManagerWaitsForTheTopicsAndTheMigrationsInsteadOfRestarting() throws IOException {
+    Map<String, Object> spec = map(k8sDocs.get("flink-deployment.yaml").get(0).get("spec"));
+    // in the JobManager's own template only; the common one has none, so that the operator's
+    // merge of the two (list items by position) cannot mix them up
+    assertThat(map(map(spec.get("podTemplate")).get("spec"))).doesNotContainKey("initContainers");
+    Map<String, Object> jmPod =
+        map(map(map(map(spec.get("jobManager")).get("podTemplate")).get("spec")));
+    Map<String, Map<String, Object>> init = new LinkedHashMap<>();
+    for (Object o : list(jmPod.get("initContainers"))) {
+      init.put(string(map(o).get("name")), map(o));
+    }
+    assertThat(init).containsOnlyKeys("wait-for-topics", "wait-for-migrations");
+
+    Map<String, Object> topics = init.get("wait-for-topics");
+    String topicsScript = String.join("\n", strings(topics.get("args")));
+    String createScript =
+        String.join(
+            "\n", strings(onlyContainer(k8sDoc("kafka-topics-job.yaml", "Job")).get("args")));
+    assertThat(topicsOf(topicsScript)).isEqualTo(topicsOf(createScript));
+    assertThat(topicsScript).contains("--describe").contains("until ").doesNotContain("--create");
+    assertThat(string(topics.get("image")))
+        .isEqualTo(string(onlyContainer(k8sDoc("kafka-topics-job.yaml", "Job")).get("image")));
+    assertBootstrapFromTheGatewayConfig(topics, "wait-for-topics");
+
+    Map<String, Object> migrations = init.get("wait-for-migrations");
+    assertThat(string(migrations.get("image"))).isEqualTo(string(service("postgres").get("image")));
+    String migrationsScript = String.join("\n", strings(migrations.get("args")));
+    assertThat(migrationsScript)
+        .contains("flyway_schema_history", "success", "$SCHEMA_VERSION", "until ");
+    Map<String, Object> env = new TreeMap<>();
+    for (Object o : list(migrations.get("env"))) {
+      Map<String, Object> variable = map(o);
+      env.put(string(variable.get("name")), variable);
+    }
+    assertThat(env)
+        .containsOnlyKeys(
+            "SCHEMA_VERSION",
+            "PGHOST",
+            "PGPORT",
+            "PGDATABASE",
+            "PGUSER",
+            "PGPASSWORD",
+            "PGCONNECT_TIMEOUT");
+    // the newest migration of sql/, so that an upgrade waits for its own migrations
+    assertThat(string(map(env.get("SCHEMA_VERSION")).get("value")))
+        .as("SCHEMA_VERSION of wait-for-migrations: the highest V<n>__ file in sql/")
+        .isEqualTo(newestMigration());
+    // the database the job writes to, as the job's user, with the password from the Secret
+    Matcher url =
+        Pattern.compile("jdbc:postgresql://([^:/]+):(\\d+)/([^?]+)")
+            .matcher(jobArguments().get(JobOptions.JDBC_URL.key()));
+    assertThat(url.matches()).isTrue();
+    assertThat(string(map(env.get("PGHOST")).get("value"))).isEqualTo(url.group(1));
+    assertThat(string(map(env.get("PGPORT")).get("value"))).isEqualTo(url.group(2));
+    assertThat(string(map(env.get("PGDATABASE")).get("value"))).isEqualTo(url.group(3));
+    assertThat(string(map(env.get("PGUSER")).get("value")))
+        .isEqualTo(jobArguments().get(JobOptions.JDBC_USER.key()));
+    assertThat(map(map(map(env.get("PGPASSWORD")).get("valueFrom")).get("secretKeyRef")))
+        .containsEntry("name", "tributary-warehouse")
+        .containsEntry("key", "password");
+    // and the migrations Job migrates that same database
+    List<String> migrate =
+        strings(onlyContainer(k8sDoc("migrations-job.yaml", "Job")).get("command"));
+    assertThat(migrate)
+        .endsWith(
+            jobArguments().get(JobOptions.JDBC_URL.key()),
+            jobArguments().get(JobOptions.JDBC_USER.key()));
+  }
+
+  @Test
+  void theKubernetesInstallStepsRunInAnOrderThatWorks() throws IOException {
+    String readme = Files.readString(kubernetes.resolve("README.md"));
+    String install = readme.substring(readme.indexOf("## Install"), readme.indexOf("## Upgrades"));
+    int namespace = install.indexOf("kubectl apply -f deploy/kubernetes/namespace.yaml");
+    int operator = install.indexOf("helm install flink-kubernetes-operator");
+    int secrets = install.indexOf("kubectl -n tributary apply -f my-secrets/");
+    int everything = install.indexOf("kubectl apply -k deploy/kubernetes");
+    // the chart creates the flink ServiceAccount and its Role in the watched namespace
+    assertThat(namespace).as("namespace before the operator").isNotNegative().isLessThan(operator);
+    assertThat(install.substring(operator)).contains("--set \"watchNamespaces={tributary}\"");
+    // the chart's default webhook needs cert-manager, which the steps do not install
+    assertThat(install.substring(operator, install.indexOf("\n\n", operator)))
+        .contains("--set webhook.create=false");
+    assertThat(secrets).as("secrets before the workloads").isGreaterThan(operator);
+    assertThat(everything).isGreaterThan(secrets);
+    assertThat(install).doesNotContain("kubectl create namespace");
+    assertThat(strings(k8sDocs.get("kustomization.yaml").get(0).get("resources")))
+        .contains("namespace.yaml", "kafka-topics-job.yaml", "migrations-job.yaml");
+  }
+
+  @Test
+  void theReadmesNameWhatTheFilesAndTheCodeUse() throws IOException {
+    String readme = Files.readString(root.resolve("README.md"));
+    // the variables the Grafana datasource reads, and the job's default consumer group
+    assertThat(readme).doesNotContain("TRIBUTARY_DB_").contains("`TRIBUTARY_PG_*`");
+    assertThat(readme)
+        .contains("Kafka group `" + JobOptions.KAFKA_GROUP_ID.defaultValue() + "`")
+        .doesNotContain("Kafka group `tributary`");
+    String composeReadme = Files.readString(compose.resolve("README.md"));
+    // plain `ps` hides the one-shot services once they have exited
+    assertThat(composeReadme)
+        .contains("docker compose ps -a")
+        .doesNotContain("docker compose ps  ");
+    // a rollback starts the old image only if every release has its own tag
+    assertThat(composeReadme).contains("TRIBUTARY_VERSION");
+    for (String image :
+        List.of(
+            string(service("postgres").get("image")), string(service("zookeeper").get("image")))) {
+      assertThat(composeReadme).contains("`" + image + "`");
+    }
+  }
+
+  private static Set<String> topicsOf(String script) {
+    Matcher m = Pattern.compile("for topic in ([^;]+);").matcher(script);
+    assertThat(m.find()).as("topic loop in %s", script).isTrue();
+    return new TreeSet<>(List.of(m.group(1).strip().split("\\s+")));
+  }
+
+  private static String partitionsOf(String script) {
+    Matcher m = Pattern.compile("--partitions (\\d+)").matcher(script);
+    assertThat(m.find()).as("--partitions in %s", script).isTrue();
+    return m.group(1);
+  }
+
+  private static void assertBootstrapFromTheGatewayConfig(
+      Map<String, Object> container, String where) {
+    Map<String, Object> variable = map(list(container.get("env")).get(0));
+    assertThat(string(variable.get("name"))).as(where).isEqualTo("KAFKA_BOOTSTRAP_SERVERS");
+    assertThat(map(map(variable.get("valueFrom")).get("configMapKeyRef")))
+        .as(where)
+        .containsEntry("name", "tributary-gateway-config")
+        .containsEntry("key", "TRIBUTARY_KAFKA_BOOTSTRAP_SERVERS");
+  }
+
+  private static Map<String, Object> onlyContainer(Map<String, Object> job) {
+    Map<String, Object> pod = map(map(map(job.get("spec")).get("template")).get("spec"));
+    List<Object> containers = list(pod.get("containers"));
+    assertThat(containers).hasSize(1);
+    return map(containers.get(0));
+  }
+
+  /** The FlinkDeployment's job arguments, as key (without --) → value. */
+  private static Map<String, String> jobArguments() {
+    Map<String, Object> spec = map(k8sDocs.get("flink-deployment.yaml").get(0).get("spec"));
+    List<String> args = strings(map(spec.get("job")).get("args"));
+    Map<String, String> given = new LinkedHashMap<>();
+    for (int i = 0; i + 1 < args.size(); i += 2) {
+      given.put(args.get(i).substring(2), args.get(i + 1));
+    }
+    return given;
+  }
+
+  /** The version of the newest versioned migration in sql/ (V<n>__*.sql). */
+  private static String newestMigration() throws IOException {
+    Pattern versioned = Pattern.compile("V(\\d+)__.*\\.sql");
+    try (Stream<Path> files = Files.list(root.resolve("sql"))) {
+      return String.valueOf(
+          files
+              .map(f -> versioned.matcher(f.getFileName().toString()))
+              .filter(Matcher::matches)
+              .mapToInt(m -> Integer.parseInt(m.group(1)))
+              .max()
+              .orElseThrow());
+    }
   }
 
   // ---------------------------------------------------------------- gateway
@@ -577,6 +909,15 @@ class DeploymentFilesTest {
     }
   }
 
+  /** No argument names a password or carries a placeholder for one. */
+  private static void assertNoSecretIn(List<String> args, String where) {
+    for (String arg : args) {
+      assertThat(arg.toLowerCase(Locale.ROOT))
+          .as("%s: argument %s", where, arg)
+          .doesNotContain("password", "secret", "replace_me");
+    }
+  }
+
   private static void assertIsMainClass(String className) throws Exception {
     Method main = Class.forName(className).getMethod("main", String[].class);
     assertThat(Modifier.isStatic(main.getModifiers())).as(className + ".main is static").isTrue();
@@ -598,8 +939,13 @@ class DeploymentFilesTest {
         .containsKeys(
             JobOptions.KAFKA_BOOTSTRAP_SERVERS.key(),
             JobOptions.JDBC_URL.key(),
-            JobOptions.JDBC_USER.key(),
-            JobOptions.JDBC_PASSWORD.key());
+            JobOptions.JDBC_USER.key());
+    // arguments show on the Flink UI and in the JobManager's log: the password comes from
+    // TRIBUTARY_JDBC_PASSWORD in the JobManager's environment (AttributionJob)
+    assertThat(given)
+        .as("%s: no password among the program arguments", where)
+        .doesNotContainKey(JobOptions.JDBC_PASSWORD.key());
+    assertNoSecretIn(args, where);
     assertThat(given.get(JobOptions.JDBC_URL.key())).startsWith("jdbc:postgresql://");
   }
 
@@ -747,6 +1093,11 @@ class DeploymentFilesTest {
           assertThat(key).as(where).matches("kubernetes\\.[a-z0-9.-]+");
           continue;
         }
+        // options of the flink-s3-fs-hadoop plugin (not on this classpath), handed on to S3A
+        if (key.startsWith("s3.") || key.startsWith("fs.s3a.")) {
+          assertThat(key).as(where).matches("(s3|fs\\.s3a)\\.[a-z0-9.-]+");
+          continue;
+        }
         assertThat(primary.containsKey(key))
             .as(
                 "%s: %s is a Flink option%s",
@@ -837,6 +1188,113 @@ class DeploymentFilesTest {
       // the gateway refuses to start when a per-site variable names no site of the sites file
       assertThat(envIds).as("%s: site of %s is in the sites file", where, name).contains(envId);
     }
+  }
+
+  // ---------------------------------------------------------------- helpers: Dockerfiles
+
+  /** One instruction of a Dockerfile and the user it runs as. */
+  record DockerStep(String instruction, String arguments, String user) {}
+
+  /**
+   * The instructions of a Dockerfile, continuation lines joined and comments dropped, each with the
+   * user it runs as: the base image's own last {@code USER} until the Dockerfile sets one.
+   */
+  private static List<DockerStep> dockerSteps(Path dockerfile) throws IOException {
+    List<String> instructions = new ArrayList<>();
+    StringBuilder current = new StringBuilder();
+    for (String line : Files.readAllLines(dockerfile)) {
+      String stripped = line.strip();
+      if (stripped.startsWith("#") || (stripped.isEmpty() && current.length() == 0)) {
+        continue;
+      }
+      boolean continues = stripped.endsWith("\\");
+      current.append(continues ? stripped.substring(0, stripped.length() - 1) : stripped);
+      current.append(' ');
+      if (!continues) {
+        instructions.add(current.toString().strip());
+        current.setLength(0);
+      }
+    }
+    assertThat(current.toString()).as("%s ends inside an instruction", dockerfile).isBlank();
+    List<DockerStep> steps = new ArrayList<>();
+    String user = null;
+    for (String instruction : instructions) {
+      String[] parts = instruction.split("\\s+", 2);
+      String keyword = parts[0].toUpperCase(Locale.ROOT);
+      String arguments = parts.length > 1 ? parts[1] : "";
+      if (keyword.equals("FROM")) {
+        user = baseImageUser(arguments.split("\\s+")[0]);
+      } else if (keyword.equals("USER")) {
+        user = arguments.strip();
+      }
+      assertThat(user).as("%s: %s before FROM", dockerfile, keyword).isNotNull();
+      steps.add(new DockerStep(keyword, arguments, user));
+    }
+    return steps;
+  }
+
+  /**
+   * The user the base images end with. From 2.2.0 the official Flink image ends with {@code USER
+   * flink} (apache/flink-docker, 2.2/scala_2.12-java17-ubuntu/Dockerfile); 2.0 and 2.1 stay root.
+   * An unknown base fails, so that a new one is looked up rather than assumed.
+   */
+  private static String baseImageUser(String image) {
+    Matcher flinkImage = Pattern.compile("flink:(\\d+)\\.(\\d+)\\..*").matcher(image);
+    if (flinkImage.matches()) {
+      int major = Integer.parseInt(flinkImage.group(1));
+      int minor = Integer.parseInt(flinkImage.group(2));
+      return major > 2 || (major == 2 && minor >= 2) ? "flink" : "root";
+    }
+    if (image.startsWith("eclipse-temurin:")) {
+      return "root";
+    }
+    throw new AssertionError("unknown base image " + image + ": which USER does it end with?");
+  }
+
+  private static boolean isRoot(String user) {
+    return user.equals("root")
+        || user.equals("0")
+        || user.startsWith("root:")
+        || user.startsWith("0:");
+  }
+
+  /** Home directories of the images' unprivileged users (flink: $FLINK_HOME; gateway: /app). */
+  private static String homeOf(String user) {
+    return switch (user) {
+      case "flink", "9999", "9999:9999", "flink:flink" -> "/opt/flink";
+      case "tributary", "10001", "10001:10001" -> "/app";
+      default -> throw new AssertionError("home of user " + user + " unknown");
+    };
+  }
+
+  /**
+   * Absolute paths outside {@code home} (and /tmp, /dev) named by a shell command that creates,
+   * copies, moves, links, changes or removes files or installs packages; empty if it writes nowhere
+   * else.
+   */
+  private static List<String> writesOutsideHome(String command, String home) {
+    Pattern writes =
+        Pattern.compile(
+            "(^|[;&|(\\s])(mkdir|cp|mv|ln|touch|install|tee|rm|chown|chmod|apt-get|apt|apk"
+                + "|useradd|groupadd|adduser)\\s|>");
+    if (!writes.matcher(command).find()) {
+      return List.of();
+    }
+    List<String> outside = new ArrayList<>();
+    Matcher path = Pattern.compile("(?<![\\w$}.-])/[\\w./-]*").matcher(command);
+    while (path.find()) {
+      String p = path.group();
+      boolean inside =
+          p.equals(home)
+              || p.startsWith(home + "/")
+              || p.equals("/tmp")
+              || p.startsWith("/tmp/")
+              || p.startsWith("/dev/");
+      if (!inside) {
+        outside.add(p);
+      }
+    }
+    return outside;
   }
 
   // ---------------------------------------------------------------- helpers: files and YAML
