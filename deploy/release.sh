@@ -92,7 +92,7 @@ if [ -d "$root/../shared" ]; then ln -s "$root/../shared" "$work/shared"; fi
 cd "$work/src"
 
 step "versions:set $current -> $version (in $work/src)"
-mvn -B -ntp -q org.codehaus.mojo:versions-maven-plugin:set -DnewVersion="$version" \
+mvn -B -ntp -q -Dstyle.color=never org.codehaus.mojo:versions-maven-plugin:set -DnewVersion="$version" \
   -DgenerateBackupPoms=false -DprocessAllModules=true -DupdateBuildOutputTimestampPolicy=never
 sed -i "s#<project.build.outputTimestamp>[^<]*</project.build.outputTimestamp>#<project.build.outputTimestamp>$commit_time</project.build.outputTimestamp>#" pom.xml
 # Dockerfiles (ARG VERSION), compose and Kubernetes image tags, docs and scripts naming the jars
@@ -179,7 +179,7 @@ Built from commit \`$commit$dirty\` (committed $commit_time) by \`deploy/release
 | warehouse migrations | inside the job jar | \`java -cp $job-all.jar dev.tributary.job.warehouse.WarehouseMigrations …\` (sql/README.md) |
 | images | \`images/\` | \`images/build-images.sh\` builds both, tagged \`$version\` (no push) |
 
-Needs: Java 17; Flink $flink; Kafka $kafka (brokers 3.x/4.x speak its protocol); PostgreSQL 17.
+Needs: Java 17; Flink $flink; Kafka (clients $kafka; tested against a $kafka KRaft broker); PostgreSQL 17.
 
 * Warehouse schema after migrating: Flyway \`$schema\` (repeatable views \`R__*\` re-applied when changed).
 * Stateful operator uids: $uids(job/STATE.md).
@@ -195,7 +195,7 @@ EOF
 
 step "target/release/$version"
 cd "$out"
-find . -maxdepth 3 -type f ! -path './images/gateway/target/lib/*' | sed 's#^\./##' | LC_ALL=C sort \
+find . -type f ! -path './images/gateway/target/lib/*' | sed 's#^\./##' | LC_ALL=C sort \
   | while read -r f; do
       printf '%10s  %s  %s\n' "$(stat -c %s "$f")" "$(sha256sum "$f" | cut -c1-16)" "$f"
     done
