@@ -92,8 +92,12 @@ if [ -d "$root/../shared" ]; then ln -s "$root/../shared" "$work/shared"; fi
 cd "$work/src"
 
 step "versions:set $current -> $version (in $work/src)"
-mvn -B -ntp -q -Dstyle.color=never org.codehaus.mojo:versions-maven-plugin:set -DnewVersion="$version" \
-  -DgenerateBackupPoms=false -DprocessAllModules=true -DupdateBuildOutputTimestampPolicy=never
+if ! mvn -B -ntp org.codehaus.mojo:versions-maven-plugin:set -DnewVersion="$version" \
+  -DgenerateBackupPoms=false -DprocessAllModules=true -DupdateBuildOutputTimestampPolicy=never \
+  >"$work/versions-set.log" 2>&1; then
+  cat "$work/versions-set.log" >&2
+  exit 1
+fi
 sed -i "s#<project.build.outputTimestamp>[^<]*</project.build.outputTimestamp>#<project.build.outputTimestamp>$commit_time</project.build.outputTimestamp>#" pom.xml
 # Dockerfiles (ARG VERSION), compose and Kubernetes image tags, docs and scripts naming the jars
 { grep -rlF --exclude=pom.xml --exclude=CHANGELOG.md "$current" . || true; } | while read -r f; do
