@@ -6,6 +6,7 @@ import dev.tributary.job.attribution.AttributedPayment;
 import dev.tributary.job.config.JobSettings;
 import dev.tributary.job.deadletter.DeadLetter;
 import dev.tributary.job.deadletter.DeadLetters;
+import dev.tributary.job.deadletter.Isolated;
 import dev.tributary.job.identity.BucketedActivity;
 import dev.tributary.job.identity.Identify;
 import dev.tributary.job.identity.ResolveByCustomer;
@@ -14,6 +15,7 @@ import dev.tributary.job.identity.ResolveBySession;
 import dev.tributary.job.identity.ResolveByTime;
 import dev.tributary.job.ingest.QuietAdvancingWatermarks;
 import dev.tributary.job.ingest.RawRecord;
+import dev.tributary.job.ingest.TimeBounds;
 import dev.tributary.job.ledger.Ledger;
 import dev.tributary.job.ledger.LedgerEntry;
 import dev.tributary.job.ledger.PaymentRow;
@@ -33,6 +35,7 @@ import dev.tributary.job.sessions.Sessionize;
 import java.time.Clock;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -80,6 +83,7 @@ public final class Pipeline {
     env.setMaxParallelism(MAX_PARALLELISM);
     MetadataKeys keys =
         new MetadataKeys(settings.metadataVisitorKeys(), settings.metadataSessionKeys());
+    TimeBounds bounds = new TimeBounds(settings.maxFutureSkew());
 
     DataStream<RawRecord> webhooks =
         env.fromSource(sources.webhooks(), watermarks(settings), "webhooks source")
@@ -90,19 +94,24 @@ public final class Pipeline {
 
     SingleOutputStreamOperator<PaymentEvent> normalized =
         webhooks
-            .process(new NormalizeWebhooks(PaymentParsers.all(), keys))
+            .process(new NormalizeWebhooks(PaymentParsers.all(), keys, bounds))
             .uid(NormalizeWebhooks.UID)
             .name("normalize webhooks");
 
     // Events known only by another id of their money wait for the event that links the two.
-    DataStream<PaymentEvent> relinked =
+    TypeInformation<PaymentEvent> paymentType = TypeInformation.of(PaymentEvent.class);
+    SingleOutputStreamOperator<PaymentEvent> relinked =
         normalized
             .filter(p -> p.linkKey() != null)
             .uid("filter-link-keys")
             .name("events with link keys")
             .union(normalized.getSideOutput(NormalizeWebhooks.ALIASES))
             .keyBy(PaymentEvent::linkStateKey)
-            .process(new LinkPaymentKeys(settings.paymentDedupeRetention(), settings.apiLinkWait()))
+            .process(
+                Isolated.keyed(
+                    LinkPaymentKeys.UID,
+                    new LinkPaymentKeys(settings.paymentDedupeRetention(), settings.apiLinkWait())))
+            .returns(paymentType)
             .uid(LinkPaymentKeys.UID)
             .name("link payment keys");
 
@@ -114,26 +123,33 @@ public final class Pipeline {
             .union(relinked)
             .keyBy(PaymentEvent::consolidationKey)
             .process(
-                new ConsolidatePayments(
-                    settings.paymentSettle(), settings.paymentDedupeRetention()))
+                Isolated.keyed(
+                    ConsolidatePayments.UID,
+                    new ConsolidatePayments(
+                        settings.paymentSettle(), settings.paymentDedupeRetention())))
+            .returns(paymentType)
             .uid(ConsolidatePayments.UID)
             .name("consolidate payments");
 
     SingleOutputStreamOperator<Pageview> pageviews =
-        tracking.process(new ParseTracking()).uid(ParseTracking.UID).name("parse tracking");
+        tracking.process(new ParseTracking(bounds)).uid(ParseTracking.UID).name("parse tracking");
 
     SingleOutputStreamOperator<Session> sessions =
         pageviews
             .keyBy(Pageview::visitorKey)
             .process(
-                new Sessionize(
-                    new ChannelClassifier(ChannelHosts.defaults()), settings.sessionRetention()))
+                Isolated.keyed(
+                    Sessionize.UID,
+                    new Sessionize(
+                        new ChannelClassifier(ChannelHosts.defaults()),
+                        settings.sessionRetention())))
+            .returns(Session.class)
             .uid(Sessionize.UID)
             .name("sessionize");
 
     // Who paid, in order: metadata (the visitor the parsers read, else the visitor of the session
     // the checkout named), the customer's earlier payment, the email.
-    DataStream<PaymentEvent> bySession =
+    SingleOutputStreamOperator<PaymentEvent> sessionResolver =
         sessions
             .getSideOutput(Sessionize.TOUCHES)
             .keyBy(Session::sessionKey)
@@ -143,31 +159,39 @@ public final class Pipeline {
                     .uid("filter-session-only")
                     .name("payments naming only a session")
                     .keyBy(PaymentEvent::sessionKey))
-            .process(new ResolveBySession(settings.lookback()))
+            .process(
+                Isolated.keyedCo(ResolveBySession.UID, new ResolveBySession(settings.lookback())))
+            .returns(paymentType)
             .uid(ResolveBySession.UID)
-            .name("resolve by session")
-            .union(
-                payments
-                    .filter(p -> !ResolveBySession.applies(p))
-                    .uid("filter-not-session-only")
-                    .name("payments naming their visitor or no session"));
+            .name("resolve by session");
+    DataStream<PaymentEvent> bySession =
+        sessionResolver.union(
+            payments
+                .filter(p -> !ResolveBySession.applies(p))
+                .uid("filter-not-session-only")
+                .name("payments naming their visitor or no session"));
 
-    DataStream<PaymentEvent> byCustomer =
+    SingleOutputStreamOperator<PaymentEvent> customerResolver =
         bySession
             .filter(p -> p.customerKey() != null)
             .uid("filter-with-customer")
             .name("payments with a customer")
             .keyBy(PaymentEvent::customerKey)
-            .process(new ResolveByCustomer(settings.identityRetention(), settings.lookback()))
+            .process(
+                Isolated.keyed(
+                    ResolveByCustomer.UID,
+                    new ResolveByCustomer(settings.identityRetention(), settings.lookback())))
+            .returns(paymentType)
             .uid(ResolveByCustomer.UID)
-            .name("resolve by customer")
-            .union(
-                bySession
-                    .filter(p -> p.customerKey() == null)
-                    .uid("filter-without-customer")
-                    .name("payments without a customer"));
+            .name("resolve by customer");
+    DataStream<PaymentEvent> byCustomer =
+        customerResolver.union(
+            bySession
+                .filter(p -> p.customerKey() == null)
+                .uid("filter-without-customer")
+                .name("payments without a customer"));
 
-    DataStream<PaymentEvent> resolved =
+    SingleOutputStreamOperator<PaymentEvent> emailResolver =
         pageviews
             .getSideOutput(ParseTracking.IDENTIFIES)
             .keyBy(Identify::emailKey)
@@ -177,14 +201,19 @@ public final class Pipeline {
                     .uid("filter-with-email")
                     .name("payments with an email")
                     .keyBy(PaymentEvent::emailKey))
-            .process(new ResolveByEmail(settings.identityRetention(), settings.lookback()))
+            .process(
+                Isolated.keyedCo(
+                    ResolveByEmail.UID,
+                    new ResolveByEmail(settings.identityRetention(), settings.lookback())))
+            .returns(paymentType)
             .uid(ResolveByEmail.UID)
-            .name("resolve by email")
-            .union(
-                byCustomer
-                    .filter(p -> p.emailKey() == null)
-                    .uid("filter-without-email")
-                    .name("payments without an email"));
+            .name("resolve by email");
+    DataStream<PaymentEvent> resolved =
+        emailResolver.union(
+            byCustomer
+                .filter(p -> p.emailKey() == null)
+                .uid("filter-without-email")
+                .name("payments without an email"));
 
     // The fallback: visitors active on the site just before an otherwise unlinked payment.
     Duration window = settings.timestampWindow();
@@ -205,7 +234,8 @@ public final class Pipeline {
                     .uid("filter-fallback")
                     .name("payments for the timestamp fallback")
                     .keyBy(p -> ResolveByTime.bucketOf(p, window)))
-            .process(new ResolveByTime(window))
+            .process(Isolated.keyedCo(ResolveByTime.UID, new ResolveByTime(window)))
+            .returns(paymentType)
             .uid(ResolveByTime.UID)
             .name("resolve by time");
     DataStream<PaymentEvent> allResolved =
@@ -225,7 +255,11 @@ public final class Pipeline {
                     .name("linked payments")
                     .uid("filter-linked")
                     .keyBy(PaymentEvent::visitorKey))
-            .process(new AttributePayments(settings.lookback(), settings.timeDecayHalfLife()))
+            .process(
+                Isolated.keyedCo(
+                    AttributePayments.UID,
+                    new AttributePayments(settings.lookback(), settings.timeDecayHalfLife())))
+            .returns(AttributedPayment.class)
             .uid(AttributePayments.UID)
             .name("attribute linked payments");
 
@@ -246,7 +280,8 @@ public final class Pipeline {
             .union(unlinked, byTime.getSideOutput(ResolveByTime.AMBIGUOUS))
             .keyBy(AttributedPayment::paymentKey)
             .connect(refunds.keyBy(RefundEvent::paymentConsolidationKey))
-            .process(new Ledger(settings.ledgerRetention()))
+            .process(Isolated.keyedCo(Ledger.UID, new Ledger(settings.ledgerRetention())))
+            .returns(LedgerEntry.class)
             .uid(Ledger.UID)
             .name("ledger");
     ledger.sinkTo(sinks.ledger()).uid("sink-ledger").name("ledger sink");
@@ -255,9 +290,21 @@ public final class Pipeline {
         .sinkTo(sinks.payments())
         .uid("sink-payments")
         .name("payments sink");
+    // every stage's rejects: parsing, and any record an operator's logic failed on
     normalized
         .getSideOutput(DeadLetters.TAG)
-        .union(pageviews.getSideOutput(DeadLetters.TAG))
+        .union(
+            pageviews.getSideOutput(DeadLetters.TAG),
+            relinked.getSideOutput(DeadLetters.TAG),
+            payments.getSideOutput(DeadLetters.TAG),
+            sessions.getSideOutput(DeadLetters.TAG),
+            sessionResolver.getSideOutput(DeadLetters.TAG),
+            customerResolver.getSideOutput(DeadLetters.TAG),
+            emailResolver.getSideOutput(DeadLetters.TAG),
+            byTime.getSideOutput(DeadLetters.TAG),
+            linked.getSideOutput(DeadLetters.TAG),
+            unlinked.getSideOutput(DeadLetters.TAG),
+            ledger.getSideOutput(DeadLetters.TAG))
         .sinkTo(sinks.deadLetters())
         .uid("sink-deadletters")
         .name("dead-letter sink");

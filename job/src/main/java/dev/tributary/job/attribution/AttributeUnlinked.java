@@ -1,5 +1,7 @@
 package dev.tributary.job.attribution;
 
+import dev.tributary.job.deadletter.DeadLetters;
+import dev.tributary.job.deadletter.Isolated;
 import dev.tributary.job.payments.PaymentEvent;
 import java.time.Duration;
 import java.util.List;
@@ -24,14 +26,25 @@ public final class AttributeUnlinked extends ProcessFunction<PaymentEvent, Attri
 
   @Override
   public void processElement(PaymentEvent p, Context ctx, Collector<AttributedPayment> out) {
+    AttributedPayment booked;
+    try {
+      booked =
+          new AttributedPayment(
+              p,
+              Resolution.unattributed(
+                  "no visitor in the metadata, no earlier payment of the customer, no identify"
+                      + " call with the payer's email, no visitor active just before"),
+              Credits.of(p, List.of(), Duration.ZERO),
+              0);
+    } catch (RuntimeException e) {
+      // one payment's failure costs that payment only (see Isolated)
+      ctx.output(
+          DeadLetters.TAG,
+          Isolated.deadLetter(
+              UID, p.consolidationKey(), p, e, ctx.timerService().currentProcessingTime()));
+      return;
+    }
     unattributed.inc();
-    out.collect(
-        new AttributedPayment(
-            p,
-            Resolution.unattributed(
-                "no visitor in the metadata, no earlier payment of the customer, no identify call"
-                    + " with the payer's email, no visitor active just before"),
-            Credits.of(p, List.of(), Duration.ZERO),
-            0));
+    out.collect(booked);
   }
 }

@@ -92,6 +92,15 @@ public final class JobOptions {
           .withDescription(
               "Event time a payment waits for the other events that describe the same money.");
 
+  public static final ConfigOption<Duration> MAX_FUTURE_SKEW =
+      ConfigOptions.key("tributary.time.max-future-skew")
+          .durationType()
+          .defaultValue(Duration.ofHours(1))
+          .withDescription(
+              "How far after its record's receive time an event's own time may lie; a later time"
+                  + " (local time labelled Z, a mistyped year) is replaced by the receive time and"
+                  + " counted in futureTimesClamped, so no payment waits on a clock beyond belief.");
+
   public static final ConfigOption<Duration> API_LINK_WAIT =
       ConfigOptions.key("tributary.payments.api-link-wait")
           .durationType()
@@ -189,6 +198,7 @@ public final class JobOptions {
         conf.get(PAYMENT_SETTLE),
         conf.get(PAYMENT_DEDUPE_RETENTION),
         conf.get(API_LINK_WAIT),
+        conf.get(MAX_FUTURE_SKEW),
         conf.get(LOOKBACK),
         conf.get(TIME_DECAY_HALF_LIFE),
         conf.get(TIMESTAMP_WINDOW),

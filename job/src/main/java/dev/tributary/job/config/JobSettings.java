@@ -25,6 +25,7 @@ public record JobSettings(
     Duration paymentSettle,
     Duration paymentDedupeRetention,
     Duration apiLinkWait,
+    Duration maxFutureSkew,
     Duration lookback,
     Duration timeDecayHalfLife,
     Duration timestampWindow,
@@ -43,6 +44,7 @@ public record JobSettings(
     requireNonNegative("tributary.payments.settle-time", paymentSettle);
     requirePositive("tributary.payments.dedupe-retention", paymentDedupeRetention);
     requireNonNegative("tributary.payments.api-link-wait", apiLinkWait);
+    requireNonNegative("tributary.time.max-future-skew", maxFutureSkew);
     requirePositive("tributary.attribution.lookback", lookback);
     requirePositive("tributary.attribution.time-decay-half-life", timeDecayHalfLife);
     requirePositive("tributary.identity.retention", identityRetention);

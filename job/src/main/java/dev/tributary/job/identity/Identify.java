@@ -13,4 +13,9 @@ public record Identify(
   public String emailKey() {
     return siteId + '|' + emailHash;
   }
+
+  /** This call at another receive time (a time beyond belief clamped). */
+  public Identify withReceivedAt(long millis) {
+    return new Identify(siteId, visitorId, sessionId, emailHash, millis);
+  }
 }

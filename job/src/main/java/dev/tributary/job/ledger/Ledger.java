@@ -2,6 +2,10 @@ package dev.tributary.job.ledger;
 
 import dev.tributary.job.attribution.AttributedPayment;
 import dev.tributary.job.attribution.LargestRemainder;
+import dev.tributary.job.deadletter.DeadLetters;
+import dev.tributary.job.deadletter.Isolated;
+import dev.tributary.job.payments.MalformedPayloadException;
+import dev.tributary.job.payments.PaymentEvent;
 import dev.tributary.job.payments.RefundEvent;
 import dev.tributary.job.state.LabeledCounters;
 import dev.tributary.job.state.StateTtl;
@@ -10,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -131,6 +136,13 @@ public final class Ledger
    * more touches.
    */
   static boolean better(AttributedPayment next, AttributedPayment current) {
+    PaymentEvent was = current.payment();
+    PaymentEvent is = next.payment();
+    if (is.amountMinor() != was.amountMinor() || !is.currency().equals(was.currency())) {
+      // the money that stands changed (consolidation's rule: the signed webhook, else the earliest
+      // report); re-book it whatever the link, which consolidation merged from every report
+      return true;
+    }
     if (current.payment().fromPaymentApi() && !next.payment().fromPaymentApi()) {
       // the provider's signed webhook replaces a Payment API report of the same money: its amount,
       // currency and mode stand (the evidence of both is merged upstream, so no link is lost)
@@ -149,6 +161,7 @@ public final class Ledger
       throws Exception {
     AttributedPayment current = booked.value();
     if (current == null) {
+      dropRefundsInAnotherCurrency(next.payment(), ctx);
       next.credits().forEach(out::collect);
       booked.update(next);
       paymentsByMethod.inc(next.resolution().method(), 1);
@@ -159,12 +172,24 @@ public final class Ledger
       return;
     }
     if (!better(next, current)) {
+      if (!Objects.equals(next.payment().conflicts(), current.payment().conflicts())) {
+        // nothing to re-book, but the row says what the reports of this money disagreed on
+        booked.update(
+            new AttributedPayment(
+                current.payment().withConflicts(next.payment().conflicts()),
+                current.resolution(),
+                current.credits(),
+                current.touches()));
+        emitRow(ctx);
+      }
       return;
     }
     int rev = revision.value() == null ? 1 : revision.value() + 1;
     // corrections are booked when the better evidence arrived: the record's event time
     long at = ctx.timestamp() == null ? next.payment().occurredAtMillis() : ctx.timestamp();
     long t = refundedSoFar();
+    // the refunded total never exceeds the amount that stands, even when a correction lowers it
+    long tNext = facts().refundedOf(next.payment().amountMinor());
     long[] oldRetracted = retractions(current.credits(), t);
     for (int i = 0; i < current.credits().size(); i++) {
       LedgerEntry e = current.credits().get(i);
@@ -177,13 +202,16 @@ public final class Ledger
         next.credits().stream()
             .map(e -> correction(e, rev, "revision", e.amountMinor(), at))
             .toList();
-    long[] newRetracted = retractions(standing, t);
+    long[] newRetracted = retractions(standing, tNext);
     for (int i = 0; i < standing.size(); i++) {
       LedgerEntry e = standing.get(i);
       long net = e.amountMinor() - newRetracted[i];
-      if (net != 0 || t == 0) {
+      if (net != 0 || tNext == 0) {
         out.collect(withAmount(e, net));
       }
+    }
+    if (tNext != t) {
+      refunded.update(tNext);
     }
     booked.update(
         new AttributedPayment(next.payment(), next.resolution(), standing, next.touches()));
@@ -195,6 +223,14 @@ public final class Ledger
   @Override
   public void processElement2(RefundEvent r, Context ctx, Collector<LedgerEntry> out)
       throws Exception {
+    AttributedPayment standing = booked.value();
+    RefundFacts known = facts();
+    String paymentCurrency = standing != null ? standing.payment().currency() : known.currency();
+    if (r.currency() != null && paymentCurrency != null && !r.currency().equals(paymentCurrency)) {
+      // refused before any state changes: the dead letter (Isolated) is the whole effect
+      throw new MalformedPayloadException(
+          "refund in " + r.currency() + " of a payment in " + paymentCurrency);
+    }
     long previousForId = 0;
     if (!r.full() && !r.cumulative()) {
       Long seen = refundsById.get(r.refundKey());
@@ -271,6 +307,28 @@ public final class Ledger
       }
     }
     return out;
+  }
+
+  /**
+   * Refunds that arrived before their payment in another currency cannot be applied by minor units
+   * alone: they go to the dead letters (with the facts they made up) and are forgotten here.
+   */
+  private void dropRefundsInAnotherCurrency(PaymentEvent p, Context ctx) throws Exception {
+    RefundFacts f = facts();
+    if (f.currency() == null || f.currency().equals(p.currency())) {
+      return;
+    }
+    ctx.output(
+        DeadLetters.TAG,
+        Isolated.deadLetter(
+            UID,
+            ctx.getCurrentKey(),
+            f,
+            new MalformedPayloadException(
+                "refunds in " + f.currency() + " reported before their payment in " + p.currency()),
+            ctx.timerService().currentProcessingTime()));
+    refundFacts.clear();
+    refundsById.clear();
   }
 
   private RefundFacts facts() throws Exception {

@@ -14,11 +14,18 @@ import dev.tributary.job.payments.RefundEvent;
  * @param chargeback whether any of it is a chargeback
  * @param lastAtMillis the time of the latest report that raised the total (its entries' booking
  *     time)
+ * @param currency the currency the refunds were reported in (null while none named one); a refund
+ *     in another currency than its payment is refused, never applied by minor units alone
  */
 public record RefundFacts(
-    long byIdMinor, long cumulativeMinor, boolean full, boolean chargeback, long lastAtMillis) {
+    long byIdMinor,
+    long cumulativeMinor,
+    boolean full,
+    boolean chargeback,
+    long lastAtMillis,
+    String currency) {
 
-  public static final RefundFacts NONE = new RefundFacts(0, 0, false, false, 0);
+  public static final RefundFacts NONE = new RefundFacts(0, 0, false, false, 0, null);
 
   /** How much of a payment of {@code amountMinor} these facts refund. */
   public long refundedOf(long amountMinor) {
@@ -47,6 +54,7 @@ public record RefundFacts(
         cumulative,
         full || r.full(),
         chargeback || RefundEvent.CHARGEBACK.equals(r.kind()),
-        raised ? Math.max(lastAtMillis, r.occurredAtMillis()) : lastAtMillis);
+        raised ? Math.max(lastAtMillis, r.occurredAtMillis()) : lastAtMillis,
+        currency != null ? currency : r.currency());
   }
 }

@@ -66,7 +66,13 @@ public final class ConsolidatePayments
       boolean linksNow = sent.visitorId() == null && merged.visitorId() != null;
       // a Payment API report settled first; the provider's signed webhook now stands for the money
       boolean signedNow = sent.fromPaymentApi() && !merged.fromPaymentApi();
-      if (linksNow || signedNow) {
+      // an earlier report, or one that disagrees: the rule of mergedWith decides what stands, and
+      // the row says what was reported differently, whatever order the reports came in
+      boolean changed =
+          merged.amountMinor() != sent.amountMinor()
+              || !merged.currency().equals(sent.currency())
+              || !java.util.Objects.equals(merged.conflicts(), sent.conflicts());
+      if (linksNow || signedNow || changed) {
         // Evidence that arrives after the payment settled: send it on again; the ledger replaces
         // the weaker booking.
         emitted.update(merged);

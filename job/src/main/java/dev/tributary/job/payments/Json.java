@@ -26,13 +26,16 @@ public final class Json {
     return n;
   }
 
-  /** The text of a field, or null when it is missing, null or blank. */
+  /**
+   * The text of a field, {@link Text#clean cleaned}, or null when it is missing, null, blank or
+   * nothing but characters the job does not keep.
+   */
   public static String text(JsonNode node, String field) {
     JsonNode v = node == null ? null : node.get(field);
     if (v == null || v.isNull() || v.isContainerNode()) {
       return null;
     }
-    String s = v.asText();
+    String s = Text.clean(v.asText());
     return s.isBlank() ? null : s;
   }
 
@@ -44,13 +47,23 @@ public final class Json {
     return s;
   }
 
-  /** An integer field that must be present and integral (minor units never have a fraction). */
+  /**
+   * An amount in minor units: present, integral (minor units never have a fraction), not negative
+   * and within a signed 64-bit integer; anything else is refused rather than wrapped or rounded.
+   */
   public static long requiredLong(JsonNode node, String field, String where) {
     JsonNode v = node == null ? null : node.get(field);
     if (v == null || !v.isIntegralNumber()) {
       throw new MalformedPayloadException(where + "." + field + " is not an integer");
     }
-    return v.asLong();
+    if (!v.canConvertToLong()) {
+      throw new MalformedPayloadException(where + "." + field + " does not fit a 64-bit integer");
+    }
+    long value = v.longValue();
+    if (value < 0) {
+      throw new MalformedPayloadException(where + "." + field + " is negative");
+    }
+    return value;
   }
 
   /** The first of {@code keys} with a non-blank text value in {@code object}, or null. */
@@ -100,7 +113,8 @@ public final class Json {
     }
     try {
       return OffsetDateTime.parse(s).toInstant().toEpochMilli();
-    } catch (DateTimeParseException e) {
+    } catch (DateTimeParseException | ArithmeticException e) {
+      // ArithmeticException: a year such as +300000000 parses but has no epoch millis
       return null;
     }
   }

@@ -2,6 +2,7 @@ package dev.tributary.job.payments;
 
 import dev.tributary.job.deadletter.DeadLetters;
 import dev.tributary.job.ingest.RawRecord;
+import dev.tributary.job.ingest.TimeBounds;
 import dev.tributary.job.state.LabeledCounters;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
@@ -12,9 +13,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Stage 1, stateless: envelope → provider parser → canonical {@link PaymentEvent}. Malformed input
- * goes to {@link DeadLetters#TAG} with its reason; well-formed events of types the job does not use
- * are counted and dropped (the gateway acknowledged them so providers stop retrying).
+ * Stage 1, stateless: envelope → provider parser → canonical {@link PaymentEvent}. Malformed input,
+ * and any other failure on one record, goes to {@link DeadLetters#TAG} with its reason; well-formed
+ * events of types the job does not use are counted and dropped (the gateway acknowledged them so
+ * providers stop retrying). Times beyond belief are clamped ({@link TimeBounds}) and counted in
+ * {@code futureTimesClamped}.
  */
 public final class NormalizeWebhooks extends ProcessFunction<RawRecord, PaymentEvent> {
   public static final String UID = "normalize-webhooks";
@@ -33,15 +36,18 @@ public final class NormalizeWebhooks extends ProcessFunction<RawRecord, PaymentE
 
   private final PaymentParsers parsers;
   private final MetadataKeys keys;
+  private final TimeBounds bounds;
+  private transient Counter clampedTimes;
   private transient Counter payments;
   private transient Counter refunds;
   private transient Counter ignored;
   private transient Counter deadLettered;
   private transient LabeledCounters deadLetteredBySource;
 
-  public NormalizeWebhooks(PaymentParsers parsers, MetadataKeys keys) {
+  public NormalizeWebhooks(PaymentParsers parsers, MetadataKeys keys, TimeBounds bounds) {
     this.parsers = parsers;
     this.keys = keys;
+    this.bounds = bounds;
   }
 
   @Override
@@ -50,6 +56,7 @@ public final class NormalizeWebhooks extends ProcessFunction<RawRecord, PaymentE
     payments = group.counter("paymentEvents");
     refunds = group.counter("refundEvents");
     ignored = group.counter("ignoredEvents");
+    clampedTimes = group.counter("futureTimesClamped");
     deadLettered = group.counter("deadLettered");
     deadLetteredBySource = new LabeledCounters(group, "source", "deadLettered");
   }
@@ -59,16 +66,33 @@ public final class NormalizeWebhooks extends ProcessFunction<RawRecord, PaymentE
     WebhookEnvelope envelope = null;
     try {
       envelope = WebhookEnvelope.parse(record.value());
+      long received = bounds.clamp(envelope.receivedAtMillis(), record.timestampMillis());
+      if (received != envelope.receivedAtMillis()) {
+        clampedTimes.inc();
+        envelope = envelope.withReceivedAt(received);
+      }
       ParseOutcome outcome = parsers.parse(envelope, keys);
       if (outcome instanceof ParseOutcome.Payment p) {
         payments.inc();
-        out.collect(p.event());
+        PaymentEvent event = p.event();
+        long at = bounds.clamp(event.occurredAtMillis(), received);
+        if (at != event.occurredAtMillis()) {
+          clampedTimes.inc();
+          event = event.withOccurredAt(at);
+        }
+        out.collect(event);
         for (String alias : p.aliases()) {
-          ctx.output(ALIASES, p.event().withLinkKey(alias));
+          ctx.output(ALIASES, event.withLinkKey(alias));
         }
       } else if (outcome instanceof ParseOutcome.Refund r) {
         refunds.inc();
-        ctx.output(REFUNDS, r.event());
+        RefundEvent refund = r.event();
+        long at = bounds.clamp(refund.occurredAtMillis(), received);
+        if (at != refund.occurredAtMillis()) {
+          clampedTimes.inc();
+          refund = refund.withOccurredAt(at);
+        }
+        ctx.output(REFUNDS, refund);
       } else if (outcome instanceof ParseOutcome.Ignored i) {
         ignored.inc();
         LOG.debug(
@@ -77,14 +101,17 @@ public final class NormalizeWebhooks extends ProcessFunction<RawRecord, PaymentE
             record.partition(),
             record.offset());
       }
-    } catch (MalformedPayloadException e) {
+    } catch (RuntimeException e) {
+      // Any failure on one record, expected (malformed input) or not (a parser's bug), costs that
+      // record only: it goes to the dead letters with its reason and the job goes on.
       deadLettered.inc();
       // the reason's text is free; its source (a broken envelope, or which provider's body) is not
       deadLetteredBySource.inc(envelope == null ? "envelope" : envelope.provider(), 1);
-      LOG.debug("dead-lettered offset {}: {}", record.offset(), e.getMessage());
+      LOG.debug("dead-lettered offset {}: {}", record.offset(), e.toString());
       ctx.output(
           DeadLetters.TAG,
-          DeadLetters.of(record, UID, e.getMessage(), ctx.timerService().currentProcessingTime()));
+          DeadLetters.of(
+              record, UID, DeadLetters.reason(e), ctx.timerService().currentProcessingTime()));
     }
   }
 }

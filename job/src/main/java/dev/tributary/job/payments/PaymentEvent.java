@@ -54,6 +54,13 @@ public record PaymentEvent(
   public static final String EMAIL = "email";
   public static final String TIMESTAMP = "timestamp";
 
+  /**
+   * The largest amount the job books, in minor units (10^17: far above any real payment, and low
+   * enough that the sums the ledger forms of one payment's refunds and credits stay exact in a
+   * signed 64-bit integer). A larger one is refused as malformed, never wrapped.
+   */
+  public static final long MAX_AMOUNT_MINOR = 100_000_000_000_000_000L;
+
   /** Event types of Payment API reports start with this ({@code api.payment}). */
   public static final String API_EVENT_PREFIX = "api.";
 
@@ -113,6 +120,56 @@ public record PaymentEvent(
         linkKey,
         linkMethod,
         conflicts);
+  }
+
+  /** This event with another time the money moved (a time beyond belief clamped). */
+  public PaymentEvent withOccurredAt(long millis) {
+    return new PaymentEvent(
+        siteId,
+        provider,
+        paymentKey,
+        eventId,
+        eventType,
+        amountMinor,
+        currency,
+        currencyExponent,
+        millis,
+        receivedAtMillis,
+        visitorId,
+        sessionId,
+        customerId,
+        emailHash,
+        subscriptionId,
+        renewal,
+        livemode,
+        linkKey,
+        linkMethod,
+        conflicts);
+  }
+
+  /** This payment with what its reports disagreed on. */
+  public PaymentEvent withConflicts(String disagreed) {
+    return new PaymentEvent(
+        siteId,
+        provider,
+        paymentKey,
+        eventId,
+        eventType,
+        amountMinor,
+        currency,
+        currencyExponent,
+        occurredAtMillis,
+        receivedAtMillis,
+        visitorId,
+        sessionId,
+        customerId,
+        emailHash,
+        subscriptionId,
+        renewal,
+        livemode,
+        linkKey,
+        linkMethod,
+        disagreed);
   }
 
   /** This event under another id of its money; see {@link #linkKey()}. */
@@ -388,6 +445,10 @@ public record PaymentEvent(
       require(currency, "currency");
       if (amountMinor < 0) {
         throw new MalformedPayloadException(provider + " payment amount is missing or negative");
+      }
+      if (amountMinor > MAX_AMOUNT_MINOR) {
+        throw new MalformedPayloadException(
+            provider + " payment amount is beyond any real payment");
       }
       if (currencyExponent < 0 || currencyExponent > 4) {
         throw new MalformedPayloadException("currency exponent out of range");

@@ -34,6 +34,26 @@ public record RefundEvent(
     long receivedAtMillis,
     boolean livemode) {
 
+  /** This refund with another time it happened (a time beyond belief clamped). */
+  public RefundEvent withOccurredAt(long millis) {
+    return new RefundEvent(
+        siteId,
+        provider,
+        paymentKey,
+        refundKey,
+        eventId,
+        eventType,
+        kind,
+        amountMinor,
+        cumulative,
+        full,
+        currency,
+        currencyExponent,
+        millis,
+        receivedAtMillis,
+        livemode);
+  }
+
   public static final String REFUND = "refund";
   public static final String CHARGEBACK = "chargeback";
 
@@ -150,6 +170,9 @@ public record RefundEvent(
       }
       if (!full && (amountMinor <= 0 && !(cumulative && amountMinor == 0))) {
         throw new MalformedPayloadException(what + " amount is missing or not positive");
+      }
+      if (amountMinor > PaymentEvent.MAX_AMOUNT_MINOR) {
+        throw new MalformedPayloadException(what + " amount is beyond any real payment");
       }
       if (!cumulative && !full && (refundKey == null || refundKey.isBlank())) {
         throw new MalformedPayloadException(what + " has no refund id");

@@ -28,8 +28,9 @@ public record WebhookEnvelope(
     long receivedAtMillis;
     try {
       receivedAtMillis = Instant.parse(receivedAt).toEpochMilli();
-    } catch (DateTimeParseException e) {
-      throw new MalformedPayloadException("envelope receivedAt is not ISO-8601");
+    } catch (DateTimeParseException | ArithmeticException e) {
+      throw new MalformedPayloadException(
+          "envelope receivedAt is not an ISO-8601 instant in range");
     }
     return new WebhookEnvelope(
         v,
@@ -38,6 +39,20 @@ public record WebhookEnvelope(
         Json.requiredText(n, "deliveryId", "envelope"),
         receivedAtMillis,
         Json.text(n, "contentType"),
-        Json.requiredText(n, "body", "envelope"));
+        rawBody(n));
+  }
+
+  /** The body exactly as forwarded: parsers clean the fields they read, not the raw text. */
+  private static String rawBody(JsonNode n) {
+    JsonNode body = n.get("body");
+    if (body == null || !body.isTextual() || body.textValue().isBlank()) {
+      throw new MalformedPayloadException("envelope has no body");
+    }
+    return body.textValue();
+  }
+
+  /** This envelope with another receive time (a time beyond belief clamped). */
+  public WebhookEnvelope withReceivedAt(long millis) {
+    return new WebhookEnvelope(version, siteId, provider, deliveryId, millis, contentType, body);
   }
 }

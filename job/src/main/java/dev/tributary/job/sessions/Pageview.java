@@ -21,4 +21,21 @@ public record Pageview(
   public String visitorKey() {
     return siteId + '|' + visitorId;
   }
+
+  /** This pageview at another receive time (a time beyond belief clamped). */
+  public Pageview withReceivedAt(long millis) {
+    return new Pageview(
+        siteId,
+        visitorId,
+        sessionId,
+        eventId,
+        url,
+        referrer,
+        utmSource,
+        utmMedium,
+        utmCampaign,
+        utmTerm,
+        utmContent,
+        millis);
+  }
 }

@@ -3,7 +3,7 @@ package dev.tributary.job.sessions;
 import dev.tributary.job.deadletter.DeadLetters;
 import dev.tributary.job.identity.Identify;
 import dev.tributary.job.ingest.RawRecord;
-import dev.tributary.job.payments.MalformedPayloadException;
+import dev.tributary.job.ingest.TimeBounds;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -17,11 +17,21 @@ import org.apache.flink.util.OutputTag;
 public final class ParseTracking extends ProcessFunction<RawRecord, Pageview> {
   public static final String UID = "parse-tracking";
   public static final OutputTag<Identify> IDENTIFIES = new OutputTag<>("identifies") {};
+  private final TimeBounds bounds;
   private transient Counter deadLettered;
+  private transient Counter clampedTimes;
+
+  /**
+   * @param bounds how far ahead of its record a call's own time may lie
+   */
+  public ParseTracking(TimeBounds bounds) {
+    this.bounds = bounds;
+  }
 
   @Override
   public void open(OpenContext openContext) {
     deadLettered = getRuntimeContext().getMetricGroup().counter("deadLettered");
+    clampedTimes = getRuntimeContext().getMetricGroup().counter("futureTimesClamped");
   }
 
   @Override
@@ -29,15 +39,29 @@ public final class ParseTracking extends ProcessFunction<RawRecord, Pageview> {
     try {
       TrackingParser.Parsed parsed = TrackingParser.parseRecord(record.value());
       if (parsed.pageview() != null) {
-        out.collect(parsed.pageview());
+        Pageview p = parsed.pageview();
+        long at = bounds.clamp(p.receivedAtMillis(), record.timestampMillis());
+        if (at != p.receivedAtMillis()) {
+          clampedTimes.inc();
+          p = p.withReceivedAt(at);
+        }
+        out.collect(p);
       } else {
-        ctx.output(IDENTIFIES, parsed.identify());
+        Identify i = parsed.identify();
+        long at = bounds.clamp(i.receivedAtMillis(), record.timestampMillis());
+        if (at != i.receivedAtMillis()) {
+          clampedTimes.inc();
+          i = i.withReceivedAt(at);
+        }
+        ctx.output(IDENTIFIES, i);
       }
-    } catch (MalformedPayloadException e) {
+    } catch (RuntimeException e) {
+      // one record's failure, whatever it is, costs that record only
       deadLettered.inc();
       ctx.output(
           DeadLetters.TAG,
-          DeadLetters.of(record, UID, e.getMessage(), ctx.timerService().currentProcessingTime()));
+          DeadLetters.of(
+              record, UID, DeadLetters.reason(e), ctx.timerService().currentProcessingTime()));
     }
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tributary.job.identity.Identify;
 import dev.tributary.job.payments.Json;
 import dev.tributary.job.payments.MalformedPayloadException;
+import dev.tributary.job.payments.Text;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -60,8 +61,8 @@ public final class TrackingParser {
   private static long receivedAt(JsonNode n, String what) {
     try {
       return Instant.parse(Json.requiredText(n, "receivedAt", what)).toEpochMilli();
-    } catch (DateTimeParseException e) {
-      throw new MalformedPayloadException(what + " receivedAt is not ISO-8601");
+    } catch (DateTimeParseException | ArithmeticException e) {
+      throw new MalformedPayloadException(what + " receivedAt is not an ISO-8601 instant in range");
     }
   }
 
@@ -107,8 +108,14 @@ public final class TrackingParser {
       if (eq <= 0) {
         continue;
       }
-      String key = URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8);
-      String value = URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      String key;
+      String value;
+      try {
+        key = URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8);
+        value = Text.clean(URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+      } catch (IllegalArgumentException e) {
+        continue; // a broken escape such as %zz: that parameter says nothing
+      }
       if (!value.isBlank()) {
         out.putIfAbsent(key, value);
       }

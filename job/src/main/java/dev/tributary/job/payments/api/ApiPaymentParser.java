@@ -78,8 +78,9 @@ public final class ApiPaymentParser implements PaymentParser {
     if (timestamp != null) {
       try {
         occurredAt = Instant.parse(timestamp).toEpochMilli();
-      } catch (DateTimeParseException e) {
-        throw new MalformedPayloadException(what + " timestamp is not ISO-8601");
+      } catch (DateTimeParseException | ArithmeticException e) {
+        throw new MalformedPayloadException(
+            what + " timestamp is not an ISO-8601 instant in range");
       }
     }
     boolean livemode = body.path("livemode").asBoolean(true);
