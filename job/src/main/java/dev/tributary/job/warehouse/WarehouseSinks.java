@@ -2,6 +2,7 @@ package dev.tributary.job.warehouse;
 
 import dev.tributary.job.attribution.AttributedPayment;
 import dev.tributary.job.config.JobSettings;
+import dev.tributary.job.deadletter.DeadLetterProducer;
 import dev.tributary.job.ledger.LedgerEntry;
 import dev.tributary.job.ledger.PaymentRow;
 import dev.tributary.job.payments.PaymentEvent;
@@ -101,15 +102,33 @@ public final class WarehouseSinks {
       """;
 
   public static Sink<Session> sessions(JobSettings s) {
-    return sink(s, UPSERT_SESSION, WarehouseSinks::bindSession);
+    return sink(
+        s,
+        s.jdbcUrl(),
+        "sessions",
+        UPSERT_SESSION,
+        WarehouseSinks::bindSession,
+        r -> r.siteId() + "|" + r.sessionId());
   }
 
   public static Sink<PaymentRow> payments(JobSettings s) {
-    return sink(s, UPSERT_PAYMENT, WarehouseSinks::bindPayment);
+    return sink(
+        s,
+        s.jdbcUrl(),
+        "payments",
+        UPSERT_PAYMENT,
+        WarehouseSinks::bindPayment,
+        r -> r.attributed().payment().consolidationKey());
   }
 
   public static Sink<RefundEvent> refunds(JobSettings s) {
-    return sink(s, UPSERT_REFUND, WarehouseSinks::bindRefund);
+    return sink(
+        s,
+        s.jdbcUrl(),
+        "refunds",
+        UPSERT_REFUND,
+        WarehouseSinks::bindRefund,
+        r -> r.paymentConsolidationKey() + "|" + refundRowKey(r));
   }
 
   /**
@@ -118,7 +137,13 @@ public final class WarehouseSinks {
    * sinks must not: two updates of the same session in one multi-row statement are an error.
    */
   public static Sink<LedgerEntry> ledger(JobSettings s) {
-    return sink(s, batchedInserts(s.jdbcUrl()), INSERT_LEDGER, WarehouseSinks::bindLedger);
+    return sink(
+        s,
+        batchedInserts(s.jdbcUrl()),
+        "revenue_ledger",
+        INSERT_LEDGER,
+        WarehouseSinks::bindLedger,
+        LedgerEntry::entryId);
   }
 
   /** {@code url} with PostgreSQL's {@code reWriteBatchedInserts=true}, unless it says otherwise. */
@@ -129,20 +154,23 @@ public final class WarehouseSinks {
     return url + (url.contains("?") ? "&" : "?") + "reWriteBatchedInserts=true";
   }
 
-  private static <T> Sink<T> sink(JobSettings s, String sql, JdbcStatementBuilder<T> binder) {
-    return sink(s, s.jdbcUrl(), sql, binder);
-  }
-
   private static <T> Sink<T> sink(
-      JobSettings s, String url, String sql, JdbcStatementBuilder<T> binder) {
-    return new WarehouseSink<>(
+      JobSettings s,
+      String url,
+      String table,
+      String sql,
+      JdbcStatementBuilder<T> binder,
+      WarehouseSink.RowKey<T> key) {
+    // The connector never flushes on its own (no size, no interval, no retries): WarehouseSink
+    // decides when, and handles refused rows and transient faults around it.
+    JdbcSink<T> jdbc =
         JdbcSink.<T>builder()
             .withQueryStatement(sql, binder)
             .withExecutionOptions(
                 JdbcExecutionOptions.builder()
-                    .withBatchSize(s.jdbcBatchSize())
-                    .withBatchIntervalMs(s.jdbcBatchInterval().toMillis())
-                    .withMaxRetries(5)
+                    .withBatchSize(Integer.MAX_VALUE)
+                    .withBatchIntervalMs(0)
+                    .withMaxRetries(0)
                     .build())
             .buildAtLeastOnce(
                 new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
@@ -150,7 +178,13 @@ public final class WarehouseSinks {
                     .withDriverName("org.postgresql.Driver")
                     .withUsername(s.jdbcUser())
                     .withPassword(s.jdbcPassword())
-                    .build()));
+                    .build());
+    return new WarehouseSink<>(
+        jdbc,
+        new WarehouseSink.Table<>(table, url, s.jdbcUser(), s.jdbcPassword(), sql, binder, key),
+        s.jdbcBatchSize(),
+        s.jdbcBatchInterval(),
+        new DeadLetterProducer(s.kafkaBootstrapServers(), s.deadLetterTopic()));
   }
 
   static void bindSession(PreparedStatement st, Session s) throws SQLException {
