@@ -216,7 +216,7 @@ final class TextHygiene {
 
   /** A name already checked under {@link Rule#TEXT}, shortened for a message. */
   private static String printable(String name) {
-    return name.length() <= 64 ? name : name.substring(0, 64) + "…";
+    return name.length() <= 32 ? name : name.substring(0, 32) + "…";
   }
 
   private static String hex(int cp) {
