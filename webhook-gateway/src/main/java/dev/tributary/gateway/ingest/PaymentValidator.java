@@ -28,7 +28,7 @@ final class PaymentValidator {
   /**
    * Far above any real payment, and low enough that minor units fit a 64-bit integer for every
    * currency with up to 3 decimals, also where a provider counts more decimals than ISO 4217
-   * (Stripe books ISK in hundredths). The few 4-decimal currencies (CLF, UYW) are checked exactly.
+   * (Stripe books ISK in hundredths). A 4-decimal currency (the JDK knows CLF) is checked exactly.
    */
   private static final BigDecimal MAX_AMOUNT = new BigDecimal("1000000000000000");
 
