@@ -516,6 +516,41 @@ class GatewayFuzzIT {
       "{\"a\":1,}"
     };
 
+    /**
+     * Characters the gateway refuses in identifiers (issue #11), as they appear inside a JSON
+     * string: escaped controls, a lone surrogate, a noncharacter, raw bidi and zero-width
+     * characters.
+     */
+    private static final String[] UNCLEAN = {
+      "\\u0000",
+      "\\n",
+      "\\t",
+      "\\u001b[2J",
+      "\\u007f",
+      "\u0085",
+      "\\ud800",
+      "\\uffff",
+      "\u202e",
+      "\u200b",
+      "\\u2066",
+      "\ufeff",
+      "\u2028"
+    };
+
+    /** The same, percent-encoded in a URL's query. */
+    private static final String[] UNCLEAN_ENCODED = {
+      "%00",
+      "%0A",
+      "%0d",
+      "%1B",
+      "%7F",
+      "%C2%85",
+      "%E2%80%AE",
+      "%E2%80%8B",
+      "%EF%BB%BF",
+      "%EF%BF%BF"
+    };
+
     private static final String[] BOTS = {
       "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
       "curl/8.5.0",
@@ -945,7 +980,8 @@ class GatewayFuzzIT {
                 "wrong content type",
                 "oversized body",
                 "idempotency key too long",
-                "refund sent as payment"
+                "refund sent as payment",
+                "unclean text"
               });
       String label = "api: " + mutation;
       Req req = payment(refund);
@@ -1024,6 +1060,35 @@ class GatewayFuzzIT {
           req.path = "/api/v1/payments";
           return hostile(label, req, 400, "invalid_request");
         }
+        case "unclean text" -> {
+          // Issue #11: fields both routes read (metadata keys are identifiers), holding what the
+          // job
+          // or PostgreSQL cannot take or what makes a look-alike id.
+          String text = new String(req.body, StandardCharsets.UTF_8);
+          String bad = pick(UNCLEAN);
+          text =
+              switch (random.nextInt(3)) {
+                case 0 ->
+                    text.replace("\"providerPaymentId\":\"", "\"providerPaymentId\":\"" + bad);
+                case 1 ->
+                    text.substring(0, text.length() - 1)
+                        + ",\"metadata\":{\"tributary_visitor_id"
+                        + bad
+                        + "\":\"v_1\"}}";
+                default ->
+                    text.substring(0, text.length() - 1)
+                        + ",\"timestamp\":\""
+                        + pick(
+                            new String[] {
+                              "+300000000-01-01T00:00:00Z",
+                              "1969-12-31T23:59:59Z",
+                              "2026-11-23T10:00:00Z" + bad
+                            })
+                        + "\"}";
+              };
+          req.body = utf8(text);
+          return hostile(label, req, 400, "invalid_request");
+        }
         default -> throw new IllegalStateException(mutation);
       }
     }
@@ -1072,7 +1137,8 @@ class GatewayFuzzIT {
                 "invalid fields",
                 "wrong content type",
                 "duplicated content type",
-                "oversized body"
+                "oversized body",
+                "unclean text"
               });
       String label = (identify ? "identify: " : "events: ") + mutation;
       Req req = tracker(identify, site);
@@ -1176,6 +1242,32 @@ class GatewayFuzzIT {
           req.body = oversized(Provider.STRIPE);
           return hostile(label, req, 413, "payload_too_large");
         }
+        case "unclean text" -> {
+          // Issue #11: a NUL, control, bidi override or zero-width character in a forwarded field,
+          // or percent-encoded in the URL's query where the job decodes utm tags.
+          String text = new String(req.body, StandardCharsets.UTF_8);
+          String bad = pick(UNCLEAN);
+          String visitor = "\"visitorId\":\"";
+          if (identify) {
+            text =
+                random.nextBoolean()
+                    ? text.replace(visitor, visitor + bad)
+                    : text.replace("@Example.com", "@Example.com" + bad);
+          } else {
+            text =
+                switch (random.nextInt(4)) {
+                  case 0 -> text.replace(visitor, visitor + bad);
+                  case 1 -> text.replace("\"campaign\":\"", "\"campaign\":\"" + bad);
+                  case 2 ->
+                      text.replace("utm_source=fuzz", "utm_source=fuzz" + pick(UNCLEAN_ENCODED));
+                  default ->
+                      text.replace(
+                          "\"referrer\":\"\"", "\"referrer\":\"https://x.example/" + bad + "\"");
+                };
+          }
+          req.body = utf8(text);
+          return hostile(label, req, 400, "invalid_request");
+        }
         default -> throw new IllegalStateException(mutation);
       }
     }
@@ -1227,7 +1319,9 @@ class GatewayFuzzIT {
                 "/webhooks",
                 "/webhooks/stripe/alpha/extra",
                 "/api/v2/events",
-                "/api/v1/paymnt", // /api/v1/payment is a route: the guides' alias
+                // /api/v1/payment is a route since the guides' path was added; the singular refund
+                // path is not.
+                "/api/v1/refund",
                 "/admin",
                 "/t.js/x"
               });

@@ -927,4 +927,216 @@ class GatewayIT {
           .contains("tributary_gateway_accepted_total{provider=\"api\"} ");
     }
   }
+
+  /**
+   * Issue #11: text the job would choke on (NUL in PostgreSQL text, controls in logs and exports,
+   * look-alike ids) is refused at the door with the field named, and nothing reaches Kafka;
+   * ordinary Unicode passes; provider webhooks are forwarded raw whatever they hold.
+   */
+  @Nested
+  class TextHygiene {
+
+    static final String PAGEVIEW =
+        "{\"siteId\":\"acme\",\"visitorId\":\"v_h\",\"sessionId\":\"s_h\","
+            + "\"url\":\"https://acme.com/pricing\",\"referrer\":\"\"}";
+
+    HttpResponse<String> track(String body) {
+      return client.post("/api/v1/events", "text/plain", body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    HttpResponse<String> api(String path, String body) {
+      return client.post(
+          path,
+          "application/json",
+          body.getBytes(StandardCharsets.UTF_8),
+          "Authorization",
+          "Bearer " + ACME_KEY);
+    }
+
+    static void assertFieldError(HttpResponse<String> response, String field, String... words) {
+      assertError(response, 400, "invalid_request");
+      JsonNode fields = json(response).path("fields");
+      assertThat(fields.fieldNames()).toIterable().as(response.body()).containsExactly(field);
+      assertThat(fields.path(field).asText()).contains(words);
+    }
+
+    @Test
+    void aNulInTheUrlsUtmCampaignIsRefusedAndProducesNothing() {
+      Mark mark = kafka.mark(TRACKING);
+
+      HttpResponse<String> response =
+          track(PAGEVIEW.replace("/pricing", "/pricing?utm_source=ads&utm_campaign=a%00b"));
+
+      assertFieldError(response, "url", "utm_campaign", "control characters", "U+0000");
+      assertNothingAfter(mark);
+    }
+
+    @Test
+    void encodedControlsAnywhereInUrlOrReferrerAreRefused() {
+      Mark mark = kafka.mark(TRACKING);
+
+      assertFieldError(
+          track(PAGEVIEW.replace("/pricing", "/pricing?gclid=x%0A")), "url", "gclid", "U+000A");
+      assertFieldError(track(PAGEVIEW.replace("/pricing", "/pri%7Fcing")), "url", "U+007F");
+      assertFieldError(
+          track(PAGEVIEW.replace("/pricing", "/?utm_content=%E2%80%AEgpj.exe")),
+          "url",
+          "utm_content",
+          "U+202E");
+      assertFieldError(
+          track(
+              PAGEVIEW.replace("\"referrer\":\"\"", "\"referrer\":\"https://acme.com/?q=%C2%85\"")),
+          "referrer",
+          "U+0085");
+      assertNothingAfter(mark);
+    }
+
+    @Test
+    void aNulInAUtmValueIsRefusedAndProducesNothing() {
+      Mark mark = kafka.mark(TRACKING);
+
+      HttpResponse<String> response =
+          track(PAGEVIEW.replace("}", ",\"utm\":{\"source\":\"ads\",\"campaign\":\"\\u0000\"}}"));
+
+      assertFieldError(response, "utm.campaign", "control characters", "U+0000 at index 0");
+      assertNothingAfter(mark);
+    }
+
+    @Test
+    void aVisitorIdWithABidiOverrideIsRefusedAndProducesNothing() {
+      Mark mark = kafka.mark(TRACKING);
+
+      HttpResponse<String> raw = track(PAGEVIEW.replace("v_h", "v_\u202Eh"));
+      HttpResponse<String> escaped = track(PAGEVIEW.replace("v_h", "v_\\u202eh"));
+      HttpResponse<String> session = track(PAGEVIEW.replace("s_h", "s_\\ufeffh"));
+
+      assertFieldError(raw, "visitorId", "bidirectional", "U+202E at index 2");
+      assertFieldError(escaped, "visitorId", "bidirectional", "U+202E at index 2");
+      assertFieldError(session, "sessionId", "U+FEFF");
+      assertNothingAfter(mark);
+    }
+
+    @Test
+    void anIdentifyEmailWithANulIsRefusedWithoutQuotingItAndProducesNothing() {
+      Mark mark = kafka.mark(TRACKING);
+
+      HttpResponse<String> response =
+          client.post(
+              "/api/v1/identify",
+              "application/json",
+              "{\"siteId\":\"acme\",\"visitorId\":\"v_1\",\"email\":\"ada@example.com\\u0000\"}"
+                  .getBytes(StandardCharsets.UTF_8));
+
+      assertFieldError(response, "email", "control characters", "U+0000 at index 15");
+      assertThat(response.body()).doesNotContain("ada").doesNotContain("example.com");
+      assertNothingAfter(mark);
+    }
+
+    @Test
+    void aPaymentWithAControlCharacterInItsIdIsRefusedAndProducesNothing() {
+      Mark mark = kafka.mark(WEBHOOKS);
+
+      HttpResponse<String> response =
+          api("/api/v1/payments", PaymentsApi.PAYMENT.replace("ord_1001", "ord_1001\\u001b[2J"));
+
+      assertFieldError(response, "providerPaymentId", "control characters", "U+001B at index 8");
+      assertNothingAfter(mark);
+    }
+
+    @Test
+    void aPaymentInTheYear300000000IsRefusedAndProducesNothing() {
+      Mark mark = kafka.mark(WEBHOOKS);
+
+      HttpResponse<String> farFuture =
+          api(
+              "/api/v1/payment",
+              PaymentsApi.PAYMENT.replace("2026-11-23T10:00:00Z", "+300000000-01-01T00:00:00Z"));
+      HttpResponse<String> beforeEpoch =
+          api(
+              "/api/v1/payments",
+              PaymentsApi.PAYMENT.replace("2026-11-23T10:00:00Z", "1969-12-31T23:59:59Z"));
+      HttpResponse<String> refundTomorrow =
+          api(
+              "/api/v1/refunds",
+              RefundsApi.REFUND.replace(
+                  "2026-11-24T09:00:00Z", Instant.now().plus(Duration.ofHours(25)).toString()));
+
+      assertFieldError(farFuture, "timestamp", "24 hours ahead");
+      assertFieldError(beforeEpoch, "timestamp", "1970-01-01");
+      assertFieldError(refundTomorrow, "timestamp", "24 hours ahead");
+      assertNothingAfter(mark);
+    }
+
+    @Test
+    void refundReasonsAndMetadataAreCheckedToo() {
+      Mark mark = kafka.mark(WEBHOOKS);
+
+      HttpResponse<String> reason =
+          api(
+              "/api/v1/refunds",
+              RefundsApi.REFUND.replace("requested_by_customer", "requested\\tby customer"));
+      HttpResponse<String> metadata =
+          api(
+              "/api/v1/payments",
+              PaymentsApi.PAYMENT.replace(
+                  "}", ",\"metadata\":{\"tributary_session_id\":\"s_1\\u0000\"}}"));
+
+      assertFieldError(reason, "reason", "U+0009");
+      assertFieldError(metadata, "metadata.tributary_session_id", "U+0000");
+      assertNothingAfter(mark);
+    }
+
+    @Test
+    void ordinaryUnicodeIsAcceptedAndForwardedAsSent() throws IOException {
+      Mark tracking = kafka.mark(TRACKING);
+      String url = "https://acme.com/商品/カタログ?utm_campaign=été-2026&utm_source=%C3%A9t%C3%A9";
+
+      HttpResponse<String> pageview =
+          track(
+              PAGEVIEW
+                  .replace("https://acme.com/pricing", url)
+                  .replace(
+                      "}",
+                      ",\"utm\":{\"medium\":\"social 🚀\",\"content\":\"👩‍💻 dev\","
+                          + "\"term\":\"夏のセール\"}}"));
+
+      assertThat(pageview.statusCode()).as(pageview.body()).isEqualTo(202);
+      JsonNode record = value(kafka.singleRecordAfter(tracking));
+      assertThat(record.path("url").asText()).isEqualTo(url);
+      assertThat(record.path("utm"))
+          .isEqualTo(
+              JSON.readTree(
+                  "{\"medium\":\"social 🚀\",\"term\":\"夏のセール\",\"content\":\"👩‍💻 dev\"}"));
+
+      Mark webhooks = kafka.mark(WEBHOOKS);
+      String payment =
+          PaymentsApi.PAYMENT
+              .replace("a@b.c", "zoë@例え.jp")
+              .replace("2026-11-23T10:00:00Z", "1970-01-01T00:00:00Z")
+              // Free text keeps its right-to-left mark.
+              .replace("}", ",\"metadata\":{\"note\":\"طلب\u200f ✓\",\"n\":[1,{\"k\":\"夏\"}]}}");
+      HttpResponse<String> accepted = api("/api/v1/payments", payment);
+
+      assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+      assertThat(value(kafka.singleRecordAfter(webhooks)).path("body").asText()).isEqualTo(payment);
+    }
+
+    @Test
+    void providerWebhooksAreForwardedRawWhateverTheyHold() throws IOException {
+      byte[] body =
+          "{\"id\":\"evt_hygiene\",\"object\":\"event\",\"data\":{\"object\":{\"description\":\"a\\u0000b\u202Ec\\u001b\"}}}"
+              .getBytes(StandardCharsets.UTF_8);
+      Mark mark = kafka.mark(WEBHOOKS);
+
+      HttpResponse<String> response = postStripe("acme", body, stripeSignature(SECRET, body));
+
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+      assertThat(
+              value(kafka.singleRecordAfter(mark))
+                  .path("body")
+                  .asText()
+                  .getBytes(StandardCharsets.UTF_8))
+          .isEqualTo(body);
+    }
+  }
 }

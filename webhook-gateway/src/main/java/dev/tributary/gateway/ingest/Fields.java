@@ -9,6 +9,9 @@ import java.util.regex.Pattern;
 /**
  * Reads the fields of a JSON request body and collects every problem at once, so that a client sees
  * all its mistakes in one 400 instead of one per attempt. A JSON {@code null} counts as absent.
+ *
+ * <p>Every string read here passes {@link TextHygiene}: under {@link TextHygiene.Rule#IDENTIFIER}
+ * unless the caller asks for free text.
  */
 final class Fields {
 
@@ -44,6 +47,14 @@ final class Fields {
 
   /** An optional string of 1..{@code maxLength} characters; null if absent or invalid. */
   String optional(String name, int maxLength) {
+    return optional(name, maxLength, TextHygiene.Rule.IDENTIFIER);
+  }
+
+  /**
+   * An optional string of 1..{@code maxLength} characters that passes {@code rule}; null if absent
+   * or invalid.
+   */
+  String optional(String name, int maxLength, TextHygiene.Rule rule) {
     JsonNode node = node(name);
     if (node == null) {
       return null;
@@ -57,6 +68,9 @@ final class Fields {
       error(name, "must not be empty");
       return null;
     }
+    if (!clean(name, value, rule)) {
+      return null;
+    }
     if (value.length() > maxLength) {
       error(name, "must be at most " + maxLength + " characters");
       return null;
@@ -67,6 +81,19 @@ final class Fields {
   /** An optional string matching {@code pattern}; null if absent or invalid. */
   String optional(String name, Pattern pattern) {
     return matching(name, optional(name, Integer.MAX_VALUE), pattern);
+  }
+
+  /**
+   * Checks {@code value} of field {@code name} against {@code rule}; false (and an error) if it
+   * holds a refused character.
+   */
+  boolean clean(String name, String value, TextHygiene.Rule rule) {
+    String problem = TextHygiene.problem(value, rule);
+    if (problem != null) {
+      error(name, problem);
+      return false;
+    }
+    return true;
   }
 
   void error(String name, String problem) {

@@ -6,10 +6,11 @@ import dev.tributary.gateway.config.SiteDirectory;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 
 /**
@@ -30,17 +31,17 @@ final class PaymentApiHandler implements Handler {
   private final RequestBody requestBody;
   private final Forwarder forwarder;
   private final Clock clock;
-  private final Consumer<ObjectNode> validator;
+  private final BiConsumer<ObjectNode, Instant> validator;
 
   /**
-   * @param validator throws a 400 for a body this endpoint must not accept
+   * @param validator throws a 400 for a body this endpoint must not accept at the given time
    */
   PaymentApiHandler(
       SiteDirectory sites,
       RequestBody requestBody,
       Forwarder forwarder,
       Clock clock,
-      Consumer<ObjectNode> validator) {
+      BiConsumer<ObjectNode, Instant> validator) {
     this.sites = sites;
     this.requestBody = requestBody;
     this.forwarder = forwarder;
@@ -70,10 +71,11 @@ final class PaymentApiHandler implements Handler {
     String deliveryId = deliveryId(RequestHeaders.single(ctx, "Idempotency-Key"));
     byte[] body = requestBody.read(ctx);
     String text = RequestBody.utf8(body);
-    validator.accept(Json.parseObject(body));
+    Instant receivedAt = clock.instant();
+    validator.accept(Json.parseObject(body), receivedAt);
     forwarder.forward(
         new WebhookEnvelope(
-            site.siteId(), PROVIDER, deliveryId, clock.instant(), ctx.contentType(), text));
+            site.siteId(), PROVIDER, deliveryId, receivedAt, ctx.contentType(), text));
     Responses.accepted(ctx, 202, deliveryId);
   }
 

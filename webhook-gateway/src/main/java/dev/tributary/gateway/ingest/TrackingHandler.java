@@ -14,8 +14,9 @@ import java.util.regex.Pattern;
 /**
  * {@code POST /api/v1/events}: pageviews from the tracker script. Public, so it trusts nothing but
  * the site id: the site must exist, a browser's Origin must be one the site allows, and every field
- * is bounded before a record reaches {@code tributary.tracking}. Answers 202 after the ack; a bot's
- * call ({@link BotUserAgents}) gets the same 202 and produces nothing.
+ * is bounded and passes {@link TextHygiene} (URLs with their percent-escapes and query) before a
+ * record reaches {@code tributary.tracking}. Answers 202 after the ack; a bot's call ({@link
+ * BotUserAgents}) gets the same 202 and produces nothing.
  */
 final class TrackingHandler implements Handler {
 
@@ -58,11 +59,12 @@ final class TrackingHandler implements Handler {
     }
     String visitorId = fields.required("visitorId", Fields.ID);
     String sessionId = fields.required("sessionId", Fields.ID);
-    String url = fields.required("url", MAX_URL_LENGTH);
+    String url = url(fields, "url", fields.required("url", MAX_URL_LENGTH));
     // document.referrer is "" when there is none.
     JsonNode referrerNode = fields.node("referrer");
     boolean noReferrer = referrerNode != null && "".equals(referrerNode.textValue());
-    String referrer = noReferrer ? null : fields.optional("referrer", MAX_URL_LENGTH);
+    String referrer =
+        noReferrer ? null : url(fields, "referrer", fields.optional("referrer", MAX_URL_LENGTH));
     Map<String, String> utm = utm(fields);
     Long clientTs = TrackerCalls.clientTs(fields);
     fields.throwIfInvalid();
@@ -82,6 +84,22 @@ final class TrackingHandler implements Handler {
     Responses.accepted(ctx, 202, null);
   }
 
+  /**
+   * {@code value} if it passes {@link TextHygiene#urlProblem} (percent-escapes and query parameters
+   * included: the job decodes the query for utm tags); null, and an error, otherwise.
+   */
+  private static String url(Fields fields, String name, String value) {
+    if (value == null) {
+      return null;
+    }
+    String problem = TextHygiene.urlProblem(value);
+    if (problem != null) {
+      fields.error(name, problem);
+      return null;
+    }
+    return value;
+  }
+
   private static Map<String, String> utm(Fields fields) {
     JsonNode node = fields.node("utm");
     Map<String, String> utm = new LinkedHashMap<>();
@@ -99,7 +117,7 @@ final class TrackingHandler implements Handler {
       }
       if (!value.isTextual() || value.textValue().length() > MAX_UTM_LENGTH) {
         fields.error("utm." + key, "must be a string of at most " + MAX_UTM_LENGTH + " characters");
-      } else {
+      } else if (fields.clean("utm." + key, value.textValue(), TextHygiene.Rule.IDENTIFIER)) {
         utm.put(key, value.textValue());
       }
     }

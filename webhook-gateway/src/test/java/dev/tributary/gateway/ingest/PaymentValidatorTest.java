@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -18,16 +19,20 @@ class PaymentValidatorTest {
       "{\"provider\":\"shopify\",\"providerPaymentId\":\"ord_1001\",\"amount\":\"49.99\","
           + "\"currency\":\"EUR\"}";
 
+  /** The gateway's clock in these tests. */
+  private static final Instant NOW = Instant.parse("2026-12-06T12:00:00Z");
+
   @Test
   void acceptsAMinimalAndAFullPayment() {
-    PaymentValidator.validatePayment(body(VALID));
+    PaymentValidator.validatePayment(body(VALID), NOW);
     PaymentValidator.validatePayment(
         body(
             "{\"provider\":\"my_shop-2\",\"providerPaymentId\":\"x\",\"amount\":49.99,"
                 + "\"currency\":\"EUR\",\"visitorId\":\"v_1.a:b-c\",\"sessionId\":\"s_1\","
                 + "\"customerEmail\":\"a@b.c\",\"customerId\":\"cus_1\","
                 + "\"timestamp\":\"2026-11-23T10:00:00+01:00\",\"livemode\":false,"
-                + "\"somethingElse\":[1]}"));
+                + "\"somethingElse\":[1]}"),
+        NOW);
   }
 
   @ParameterizedTest(name = "{0} {1}")
@@ -48,6 +53,19 @@ class PaymentValidatorTest {
         "EUR | \"\"        | must be a decimal string such as \"49.99\" or a JSON number",
         "EUR | true        | must be a decimal string such as \"49.99\" or a JSON number",
         "EUR | 1e30        | must be less than 1000000000000000",
+        "EUR | 1e400       | must be less than 1000000000000000",
+        "EUR | 1E+3        | ",
+        "EUR | 4.999e1     | ",
+        "EUR | 1E-5        | must have at most 2 decimal places for EUR",
+        "EUR | 1e-400      | must have at most 2 decimal places for EUR",
+        "EUR | -0          | must be > 0",
+        "EUR | -0.0        | must be > 0",
+        "EUR | \"-0\"      | must be > 0",
+        "EUR | \"0.00\"    | must be > 0",
+        "EUR | 999999999999999.99 | ",
+        "CLF | 922337203685477.5807 | ",
+        "CLF | 922337203685477.5808 | must be at most 922337203685477.5807 for CLF: its minor units must fit a signed 64-bit integer",
+        "CLF | 999999999999999.9999 | must be at most 922337203685477.5807 for CLF: its minor units must fit a signed 64-bit integer",
         "EUR | null        | is required",
       })
   void amounts(String currency, String amount, String error) {
@@ -65,6 +83,105 @@ class PaymentValidatorTest {
     } else {
       assertThat(fields).containsExactly(Map.entry("amount", error));
     }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "1970-01-01T00:00:00Z      | ",
+        "2001-02-03T04:05:06.789Z  | ",
+        "2026-12-07T12:00:00Z      | ",
+        "2026-12-07T13:00:00+01:00 | ",
+        "1969-12-31T23:59:59Z      | must not be before 1970-01-01T00:00:00Z",
+        "-0001-01-01T00:00:00Z     | must not be before 1970-01-01T00:00:00Z",
+        "2026-12-07T12:00:00.001Z  | must not be more than 24 hours ahead of the gateway's clock",
+        "+300000000-01-01T00:00:00Z | must not be more than 24 hours ahead of the gateway's clock",
+        "+1000000001-01-01T00:00:00Z | must be an ISO-8601 instant such as 2026-11-23T10:00:00Z",
+      })
+  void timestampsFrom1970ToADayAhead(String timestamp, String error) {
+    String payment = VALID.replace("}", ",\"timestamp\":\"" + timestamp + "\"}");
+    String refund = payment.replace("{", "{\"refundId\":\"rf_1\",");
+
+    for (Map<String, String> fields : List.of(errors(payment), refundErrors(refund))) {
+      if (error == null) {
+        assertThat(fields).isEmpty();
+      } else {
+        assertThat(fields).containsExactly(Map.entry("timestamp", error));
+      }
+    }
+  }
+
+  @Test
+  void controlAndFormattingCharactersAreRefusedPerField() {
+    Map<String, String> fields =
+        errors(
+            "{\"provider\":\"shop\\u0000\",\"providerPaymentId\":\"ord\\u00001\","
+                + "\"amount\":\"1\",\"currency\":\"EU\\u007f\",\"visitorId\":\"v_\u202e1\","
+                + "\"sessionId\":\"s\\n1\",\"customerId\":\"c\\ud800\","
+                + "\"customerEmail\":\"a\u200b@b.c\",\"timestamp\":\"2026-11-23T10:00:00Z\\t\"}");
+
+    assertThat(fields)
+        .containsOnlyKeys(
+            "provider",
+            "providerPaymentId",
+            "currency",
+            "visitorId",
+            "sessionId",
+            "customerId",
+            "customerEmail",
+            "timestamp");
+    assertThat(fields.get("providerPaymentId"))
+        .isEqualTo("must not contain control characters (U+0000 at index 3)");
+    assertThat(fields.get("visitorId"))
+        .isEqualTo(
+            "must not contain invisible or bidirectional formatting characters (U+202E at index 2)");
+    assertThat(fields.get("customerId"))
+        .isEqualTo("must not contain unpaired UTF-16 surrogates (U+D800 at index 1)");
+    assertThat(fields.get("customerEmail")).doesNotContain("@").contains("U+200B");
+  }
+
+  @Test
+  void aRefundReasonIsFreeTextWithoutControls() {
+    String refund =
+        "{\"provider\":\"p\",\"providerPaymentId\":\"x\",\"refundId\":\"rf_1\","
+            + "\"amount\":\"1\",\"currency\":\"EUR\",\"reason\":%s}";
+
+    // Right-to-left text keeps its marks in free text.
+    assertThat(refundErrors(refund.formatted("\"طلب العميل\u200f (RTL) ✓\""))).isEmpty();
+    for (String reason : List.of("\"a\\tb\"", "\"a\\nb\"", "\"a\u0085b\"", "\"a\\uffffb\"")) {
+      assertThat(refundErrors(refund.formatted(reason))).as(reason).containsOnlyKeys("reason");
+    }
+    assertThat(refundErrors(refund.formatted("\"ok\"").replace("\"rf_1\"", "\"rf\\u00001\"")))
+        .containsOnlyKeys("refundId");
+  }
+
+  @Test
+  void metadataIsAnObjectOfCleanKeysAndText() {
+    String base = VALID.replace("}", ",\"metadata\":%s}");
+
+    assertThat(
+            errors(
+                base.formatted(
+                    "{\"tributary_visitor_id\":\"v_1\",\"note\":\"Zoë’s ✓ שלום\u200f\","
+                        + "\"n\":1,\"nested\":{\"list\":[\"a\",null,true]}}")))
+        .isEmpty();
+    assertThat(errors(base.formatted("null"))).isEmpty();
+    assertThat(errors(base.formatted("\"v_1\"")))
+        .containsOnly(Map.entry("metadata", "must be an object"));
+    assertThat(errors(base.formatted("{\"tributary_visitor_id\":\"v_\\u00001\"}")))
+        .containsOnly(
+            Map.entry(
+                "metadata.tributary_visitor_id",
+                "must not contain control characters (U+0000 at index 2)"));
+    assertThat(errors(base.formatted("{\"nested\":{\"list\":[\"ok\",\"a\\u001bb\"]}}")))
+        .containsOnlyKeys("metadata.nested.list[1]");
+    assertThat(errors(base.formatted("{\"tributary\\u202e_visitor_id\":\"v_1\"}")))
+        .containsOnly(
+            Map.entry(
+                "metadata",
+                "keys must not contain invisible or bidirectional formatting characters"
+                    + " (U+202E at index 9)"));
   }
 
   @Test
@@ -176,11 +293,11 @@ class PaymentValidatorTest {
   }
 
   private static Map<String, String> errors(String json) {
-    return errors(json, PaymentValidator::validatePayment);
+    return errors(json, body -> PaymentValidator.validatePayment(body, NOW));
   }
 
   private static Map<String, String> refundErrors(String json) {
-    return errors(json, PaymentValidator::validateRefund);
+    return errors(json, body -> PaymentValidator.validateRefund(body, NOW));
   }
 
   private static Map<String, String> errors(String json, Consumer<ObjectNode> validator) {
