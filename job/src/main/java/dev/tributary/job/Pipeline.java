@@ -274,7 +274,6 @@ public final class Pipeline {
 
     sessions.sinkTo(sinks.sessions()).uid("sink-sessions").name("sessions sink");
     DataStream<RefundEvent> refunds = normalized.getSideOutput(NormalizeWebhooks.REFUNDS);
-    refunds.sinkTo(sinks.refunds()).uid("sink-refunds").name("refunds sink");
     SingleOutputStreamOperator<LedgerEntry> ledger =
         linked
             .union(unlinked, byTime.getSideOutput(ResolveByTime.AMBIGUOUS))
@@ -285,6 +284,12 @@ public final class Pipeline {
             .uid(Ledger.UID)
             .name("ledger");
     ledger.sinkTo(sinks.ledger()).uid("sink-ledger").name("ledger sink");
+    // the refunds the ledger accepted (same currency as their payment) are the refunds table
+    ledger
+        .getSideOutput(Ledger.REFUND_ROWS)
+        .sinkTo(sinks.refunds())
+        .uid("sink-refunds")
+        .name("refunds sink");
     ledger
         .getSideOutput(Ledger.PAYMENT_ROWS)
         .sinkTo(sinks.payments())

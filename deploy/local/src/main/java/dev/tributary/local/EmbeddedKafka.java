@@ -160,7 +160,11 @@ public final class EmbeddedKafka implements AutoCloseable {
       List<NewTopic> missing = new ArrayList<>();
       for (Topic topic : topics) {
         if (!existing.contains(topic.name())) {
-          missing.add(new NewTopic(topic.name(), topic.partitions(), (short) 1));
+          // Kept until deleted by hand: tests and replays write records dated in the past, which
+          // the default retention (7 days by record timestamp) would delete at once.
+          missing.add(
+              new NewTopic(topic.name(), topic.partitions(), (short) 1)
+                  .configs(Map.of("retention.ms", "-1")));
         }
       }
       if (missing.isEmpty()) {

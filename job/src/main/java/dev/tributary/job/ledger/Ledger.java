@@ -61,6 +61,9 @@ import org.apache.flink.util.OutputTag;
  *   <li>{@code refunded}: the refunded total {@code T} already booked as retractions;
  *   <li>{@code refundFacts}: the combined refund reports ({@link RefundFacts}), kept also while the
  *       payment itself has not arrived;
+ *   <li>{@code earlyRefunds} (map: event id → refund): refunds that came before their payment,
+ *       until it comes (their rows are written then, or they are dead-lettered if in another
+ *       currency);
  *   <li>{@code refundsById} (map: refund id → minor units): each refund id's largest amount, so a
  *       retried or updated refund is not counted twice.
  * </ul>
@@ -72,6 +75,12 @@ public final class Ledger
     extends KeyedCoProcessFunction<String, AttributedPayment, RefundEvent, LedgerEntry> {
   public static final String UID = "ledger";
   public static final OutputTag<PaymentRow> PAYMENT_ROWS = new OutputTag<>("payment-rows") {};
+
+  /**
+   * The refunds the ledger accepted, for the {@code refunds} table: one in another currency than
+   * its payment is a dead letter instead, and one that came before its payment waits for it here.
+   */
+  public static final OutputTag<RefundEvent> REFUND_ROWS = new OutputTag<>("refund-rows") {};
 
   /** How strong each link method is; a re-attribution must not go down this list. */
   private static final Map<String, Integer> RANK =
@@ -89,6 +98,7 @@ public final class Ledger
   private transient ValueState<Long> refunded;
   private transient ValueState<RefundFacts> refundFacts;
   private transient MapState<String, Long> refundsById;
+  private transient MapState<String, RefundEvent> earlyRefunds;
   private transient Counter reattributed;
   private transient Counter refundsBooked;
   private transient Counter refundsBeforePayment;
@@ -121,6 +131,11 @@ public final class Ledger
         new MapStateDescriptor<>("refundsById", Types.STRING, Types.LONG);
     ids.enableTimeToLive(ttl);
     refundsById = getRuntimeContext().getMapState(ids);
+    MapStateDescriptor<String, RefundEvent> early =
+        new MapStateDescriptor<>(
+            "earlyRefunds", Types.STRING, TypeInformation.of(RefundEvent.class));
+    early.enableTimeToLive(ttl);
+    earlyRefunds = getRuntimeContext().getMapState(early);
     var metrics = getRuntimeContext().getMetricGroup();
     reattributed = metrics.counter("reattributed");
     refundsBooked = metrics.counter("refundsBooked");
@@ -161,7 +176,7 @@ public final class Ledger
       throws Exception {
     AttributedPayment current = booked.value();
     if (current == null) {
-      dropRefundsInAnotherCurrency(next.payment(), ctx);
+      settleEarlyRefunds(next.payment(), ctx);
       next.credits().forEach(out::collect);
       booked.update(next);
       paymentsByMethod.inc(next.resolution().method(), 1);
@@ -247,8 +262,10 @@ public final class Ledger
     AttributedPayment current = booked.value();
     if (current == null) {
       refundsBeforePayment.inc();
+      earlyRefunds.put(r.eventId(), r);
       return;
     }
+    ctx.output(REFUND_ROWS, r);
     if (bookRefunds(current, after, out) || after.chargeback() != before.chargeback()) {
       emitRow(ctx);
     }
@@ -310,23 +327,35 @@ public final class Ledger
   }
 
   /**
-   * Refunds that arrived before their payment in another currency cannot be applied by minor units
-   * alone: they go to the dead letters (with the facts they made up) and are forgotten here.
+   * The refunds that arrived before their payment, now that it is here: their rows go to the {@code
+   * refunds} table; if they are in another currency than the payment they cannot be applied by
+   * minor units alone, so each goes to the dead letters instead and the facts they made up are
+   * forgotten.
    */
-  private void dropRefundsInAnotherCurrency(PaymentEvent p, Context ctx) throws Exception {
-    RefundFacts f = facts();
-    if (f.currency() == null || f.currency().equals(p.currency())) {
+  private void settleEarlyRefunds(PaymentEvent p, Context ctx) throws Exception {
+    List<RefundEvent> early = new ArrayList<>();
+    earlyRefunds.values().forEach(early::add);
+    if (early.isEmpty()) {
       return;
     }
-    ctx.output(
-        DeadLetters.TAG,
-        Isolated.deadLetter(
-            UID,
-            ctx.getCurrentKey(),
-            f,
-            new MalformedPayloadException(
-                "refunds in " + f.currency() + " reported before their payment in " + p.currency()),
-            ctx.timerService().currentProcessingTime()));
+    early.sort(java.util.Comparator.comparing(RefundEvent::eventId));
+    earlyRefunds.clear();
+    RefundFacts f = facts();
+    if (f.currency() == null || f.currency().equals(p.currency())) {
+      early.forEach(r -> ctx.output(REFUND_ROWS, r));
+      return;
+    }
+    for (RefundEvent r : early) {
+      ctx.output(
+          DeadLetters.TAG,
+          Isolated.deadLetter(
+              UID,
+              ctx.getCurrentKey(),
+              r,
+              new MalformedPayloadException(
+                  "refund in " + r.currency() + " reported before its payment in " + p.currency()),
+              ctx.timerService().currentProcessingTime()));
+    }
     refundFacts.clear();
     refundsById.clear();
   }

@@ -135,6 +135,17 @@ public final class FlinkRest {
     throw new IOException("job " + jobId + " not running after " + timeout + " (" + s + ")");
   }
 
+  /**
+   * How often the job failed: the failures in the JobManager's exception history ({@code
+   * /jobs/:id/exceptions}), each of which is one restart under a restart strategy. Works for
+   * running and finished jobs alike.
+   */
+  public int failures(String jobId) throws IOException, InterruptedException {
+    JsonNode e = get("/jobs/" + jobId + "/exceptions");
+    int entries = e.path("exceptionHistory").path("entries").size();
+    return Math.max(entries, e.path("root-exception").isTextual() ? 1 : 0);
+  }
+
   /** Ids of the jobs in state RUNNING whose name is {@code name}. */
   public List<String> runningJobs(String name) throws IOException, InterruptedException {
     List<String> ids = new java.util.ArrayList<>();

@@ -38,6 +38,10 @@ public final class EmbeddedKafka implements AutoCloseable {
             .setConfigProp("transaction.state.log.replication.factor", "1")
             .setConfigProp("transaction.state.log.min.isr", "1")
             .setConfigProp("group.initial.rebalance.delay.ms", "0")
+            // Test data is dated in the past (a month in October). Under the default retention
+            // (7 days by record timestamp) the broker deletes such a partition at its next
+            // retention check, between a test's send and its job's read: records vanished.
+            .setConfigProp("log.retention.ms", "-1")
             .build();
     cluster.format();
     cluster.startup();
@@ -45,7 +49,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     EmbeddedKafka kafka = new EmbeddedKafka(cluster);
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
       List<NewTopic> topics = new ArrayList<>();
-      topicPartitions.forEach((t, p) -> topics.add(new NewTopic(t, p, (short) 1)));
+      topicPartitions.forEach(
+          (t, p) ->
+              topics.add(new NewTopic(t, p, (short) 1).configs(Map.of("retention.ms", "-1"))));
       admin.createTopics(topics).all().get();
     }
     return kafka;
@@ -72,6 +78,35 @@ public final class EmbeddedKafka implements AutoCloseable {
   /**
    * Everything in {@code topic}, read from the beginning until {@code quiet} passes without news.
    */
+  /**
+   * Every record of {@code topic} up to its end offsets as they are now, read from the beginning of
+   * every partition: complete, however slowly the broker answers (unlike a read that stops at the
+   * first quiet poll).
+   */
+  public List<ConsumerRecord<String, String>> readToEnd(String topic) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    List<ConsumerRecord<String, String>> out = new ArrayList<>();
+    try (var consumer =
+        new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
+      var partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(i -> new org.apache.kafka.common.TopicPartition(topic, i.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      var end = consumer.endOffsets(partitions);
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("could not read " + topic + " to its end in 60 s");
+        }
+        consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+      }
+    }
+    return out;
+  }
+
   public List<ConsumerRecord<String, String>> readAll(String topic, Duration quiet) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
