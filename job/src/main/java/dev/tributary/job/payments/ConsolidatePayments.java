@@ -1,5 +1,6 @@
 package dev.tributary.job.payments;
 
+import dev.tributary.job.state.PendingGauge;
 import dev.tributary.job.state.StateTtl;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -40,6 +41,7 @@ public final class ConsolidatePayments
   private transient ValueState<PaymentEvent> pending;
   private transient ValueState<PaymentEvent> emitted;
   private transient Counter duplicates;
+  private transient PendingGauge waiting;
 
   public ConsolidatePayments(Duration settle, Duration dedupeRetention) {
     this.settle = settle;
@@ -55,6 +57,7 @@ public final class ConsolidatePayments
     emittedDescriptor.enableTimeToLive(StateTtl.afterLastWrite(dedupeRetention));
     emitted = getRuntimeContext().getState(emittedDescriptor);
     duplicates = getRuntimeContext().getMetricGroup().counter("duplicateEvents");
+    waiting = new PendingGauge(getRuntimeContext().getMetricGroup());
   }
 
   @Override
@@ -86,6 +89,7 @@ public final class ConsolidatePayments
     if (current == null) {
       pending.update(event);
       ctx.timerService().registerEventTimeTimer(event.occurredAtMillis() + settle.toMillis());
+      waiting.started(ctx.getCurrentKey(), ctx.timerService().currentProcessingTime());
     } else {
       duplicates.inc();
       pending.update(current.mergedWith(event));
@@ -100,6 +104,7 @@ public final class ConsolidatePayments
       return;
     }
     pending.clear();
+    waiting.ended(ctx.getCurrentKey());
     emitted.update(payment);
     out.collect(payment);
   }

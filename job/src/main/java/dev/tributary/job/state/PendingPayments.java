@@ -24,12 +24,17 @@ public final class PendingPayments {
   public record Pending(PaymentEvent payment, long dueAtMillis) {}
 
   private final MapState<String, Pending> pending;
+  private final PendingGauge gauge;
 
-  /** Registers the keyed map state {@code name} (paymentKey → pending payment). */
+  /**
+   * Registers the keyed map state {@code name} (paymentKey → pending payment) and the operator's
+   * {@link PendingGauge}.
+   */
   public PendingPayments(RuntimeContext ctx, String name) {
     this.pending =
         ctx.getMapState(
             new MapStateDescriptor<>(name, Types.STRING, TypeInformation.of(Pending.class)));
+    this.gauge = new PendingGauge(ctx.getMetricGroup());
   }
 
   /**
@@ -42,6 +47,7 @@ public final class PendingPayments {
     }
     pending.put(p.paymentKey(), new Pending(p, dueAtMillis));
     timers.registerEventTimeTimer(dueAtMillis);
+    gauge.started(p.consolidationKey(), timers.currentProcessingTime());
     return true;
   }
 
@@ -59,6 +65,7 @@ public final class PendingPayments {
     List<PaymentEvent> out = new ArrayList<>(due.size());
     for (Pending d : due) {
       pending.remove(d.payment().paymentKey());
+      gauge.ended(d.payment().consolidationKey());
       out.add(d.payment());
     }
     return out;

@@ -368,4 +368,91 @@ class LedgerTest {
       assertThat(restored.numKeyedStateEntries()).isZero();
     }
   }
+
+  private static RefundEvent yenRefund(String id, long at) {
+    return new RefundEvent(
+        "acme",
+        "stripe",
+        "pi_1",
+        id,
+        "evt_" + id,
+        "refund.created",
+        RefundEvent.REFUND,
+        5000,
+        false,
+        false,
+        "JPY",
+        0,
+        at,
+        at,
+        true);
+  }
+
+  @Test
+  void aRefundInAnotherCurrencyIsRefusedAndChangesNothing() throws Exception {
+    harness.processElement1(new StreamRecord<>(unattributed(), 1_000));
+    int before = harness.extractOutputValues().size();
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> harness.processElement2(new StreamRecord<>(yenRefund("re_jpy", 2_000), 2_000)))
+        .isInstanceOf(dev.tributary.job.payments.MalformedPayloadException.class)
+        .hasMessage("refund in JPY of a payment in USD");
+
+    // the refund in the payment's currency still books, in full, as if the other never came
+    harness.processElement2(new StreamRecord<>(refund("re_1", 400, 3_000), 3_000));
+    assertThat(harness.extractOutputValues().subList(before, harness.extractOutputValues().size()))
+        .extracting(LedgerEntry::amountMinor)
+        .containsOnly(-400L);
+    assertThat(harness.getSideOutput(Ledger.REFUND_ROWS))
+        .extracting(r -> r.getValue().refundKey())
+        .containsExactly("re_1");
+  }
+
+  @Test
+  void refundsInAnotherCurrencyBeforeTheirPaymentBecomeDeadLettersWhenItComes() throws Exception {
+    harness.processElement2(new StreamRecord<>(yenRefund("re_jpy", 500), 500));
+    assertThat(harness.getSideOutput(Ledger.REFUND_ROWS)).isNull();
+
+    harness.processElement1(new StreamRecord<>(unattributed(), 1_000));
+
+    assertThat(harness.extractOutputValues())
+        .extracting(LedgerEntry::amountMinor)
+        .containsOnly(AMOUNT);
+    assertThat(harness.getSideOutput(dev.tributary.job.deadletter.DeadLetters.TAG))
+        .singleElement()
+        .satisfies(
+            d -> {
+              assertThat(d.getValue().stage()).isEqualTo(Ledger.UID);
+              assertThat(d.getValue().reason())
+                  .isEqualTo("refund in JPY reported before its payment in USD");
+              assertThat(d.getValue().record()).contains("\"eventId\":\"evt_re_jpy\"");
+            });
+    assertThat(harness.getSideOutput(Ledger.REFUND_ROWS)).isNull();
+  }
+
+  @Test
+  void aCorrectionToALowerAmountNeverLeavesMoreRefundedThanTheAmount() throws Exception {
+    harness.processElement1(new StreamRecord<>(unattributed(), 1_000));
+    harness.processElement2(new StreamRecord<>(refund("re_1", 800, 2_000), 2_000));
+    // an earlier report of the same money, for less, now stands (PaymentEvent.mergedWith)
+    PaymentEvent lower =
+        dev.tributary.job.testing.Payments.payment("pi_1", "e0", 500, 900, null, null)
+            .withConflicts("amount");
+    harness.processElement1(
+        new StreamRecord<>(
+            new AttributedPayment(
+                lower,
+                Resolution.unattributed("nothing"),
+                Credits.of(lower, List.of(), HALF_LIFE),
+                0),
+            3_000));
+
+    long net = harness.extractOutputValues().stream().mapToLong(LedgerEntry::amountMinor).sum();
+    assertThat(net).isZero();
+    var rows = harness.getSideOutput(Ledger.PAYMENT_ROWS);
+    PaymentRow last = rows.stream().reduce((a, b) -> b).orElseThrow().getValue();
+    assertThat(last.attributed().payment().amountMinor()).isEqualTo(500);
+    assertThat(last.refundedMinor()).isEqualTo(500);
+    assertThat(last.attributed().payment().conflicts()).isEqualTo("amount");
+  }
 }

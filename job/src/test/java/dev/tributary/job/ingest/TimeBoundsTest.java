@@ -1,0 +1,26 @@
+package dev.tributary.job.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class TimeBoundsTest {
+  private final TimeBounds bounds = new TimeBounds(Duration.ofHours(1));
+
+  @Test
+  void aTimeUpToTheSkewAheadStandsAndOneBeyondIsTheRecordsTime() {
+    long received = 1_000_000_000L;
+    assertThat(bounds.clamp(received - 86_400_000L, received)).isEqualTo(received - 86_400_000L);
+    assertThat(bounds.clamp(received + 3_600_000L, received)).isEqualTo(received + 3_600_000L);
+    assertThat(bounds.clamp(received + 3_600_001L, received)).isEqualTo(received);
+    assertThat(bounds.clamp(Long.MAX_VALUE, received)).isEqualTo(received);
+  }
+
+  @Test
+  void theRecordsTimeIsTheEarlierOfTheEnvelopesAndKafkas() {
+    assertThat(TimeBounds.recordTime(5_000, 4_000)).isEqualTo(4_000);
+    assertThat(TimeBounds.recordTime(5_000, 6_000)).isEqualTo(5_000);
+    assertThat(TimeBounds.recordTime(5_000, -1)).isEqualTo(5_000);
+  }
+}
