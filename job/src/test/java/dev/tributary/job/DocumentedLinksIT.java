@@ -2,8 +2,6 @@ package dev.tributary.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tributary.job.config.JobOptions;
-import dev.tributary.job.config.JobSettings;
 import dev.tributary.job.testing.EmbeddedKafka;
 import dev.tributary.job.testing.EmbeddedKafka.Record;
 import dev.tributary.job.testing.EmbeddedWarehouse;
@@ -16,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,14 +39,7 @@ class DocumentedLinksIT {
     kafka.send("tributary.webhooks", webhooks());
 
     Configuration conf = LocalJob.configuration(kafka, warehouse);
-    JobSettings settings = JobOptions.settings(conf);
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-    Pipeline.build(
-        env,
-        settings,
-        AttributionJob.kafkaSources(settings, true),
-        AttributionJob.productionSinks(settings));
-    env.execute("documented-links-it");
+    LocalJob.runBounded(conf, "documented-links-it");
   }
 
   @AfterAll

@@ -3,7 +3,6 @@ package dev.tributary.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tributary.job.config.JobOptions;
 import dev.tributary.job.config.JobSettings;
 import dev.tributary.job.testing.EmbeddedKafka;
 import dev.tributary.job.testing.EmbeddedKafka.Record;
@@ -17,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,15 +43,7 @@ class PipelineIT {
     kafka.send("tributary.webhooks", webhooks());
 
     Configuration conf = LocalJob.configuration(kafka, warehouse);
-    settings = JobOptions.settings(conf);
-
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-    Pipeline.build(
-        env,
-        settings,
-        AttributionJob.kafkaSources(settings, true),
-        AttributionJob.productionSinks(settings));
-    env.execute("pipeline-it");
+    settings = LocalJob.runBounded(conf, "pipeline-it");
   }
 
   @AfterAll

@@ -56,6 +56,31 @@ public final class Isolated {
     return true;
   }
 
+  /** A side output's emitter ({@code ctx::output}). */
+  @FunctionalInterface
+  interface SideOutput {
+    void emit(org.apache.flink.util.OutputTag<DeadLetter> tag, DeadLetter d);
+  }
+
+  /**
+   * What both wrappers do with a failure: rethrow one of the machinery, dead-letter (and count) one
+   * of the record.
+   */
+  static void isolate(
+      RuntimeException e,
+      String stage,
+      Counter deadLettered,
+      Object key,
+      Object value,
+      org.apache.flink.streaming.api.TimerService timers,
+      SideOutput out) {
+    if (!isRecordFailure(e)) {
+      throw e;
+    }
+    deadLettered.inc();
+    out.emit(DeadLetters.TAG, deadLetter(stage, key, value, e, timers.currentProcessingTime()));
+  }
+
   /** The dead letter of {@code element}, processed under {@code key} in {@code stage}. */
   public static DeadLetter deadLetter(
       String stage, Object key, Object element, RuntimeException e, long nowMillis) {
@@ -108,14 +133,8 @@ public final class Isolated {
       try {
         fn.processElement(value, ctx, out);
       } catch (RuntimeException e) {
-        if (!isRecordFailure(e)) {
-          throw e;
-        }
-        deadLettered.inc();
-        ctx.output(
-            DeadLetters.TAG,
-            deadLetter(
-                stage, ctx.getCurrentKey(), value, e, ctx.timerService().currentProcessingTime()));
+        isolate(
+            e, stage, deadLettered, ctx.getCurrentKey(), value, ctx.timerService(), ctx::output);
       }
     }
 
@@ -124,18 +143,14 @@ public final class Isolated {
       try {
         fn.onTimer(timestamp, ctx, out);
       } catch (RuntimeException e) {
-        if (!isRecordFailure(e)) {
-          throw e;
-        }
-        deadLettered.inc();
-        ctx.output(
-            DeadLetters.TAG,
-            deadLetter(
-                stage,
-                ctx.getCurrentKey(),
-                "timer at " + timestamp,
-                e,
-                ctx.timerService().currentProcessingTime()));
+        isolate(
+            e,
+            stage,
+            deadLettered,
+            ctx.getCurrentKey(),
+            "timer at " + timestamp,
+            ctx.timerService(),
+            ctx::output);
       }
     }
   }
@@ -195,14 +210,7 @@ public final class Isolated {
     }
 
     private void failed(RuntimeException e, Object value, Context ctx) {
-      if (!isRecordFailure(e)) {
-        throw e;
-      }
-      deadLettered.inc();
-      ctx.output(
-          DeadLetters.TAG,
-          deadLetter(
-              stage, ctx.getCurrentKey(), value, e, ctx.timerService().currentProcessingTime()));
+      isolate(e, stage, deadLettered, ctx.getCurrentKey(), value, ctx.timerService(), ctx::output);
     }
   }
 }

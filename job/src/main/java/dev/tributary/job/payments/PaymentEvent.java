@@ -99,127 +99,38 @@ public record PaymentEvent(
 
   /** This event, now known under {@code key}. */
   public PaymentEvent withPaymentKey(String key) {
-    return new PaymentEvent(
-        siteId,
-        provider,
-        key,
-        eventId,
-        eventType,
-        amountMinor,
-        currency,
-        currencyExponent,
-        occurredAtMillis,
-        receivedAtMillis,
-        visitorId,
-        sessionId,
-        customerId,
-        emailHash,
-        subscriptionId,
-        renewal,
-        livemode,
-        linkKey,
-        linkMethod,
-        conflicts);
+    Copy c = new Copy(this);
+    c.paymentKey = key;
+    return c.build();
   }
 
   /** This event with another time the money moved (a time beyond belief clamped). */
   public PaymentEvent withOccurredAt(long millis) {
-    return new PaymentEvent(
-        siteId,
-        provider,
-        paymentKey,
-        eventId,
-        eventType,
-        amountMinor,
-        currency,
-        currencyExponent,
-        millis,
-        receivedAtMillis,
-        visitorId,
-        sessionId,
-        customerId,
-        emailHash,
-        subscriptionId,
-        renewal,
-        livemode,
-        linkKey,
-        linkMethod,
-        conflicts);
+    Copy c = new Copy(this);
+    c.occurredAtMillis = millis;
+    return c.build();
   }
 
   /** This payment with what its reports disagreed on. */
   public PaymentEvent withConflicts(String disagreed) {
-    return new PaymentEvent(
-        siteId,
-        provider,
-        paymentKey,
-        eventId,
-        eventType,
-        amountMinor,
-        currency,
-        currencyExponent,
-        occurredAtMillis,
-        receivedAtMillis,
-        visitorId,
-        sessionId,
-        customerId,
-        emailHash,
-        subscriptionId,
-        renewal,
-        livemode,
-        linkKey,
-        linkMethod,
-        disagreed);
+    Copy c = new Copy(this);
+    c.conflicts = disagreed;
+    return c.build();
   }
 
   /** This event under another id of its money; see {@link #linkKey()}. */
   public PaymentEvent withLinkKey(String key) {
-    return new PaymentEvent(
-        siteId,
-        provider,
-        paymentKey,
-        eventId,
-        eventType,
-        amountMinor,
-        currency,
-        currencyExponent,
-        occurredAtMillis,
-        receivedAtMillis,
-        visitorId,
-        sessionId,
-        customerId,
-        emailHash,
-        subscriptionId,
-        renewal,
-        livemode,
-        key,
-        linkMethod,
-        conflicts);
+    Copy c = new Copy(this);
+    c.linkKey = key;
+    return c.build();
   }
 
   /** This payment, linked to {@code visitor} by {@code method}. */
   public PaymentEvent withVisitor(String visitor, String method) {
-    return new PaymentEvent(
-        siteId,
-        provider,
-        paymentKey,
-        eventId,
-        eventType,
-        amountMinor,
-        currency,
-        currencyExponent,
-        occurredAtMillis,
-        receivedAtMillis,
-        visitor,
-        sessionId,
-        customerId,
-        emailHash,
-        subscriptionId,
-        renewal,
-        livemode,
-        linkKey,
-        method,
-        conflicts);
+    Copy c = new Copy(this);
+    c.visitorId = visitor;
+    c.linkMethod = method;
+    return c.build();
   }
 
   /**
@@ -276,27 +187,20 @@ public record PaymentEvent(
     if (first.livemode != second.livemode) {
       disagreed.add("livemode");
     }
-    return new PaymentEvent(
-        siteId,
-        provider,
-        paymentKey,
-        first.eventId,
-        first.eventType,
-        amount,
-        first.currency,
-        first.currencyExponent,
-        first.occurredAtMillis,
-        Math.min(receivedAtMillis, other.receivedAtMillis),
-        coalesce(first.visitorId, second.visitorId),
-        coalesce(first.sessionId, second.sessionId),
-        coalesce(first.customerId, second.customerId),
-        coalesce(first.emailHash, second.emailHash),
-        coalesce(first.subscriptionId, second.subscriptionId),
-        first.renewal || second.renewal,
-        livemode,
-        coalesce(first.linkKey, second.linkKey),
-        first.visitorId != null ? first.linkMethod : second.linkMethod,
-        disagreed.isEmpty() ? null : String.join(",", disagreed));
+    Copy c = new Copy(first);
+    c.amountMinor = amount;
+    c.receivedAtMillis = Math.min(receivedAtMillis, other.receivedAtMillis);
+    c.visitorId = coalesce(first.visitorId, second.visitorId);
+    c.sessionId = coalesce(first.sessionId, second.sessionId);
+    c.customerId = coalesce(first.customerId, second.customerId);
+    c.emailHash = coalesce(first.emailHash, second.emailHash);
+    c.subscriptionId = coalesce(first.subscriptionId, second.subscriptionId);
+    c.renewal = first.renewal || second.renewal;
+    c.livemode = livemode;
+    c.linkKey = coalesce(first.linkKey, second.linkKey);
+    c.linkMethod = first.visitorId != null ? first.linkMethod : second.linkMethod;
+    c.conflicts = disagreed.isEmpty() ? null : String.join(",", disagreed);
+    return c.build();
   }
 
   /** The order of {@link #mergedWith}: signed webhook, then earlier, then smaller event id. */
@@ -324,6 +228,77 @@ public record PaymentEvent(
 
   private static String coalesce(String a, String b) {
     return a != null ? a : b;
+  }
+
+  /** The fields of an event, to change a few: the one place besides the builder that lists them. */
+  private static final class Copy {
+    String siteId;
+    String provider;
+    String paymentKey;
+    String eventId;
+    String eventType;
+    long amountMinor;
+    String currency;
+    int currencyExponent;
+    long occurredAtMillis;
+    long receivedAtMillis;
+    String visitorId;
+    String sessionId;
+    String customerId;
+    String emailHash;
+    String subscriptionId;
+    boolean renewal;
+    boolean livemode;
+    String linkKey;
+    String linkMethod;
+    String conflicts;
+
+    Copy(PaymentEvent e) {
+      siteId = e.siteId;
+      provider = e.provider;
+      paymentKey = e.paymentKey;
+      eventId = e.eventId;
+      eventType = e.eventType;
+      amountMinor = e.amountMinor;
+      currency = e.currency;
+      currencyExponent = e.currencyExponent;
+      occurredAtMillis = e.occurredAtMillis;
+      receivedAtMillis = e.receivedAtMillis;
+      visitorId = e.visitorId;
+      sessionId = e.sessionId;
+      customerId = e.customerId;
+      emailHash = e.emailHash;
+      subscriptionId = e.subscriptionId;
+      renewal = e.renewal;
+      livemode = e.livemode;
+      linkKey = e.linkKey;
+      linkMethod = e.linkMethod;
+      conflicts = e.conflicts;
+    }
+
+    PaymentEvent build() {
+      return new PaymentEvent(
+          siteId,
+          provider,
+          paymentKey,
+          eventId,
+          eventType,
+          amountMinor,
+          currency,
+          currencyExponent,
+          occurredAtMillis,
+          receivedAtMillis,
+          visitorId,
+          sessionId,
+          customerId,
+          emailHash,
+          subscriptionId,
+          renewal,
+          livemode,
+          linkKey,
+          linkMethod,
+          conflicts);
+    }
   }
 
   /** Fluent construction for parsers; {@link #build()} checks the fields every payment needs. */

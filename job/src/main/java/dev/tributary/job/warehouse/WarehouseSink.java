@@ -171,8 +171,10 @@ public final class WarehouseSink<T>
 
     @Override
     public void write(T element, Context ctx) throws IOException, InterruptedException {
-      delegate.write(element, ctx);
       rows.add(element);
+      if (delegate != null) {
+        delegate.write(element, ctx);
+      }
       if (rows.size() >= sink.batchSize) {
         flushRows();
       } else if (!timerSet && sink.batchInterval.toMillis() > 0) {
@@ -193,12 +195,12 @@ public final class WarehouseSink<T>
 
     @Override
     public Collection<JdbcCommitable> prepareCommit() throws IOException, InterruptedException {
-      return delegate.prepareCommit();
+      return delegate == null ? List.of() : delegate.prepareCommit();
     }
 
     @Override
     public List<JdbcWriterState> snapshotState(long checkpointId) throws IOException {
-      return delegate.snapshotState(checkpointId);
+      return delegate == null ? List.of() : delegate.snapshotState(checkpointId);
     }
 
     /** Writes the rows held, through refusals and transient faults (see the class comment). */
@@ -209,15 +211,25 @@ public final class WarehouseSink<T>
       long backoff = 100;
       for (int attempt = 1; ; attempt++) {
         IOException failure;
+        boolean connecting = delegate == null;
         try {
+          if (delegate == null) {
+            // opening connects: during an outage this fails like a flush, and is retried
+            delegate = sink.jdbc.createWriter(context);
+            connecting = false;
+            for (T row : rows) {
+              delegate.write(row, null);
+            }
+          }
           delegate.flush(false);
           rows.clear();
           return;
         } catch (IOException e) {
           failure = e;
         }
-        // the connector keeps a failed batch and would send it again: start a fresh writer
-        reopen();
+        // the connector keeps a failed batch and would send it again: the next attempt (or the
+        // next write) starts a fresh writer
+        discardWriter();
         SQLException cause = SqlFaults.sqlCause(failure);
         try {
           if (cause != null && SqlFaults.refusedContent(cause)) {
@@ -228,7 +240,10 @@ public final class WarehouseSink<T>
         } catch (SQLException e) {
           cause = e;
         }
-        if (cause == null || !SqlFaults.transientFault(cause) || attempt >= ATTEMPTS) {
+        // not being able to connect at all (refused, the database closed to connections, a
+        // failover in progress) is transient whatever SQLSTATE the server gave
+        boolean transientFault = connecting || (cause != null && SqlFaults.transientFault(cause));
+        if (!transientFault || attempt >= ATTEMPTS) {
           throw new IOException(
               "writing " + rows.size() + " row(s) to " + sink.table.name() + " failed", failure);
         }
@@ -239,12 +254,9 @@ public final class WarehouseSink<T>
             attempt,
             ATTEMPTS,
             backoff,
-            cause.toString());
+            String.valueOf(cause != null ? cause : failure));
         Thread.sleep(backoff);
         backoff = Math.min(5_000, backoff * 2);
-        for (T row : rows) {
-          delegate.write(row, null);
-        }
       }
     }
 
@@ -256,7 +268,14 @@ public final class WarehouseSink<T>
     private void writeRowByRow() throws SQLException, IOException {
       Table<T> t = sink.table;
       List<DeadLetter> refusals = new ArrayList<>();
-      try (Connection c = DriverManager.getConnection(t.url(), t.user(), t.password())) {
+      Connection opened;
+      try {
+        opened = DriverManager.getConnection(t.url(), t.user(), t.password());
+      } catch (SQLException e) {
+        // cannot connect: transient, whatever the SQLSTATE (see flushRows)
+        throw new java.sql.SQLTransientConnectionException(e.getMessage(), "08001", e);
+      }
+      try (Connection c = opened) {
         c.setAutoCommit(false);
         try (PreparedStatement st = c.prepareStatement(t.sql())) {
           for (T row : rows) {
@@ -311,20 +330,25 @@ public final class WarehouseSink<T>
           rendered);
     }
 
-    private void reopen() throws IOException {
+    private void discardWriter() {
+      if (delegate == null) {
+        return;
+      }
       try {
         delegate.close();
       } catch (Exception e) {
         LOG.debug("closing a failed warehouse writer: {}", e.toString());
       }
-      delegate = sink.jdbc.createWriter(context);
+      delegate = null;
     }
 
     @Override
     public void close() {
       // no retries here: a task that fails is closed too, and its rows come back with the replay
       try {
-        delegate.close();
+        if (delegate != null) {
+          delegate.close();
+        }
       } catch (Exception e) {
         LOG.warn(
             "{}: closing the writer failed; rows it had not flushed are replayed from the last"

@@ -57,8 +57,14 @@ public final class EmbeddedWarehouse implements AutoCloseable {
         Statement st = c.createStatement()) {
       st.execute("ALTER DATABASE postgres WITH ALLOW_CONNECTIONS false");
       st.execute(
-          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'postgres'");
-      Thread.sleep(duration.toMillis());
+          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'postgres'"
+              + " AND pid <> pg_backend_pid()");
+    }
+    Thread.sleep(duration.toMillis());
+    // A fresh connection brings the database back: the outage must end whatever happened to the
+    // first one (a terminated connection left the database closed for good, failing the job).
+    try (Connection c = postgres.getDatabase("postgres", "template1").getConnection();
+        Statement st = c.createStatement()) {
       st.execute("ALTER DATABASE postgres WITH ALLOW_CONNECTIONS true");
     }
   }

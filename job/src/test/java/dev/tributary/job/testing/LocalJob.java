@@ -34,4 +34,23 @@ public final class LocalJob {
     conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
     return conf;
   }
+
+  /**
+   * Runs the job over the bounded topics of {@code conf} (read to their end offsets) with the
+   * production sinks, until it finishes; returns its settings.
+   */
+  public static dev.tributary.job.config.JobSettings runBounded(Configuration conf, String name)
+      throws Exception {
+    var settings = JobOptions.settings(conf);
+    var env =
+        org.apache.flink.streaming.api.environment.StreamExecutionEnvironment
+            .getExecutionEnvironment(conf);
+    dev.tributary.job.Pipeline.build(
+        env,
+        settings,
+        AttributionJob.kafkaSources(settings, true),
+        AttributionJob.productionSinks(settings));
+    env.execute(name);
+    return settings;
+  }
 }

@@ -34,6 +34,7 @@ class RefusedRowsIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static EmbeddedKafka kafka;
   private static EmbeddedWarehouse warehouse;
+  private static volatile boolean outageHappened;
 
   @BeforeAll
   static void writeRowsWithRefusalsAndAnOutage() throws Exception {
@@ -81,8 +82,19 @@ class RefusedRowsIT {
         new Thread(
             () -> {
               try {
-                Thread.sleep(1_500);
-                warehouse.outage(Duration.ofSeconds(2));
+                // once rows are being written, not while the job starts (a writer that cannot
+                // connect at start fails its task: Flink restarts it, this test does not)
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (System.nanoTime() < deadline) {
+                  long n =
+                      (Long) warehouse.query("SELECT count(*) AS n FROM sessions").get(0).get("n");
+                  if (n >= 20) {
+                    warehouse.outage(Duration.ofSeconds(2));
+                    outageHappened = true;
+                    return;
+                  }
+                  Thread.sleep(20);
+                }
               } catch (Exception e) {
                 throw new IllegalStateException(e);
               }
@@ -115,6 +127,7 @@ class RefusedRowsIT {
 
   @Test
   void everyAcceptableRowIsWrittenAndOnlyTheRefusedOnesAreMissing() throws Exception {
+    assertThat(outageHappened).as("PostgreSQL refused connections while rows came").isTrue();
     assertThat(warehouse.query("SELECT count(*) AS n FROM sessions"))
         .singleElement()
         .satisfies(r -> assertThat(r.get("n")).isEqualTo(118L));
