@@ -234,7 +234,10 @@ public final class Pipeline {
                     .uid("filter-fallback")
                     .name("payments for the timestamp fallback")
                     .keyBy(p -> ResolveByTime.bucketOf(p, window)))
-            .process(Isolated.keyedCo(ResolveByTime.UID, new ResolveByTime(window)))
+            .process(
+                Isolated.keyedCo(
+                    ResolveByTime.UID,
+                    new ResolveByTime(window, settings.timestampMaxCandidates())))
             .returns(paymentType)
             .uid(ResolveByTime.UID)
             .name("resolve by time");

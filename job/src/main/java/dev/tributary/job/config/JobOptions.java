@@ -137,6 +137,14 @@ public final class JobOptions {
               "Fallback link: visitors active on the site within this long before an otherwise"
                   + " unlinked payment are its candidates.");
 
+  public static final ConfigOption<Integer> TIMESTAMP_MAX_CANDIDATES =
+      ConfigOptions.key("tributary.attribution.timestamp-max-candidates")
+          .intType()
+          .defaultValue(5)
+          .withDescription(
+              "The most visitors the timestamp fallback splits a payment over; with more active"
+                  + " in the window the payment is unattributed, with that reason.");
+
   public static final ConfigOption<List<String>> TIMESTAMP_DISABLED_SITES =
       ConfigOptions.key("tributary.attribution.timestamp-fallback-disabled-sites")
           .stringType()
@@ -203,6 +211,7 @@ public final class JobOptions {
         conf.get(TIME_DECAY_HALF_LIFE),
         conf.get(TIMESTAMP_WINDOW),
         conf.get(TIMESTAMP_DISABLED_SITES),
+        positive(conf, TIMESTAMP_MAX_CANDIDATES),
         conf.get(IDENTITY_RETENTION),
         conf.get(LEDGER_RETENTION),
         conf.get(SESSION_RETENTION),

@@ -30,6 +30,7 @@ public record JobSettings(
     Duration timeDecayHalfLife,
     Duration timestampWindow,
     List<String> timestampFallbackDisabledSites,
+    int timestampMaxCandidates,
     Duration identityRetention,
     Duration ledgerRetention,
     Duration sessionRetention,

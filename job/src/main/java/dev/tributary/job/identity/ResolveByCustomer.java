@@ -30,7 +30,7 @@ import org.apache.flink.util.Collector;
  * <ul>
  *   <li>{@code visitor}: the visitor of the customer's latest linked payment; TTL {@code
  *       tributary.identity.retention} (default 400 days, longer than a yearly renewal cycle) from
- *       the last write;
+ *       the last write, which every payment the link explains refreshes;
  *   <li>{@code pending}: paymentKey → payment waiting for the watermark ({@link PendingPayments});
  *       each removed by its timer;
  *   <li>{@code unresolved} ({@link UnresolvedPayments}): payments of this customer no linked
@@ -102,6 +102,9 @@ public final class ResolveByCustomer
       return p;
     }
     resolved.inc();
+    // every renewal that uses the link keeps it alive: a subscription renewing for years keeps
+    // its channel although the link was written once
+    visitor.update(known);
     return p.withVisitor(known, PaymentEvent.CUSTOMER);
   }
 }

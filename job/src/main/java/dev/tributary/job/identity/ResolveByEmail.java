@@ -26,7 +26,8 @@ import org.apache.flink.util.Collector;
  *
  * <ul>
  *   <li>{@code visitor} and {@code identifiedAt}: the latest identify (by event time) of this
- *       email; TTL {@code tributary.identity.retention} (400 days) from the last write;
+ *       email; TTL {@code tributary.identity.retention} (400 days) from the last write, which every
+ *       payment the link explains refreshes;
  *   <li>{@code pending}: paymentKey → payment waiting for the watermark ({@link PendingPayments});
  *       each removed by its timer;
  *   <li>{@code unresolved} ({@link UnresolvedPayments}): payments nothing explained yet; an
@@ -125,6 +126,9 @@ public final class ResolveByEmail
       return p;
     }
     resolved.inc();
+    // a payment that uses the link keeps it alive (same values: the TTL restarts)
+    visitor.update(known);
+    identifiedAt.update(identifiedAt.value());
     return p.withVisitor(known, PaymentEvent.EMAIL);
   }
 }

@@ -26,8 +26,11 @@ import org.apache.flink.util.OutputTag;
  * Resolution step 4, the fallback, keyed by (site, time bucket of {@code window}): a payment that
  * nothing else links goes to the visitors whose sessions were active on the same site within {@code
  * window} before it. One candidate → that visitor, confidence {@code low}, attributed over their
- * journey like any linked payment. Several → the credit is split evenly across their sessions under
- * every model, confidence {@code ambiguous}. None → it stays unlinked.
+ * journey like any linked payment. Several, up to {@code
+ * tributary.attribution.timestamp-max-candidates} (default 5) → the credit is split evenly across
+ * their sessions under every model, confidence {@code ambiguous}. More → unattributed with that
+ * reason (a crowd is no evidence, and a split over it wrote a ledger row per visitor). None → it
+ * stays unlinked.
  *
  * <p>Sessions are indexed by bucket so that no single key holds a site's whole history: each
  * session update is stored in the bucket of its last activity and the next one ({@link
@@ -60,13 +63,20 @@ public final class ResolveByTime
   static final int HORIZON_WINDOWS = 4;
 
   private final Duration window;
+  private final int maxCandidates;
   private transient MapState<String, Activity> activity;
   private transient PendingPayments pending;
   private transient Counter low;
   private transient Counter ambiguous;
+  private transient Counter tooMany;
 
-  public ResolveByTime(Duration window) {
+  /**
+   * @param window how long before a payment a session counts as active
+   * @param maxCandidates the most visitors a payment is split over; more leave it unattributed
+   */
+  public ResolveByTime(Duration window, int maxCandidates) {
     this.window = window;
+    this.maxCandidates = maxCandidates;
   }
 
   /** A session update under each bucket key it is stored in. */
@@ -92,6 +102,7 @@ public final class ResolveByTime
     pending = new PendingPayments(getRuntimeContext(), "pending");
     low = getRuntimeContext().getMetricGroup().counter("attributedByTimestamp");
     ambiguous = getRuntimeContext().getMetricGroup().counter("attributedAmbiguous");
+    tooMany = getRuntimeContext().getMetricGroup().counter("tooManyCandidates");
   }
 
   @Override
@@ -155,6 +166,22 @@ public final class ResolveByTime
     }
     if (byVisitor.isEmpty()) {
       out.collect(p);
+    } else if (byVisitor.size() > maxCandidates) {
+      // a crowd is no evidence: splitting over it writes rows, not knowledge
+      tooMany.inc();
+      ctx.output(
+          AMBIGUOUS,
+          new AttributedPayment(
+              p,
+              Resolution.unattributed(
+                  byVisitor.size()
+                      + " visitors were active in the "
+                      + window.toMinutes()
+                      + " min before the payment, more than the "
+                      + maxCandidates
+                      + " the timestamp fallback splits over"),
+              Credits.of(p, List.of(), Duration.ZERO),
+              0));
     } else if (byVisitor.size() == 1) {
       low.inc();
       out.collect(p.withVisitor(byVisitor.keySet().iterator().next(), PaymentEvent.TIMESTAMP));

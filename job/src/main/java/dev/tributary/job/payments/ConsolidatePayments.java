@@ -18,9 +18,10 @@ import org.apache.flink.util.Collector;
  * PaymentEvent#mergedWith}); when the watermark passes the window the payment goes on, once.
  *
  * <p>An event for a payment already sent on (a retry days later) is a duplicate and is counted and
- * swallowed, unless it names the visitor the sent payment lacked, or it is the provider's signed
- * webhook for money so far known only from a Payment API report: then the payment goes on again and
- * the ledger re-books it (with the webhook's amount, currency and mode).
+ * swallowed, unless it names the visitor, email, customer, session or subscription the sent payment
+ * lacked (its evidence counts as if it had come on time), or it is the provider's signed webhook
+ * for money so far known only from a Payment API report: then the payment goes on again and the
+ * ledger re-books it (with the webhook's amount, currency and mode).
  *
  * <p>State:
  *
@@ -67,6 +68,14 @@ public final class ConsolidatePayments
     if (sent != null) {
       PaymentEvent merged = sent.mergedWith(event);
       boolean linksNow = sent.visitorId() == null && merged.visitorId() != null;
+      // a late event that names what the sent payment lacked (the email or customer that only
+      // checkout.session.completed carries, the session, the subscription) is evidence the
+      // resolvers must see: a webhook delivered late is attributed as if it came on time
+      boolean addsEvidence =
+          sent.emailHash() == null && merged.emailHash() != null
+              || sent.customerId() == null && merged.customerId() != null
+              || sent.sessionId() == null && merged.sessionId() != null
+              || sent.subscriptionId() == null && merged.subscriptionId() != null;
       // a Payment API report settled first; the provider's signed webhook now stands for the money
       boolean signedNow = sent.fromPaymentApi() && !merged.fromPaymentApi();
       // an earlier report, or one that disagrees: the rule of mergedWith decides what stands, and
@@ -75,7 +84,7 @@ public final class ConsolidatePayments
           merged.amountMinor() != sent.amountMinor()
               || !merged.currency().equals(sent.currency())
               || !java.util.Objects.equals(merged.conflicts(), sent.conflicts());
-      if (linksNow || signedNow || changed) {
+      if (linksNow || addsEvidence || signedNow || changed) {
         // Evidence that arrives after the payment settled: send it on again; the ledger replaces
         // the weaker booking.
         emitted.update(merged);

@@ -27,7 +27,7 @@ class ResolveByTimeTest {
   void open() throws Exception {
     harness =
         ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(
-            new ResolveByTime(WINDOW),
+            new ResolveByTime(WINDOW, 5),
             BucketedActivity::bucketKey,
             p -> ResolveByTime.bucketOf(p, WINDOW),
             Types.STRING);
@@ -102,6 +102,31 @@ class ResolveByTimeTest {
   }
 
   @Test
+  void moreCandidatesThanTheBoundLeaveThePaymentUnattributedWithTheReason() throws Exception {
+    for (int i = 0; i < 6; i++) {
+      session("v_" + i, 300 * MIN + i * MIN);
+    }
+    pay("pi_crowd", 310 * MIN, 1000);
+    harness.processBothWatermarks(new Watermark(310 * MIN));
+
+    assertThat(harness.extractOutputValues()).isEmpty();
+    assertThat(harness.getSideOutput(ResolveByTime.AMBIGUOUS))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.getValue().resolution().method()).isEqualTo("unattributed");
+              assertThat(r.getValue().resolution().reason())
+                  .isEqualTo(
+                      "6 visitors were active in the 30 min before the payment, more than the 5"
+                          + " the timestamp fallback splits over");
+              // one credit per model, on no visitor: not a row per visitor
+              assertThat(r.getValue().credits()).hasSize(6);
+              assertThat(r.getValue().credits())
+                  .allSatisfy(e -> assertThat(e.visitorId()).isNull());
+            });
+  }
+
+  @Test
   void activityExpiresAfterFourWindowsAndPendingByTimer() throws Exception {
     session("v_1", 100 * MIN);
     pay("pi_1", 110 * MIN, 500);
@@ -112,7 +137,7 @@ class ResolveByTimeTest {
     var snapshot = Harnesses.snapshotAt(harness, WINDOW.multipliedBy(4).toMillis() + 1);
     try (var restored =
         Harnesses.keyedCo(
-            new ResolveByTime(WINDOW),
+            new ResolveByTime(WINDOW, 5),
             BucketedActivity::bucketKey,
             (PaymentEvent p) -> ResolveByTime.bucketOf(p, WINDOW),
             Types.STRING,

@@ -81,6 +81,25 @@ class ConsolidatePaymentsTest {
   }
 
   @Test
+  void aLateEventWithTheEmailOrCustomerTheSentPaymentLackedSendsItOnAgain() throws Exception {
+    harness.processElement(payment("pi_5", "evt_pi", 800, 1_000, null, null), 1_000);
+    harness.processWatermark(new Watermark(1_000 + SETTLE.toMillis()));
+    assertThat(output()).hasSize(1);
+
+    // checkout.session.completed, delivered 40 s late: it alone knows the payer's email
+    PaymentEvent late =
+        dev.tributary.job.testing.Payments.withEmailHash(
+            payment("pi_5", "evt_cs", 800, 900, null, null), "h".repeat(64));
+    harness.processElement(late, 41_000);
+    // the same event retried adds nothing more
+    harness.processElement(late, 42_000);
+
+    assertThat(output()).hasSize(2);
+    assertThat(output().get(1).emailHash()).isEqualTo("h".repeat(64));
+    assertThat(output().get(1).occurredAtMillis()).isEqualTo(900);
+  }
+
+  @Test
   void stateEmptiesTimerAtSettleAndTtlAfterRetention() throws Exception {
     harness.processElement(payment("pi_3", "evt_1", 500, 1_000, null, null), 1_000);
     assertThat(harness.numEventTimeTimers()).isEqualTo(1);
