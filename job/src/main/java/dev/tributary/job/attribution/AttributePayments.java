@@ -81,15 +81,16 @@ public final class AttributePayments
   @Override
   public void processElement1(Session session, Context ctx, Collector<AttributedPayment> out)
       throws Exception {
-    boolean isNew = !touches.contains(session.sessionId());
+    Touch before = touches.get(session.sessionId());
     Touch touch = Touch.of(session);
     touches.put(session.sessionId(), touch);
-    if (!isNew) {
+    if (touch.equals(before)) {
       return;
     }
     // A session that started before a payment but arrived after it was attributed (a pageview
-    // before its payment webhook, delivered late): attribute that payment again; the ledger keeps
-    // the new credits only if the journey grew.
+    // before its payment webhook, delivered late), or one whose start and channel changed (its
+    // landing pageview, with a click id, came late): attribute that payment again; the ledger
+    // keeps the new credits only if the journey grew or changed.
     List<PaymentEvent> affected = new ArrayList<>();
     for (PaymentEvent p : attributedPayments.values()) {
       long from = p.occurredAtMillis() - lookback.toMillis();

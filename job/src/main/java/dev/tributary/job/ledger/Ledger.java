@@ -147,8 +147,8 @@ public final class Ledger
 
   /**
    * True when {@code next} rests on better evidence than {@code current}: the provider's own
-   * webhook where only a Payment API report stood, a stronger link method, or the same method with
-   * more touches.
+   * webhook where only a Payment API report stood, another standing amount, a stronger link method,
+   * or the same method with more touches or the same number of touches forming another journey.
    */
   static boolean better(AttributedPayment next, AttributedPayment current) {
     PaymentEvent was = current.payment();
@@ -164,7 +164,35 @@ public final class Ledger
       return true;
     }
     int byMethod = Integer.compare(rank(next), rank(current));
-    return byMethod > 0 || (byMethod == 0 && next.touches() > current.touches());
+    return byMethod > 0
+        || byMethod == 0
+            && (next.touches() > current.touches()
+                || next.touches() == current.touches() && !journey(next).equals(journey(current)));
+  }
+
+  /**
+   * What a booking credits, whatever its entries are called: per model, the touch, its channel and
+   * campaign and the amount. The same number of touches can still be another journey (a landing
+   * pageview with a click id arriving after the payment re-classifies its session; a late session
+   * the metadata named ends the journey elsewhere): then the newer attribution, which saw more, is
+   * booked.
+   */
+  private static List<String> journey(AttributedPayment a) {
+    return a.credits().stream()
+        .map(
+            e ->
+                String.join(
+                    "|",
+                    e.model(),
+                    String.valueOf(e.visitorId()),
+                    String.valueOf(e.sessionId()),
+                    String.valueOf(e.channel()),
+                    String.valueOf(e.source()),
+                    String.valueOf(e.medium()),
+                    String.valueOf(e.campaign()),
+                    Long.toString(e.amountMinor())))
+        .sorted()
+        .toList();
   }
 
   private static int rank(AttributedPayment a) {

@@ -155,4 +155,31 @@ class AttributePaymentsTest {
                         .channel())
         .containsExactly("0|" + Credits.NO_TOUCH, "1|Organic Social");
   }
+
+  @Test
+  void aSessionWhoseLandingArrivesLateIsReclassifiedAndThePaymentAttributedAgain()
+      throws Exception {
+    harness.processElement1(session("v1", "s_1", 5_000, "Direct"), 5_000);
+    harness.processBothWatermarks(new Watermark(10_000));
+    harness.processElement2(payment("pi_1", "e1", 1_000, 10_000, "v1", null), 10_000);
+    // the landing pageview with its gclid comes late: same session, earlier start, Paid Search
+    harness.processElement1(session("v1", "s_1", 4_000, "Paid Search"), 11_000);
+
+    assertThat(harness.extractOutputValues())
+        .extracting(a -> a.credits().get(0).channel())
+        .containsExactly("Direct", "Paid Search");
+  }
+
+  @Test
+  void aWeakerVersionOfAWaitingPaymentDoesNotReplaceTheStrongerOne() throws Exception {
+    harness.processElement2(payment("pi_1", "e1", 1_000, 10_000, "v1", null), 10_000);
+    harness.processElement2(
+        payment("pi_1", "e1", 1_000, 10_000, "v1", null).withVisitor("v1", PaymentEvent.TIMESTAMP),
+        10_000);
+    harness.processBothWatermarks(new Watermark(10_000));
+
+    assertThat(harness.extractOutputValues())
+        .singleElement()
+        .satisfies(a -> assertThat(a.payment().linkMethod()).isEqualTo(PaymentEvent.METADATA));
+  }
 }

@@ -455,4 +455,25 @@ class LedgerTest {
     assertThat(last.refundedMinor()).isEqualTo(500);
     assertThat(last.attributed().payment().conflicts()).isEqualTo("amount");
   }
+
+  @Test
+  void theSameNumberOfTouchesFormingAnotherJourneyIsBookedAsACorrection() throws Exception {
+    harness.processElement1(new StreamRecord<>(byEmail(MAIL), 1_000));
+    // the touch was re-classified (its landing came late): same count, another channel
+    Touch reclassified = new Touch("s_1", 400, "Paid Search", "google", "cpc", "brand");
+    harness.processElement1(new StreamRecord<>(byEmail(reclassified), 2_000));
+    // the same attribution again (a replay) changes nothing
+    harness.processElement1(new StreamRecord<>(byEmail(reclassified), 3_000));
+
+    Map<String, Long> byChannel = new TreeMap<>();
+    for (LedgerEntry e : harness.extractOutputValues()) {
+      if (e.model().equals("last_touch")) {
+        byChannel.merge(e.channel(), e.amountMinor(), Long::sum);
+      }
+    }
+    assertThat(byChannel).containsEntry("Email", 0L).containsEntry("Paid Search", AMOUNT);
+    assertThat(harness.extractOutputValues())
+        .filteredOn(e -> e.model().equals("last_touch"))
+        .hasSize(3);
+  }
 }
