@@ -230,8 +230,8 @@ public record PaymentEvent(
     return a != null ? a : b;
   }
 
-  /** The fields of an event, to change a few: the one place besides the builder that lists them. */
-  private static final class Copy {
+  /** The fields of an event, to change a few; the one place that lists them (the builder too). */
+  private static class Copy {
     String siteId;
     String provider;
     String paymentKey;
@@ -252,6 +252,8 @@ public record PaymentEvent(
     String linkKey;
     String linkMethod;
     String conflicts;
+
+    Copy() {}
 
     Copy(PaymentEvent e) {
       siteId = e.siteId;
@@ -302,27 +304,12 @@ public record PaymentEvent(
   }
 
   /** Fluent construction for parsers; {@link #build()} checks the fields every payment needs. */
-  public static final class Builder {
-    private String siteId;
-    private String provider;
-    private String paymentKey;
-    private String eventId;
-    private String eventType;
-    private long amountMinor = -1;
-    private String currency;
-    private int currencyExponent = -1;
-    private long occurredAtMillis;
-    private long receivedAtMillis;
-    private String visitorId;
-    private String sessionId;
-    private String customerId;
-    private String emailHash;
-    private String subscriptionId;
-    private boolean renewal;
-    private boolean livemode = true;
-    private String linkKey;
-
-    private Builder() {}
+  public static final class Builder extends Copy {
+    private Builder() {
+      amountMinor = -1;
+      currencyExponent = -1;
+      livemode = true;
+    }
 
     /** Site, provider, event id and both times from the gateway's envelope. */
     public Builder envelope(WebhookEnvelope e) {
@@ -409,6 +396,7 @@ public record PaymentEvent(
       return this;
     }
 
+    @Override
     public PaymentEvent build() {
       require(siteId, "siteId");
       require(provider, "provider");
@@ -428,27 +416,9 @@ public record PaymentEvent(
       if (currencyExponent < 0 || currencyExponent > 4) {
         throw new MalformedPayloadException("currency exponent out of range");
       }
-      return new PaymentEvent(
-          siteId,
-          provider,
-          paymentKey,
-          eventId,
-          eventType,
-          amountMinor,
-          currency,
-          currencyExponent,
-          occurredAtMillis,
-          receivedAtMillis,
-          visitorId,
-          sessionId,
-          customerId,
-          emailHash,
-          subscriptionId,
-          renewal,
-          livemode,
-          linkKey,
-          visitorId != null ? METADATA : null,
-          null);
+      linkMethod = visitorId != null ? METADATA : null;
+      conflicts = null;
+      return super.build();
     }
 
     private void require(String value, String what) {

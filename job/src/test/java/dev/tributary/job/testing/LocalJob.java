@@ -15,8 +15,8 @@ public final class LocalJob {
   private LocalJob() {}
 
   /**
-   * Production defaults, RocksDB in a temporary folder, no Kryo, parallelism 2 and no restarts (a
-   * failing test job must fail the test, not retry forever).
+   * Production defaults, RocksDB and checkpoints in temporary folders, no Kryo, parallelism 2 and
+   * no restarts (a failing test job must fail the test, not retry forever).
    */
   public static Configuration configuration(EmbeddedKafka kafka, EmbeddedWarehouse warehouse)
       throws Exception {
@@ -32,6 +32,12 @@ public final class LocalJob {
     conf.set(PipelineOptions.GENERIC_TYPES, false);
     conf.set(CoreOptions.DEFAULT_PARALLELISM, 2);
     conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+    // checkpoints on disk, as in every deployment: without a directory Flink keeps them in the
+    // JobManager's memory, which refuses a state of a few MB and fails the checkpoint (the long
+    // hostile run's second seed did)
+    conf.set(
+        org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+        Files.createTempDirectory("checkpoints").toUri().toString());
     return conf;
   }
 
