@@ -4,16 +4,20 @@ import dev.tributary.job.payments.RefundEvent;
 
 /**
  * What the providers have said so far about money going back on one payment, in the three shapes of
- * {@link RefundEvent}. The shapes describe the same money, so they are combined by taking the
- * largest claim, never by adding: Stripe sends {@code refund.created} (per refund id) and {@code
- * charge.refunded} (the running total) for one refund.
+ * {@link RefundEvent}. Refunds reported per id and as a running total describe the same money, so
+ * they are combined by taking the larger, never by adding: Stripe sends {@code refund.created} (per
+ * refund id) and {@code charge.refunded} (the running total) for one refund. A chargeback is other
+ * money (Stripe's running total does not include disputes), so chargebacks by id are added to that.
  *
- * @param byIdMinor the sum over distinct refund ids (each id counted once, at its largest amount)
+ * @param byIdMinor the sum over distinct refund ids (each id counted once, at its largest amount);
+ *     chargebacks are in {@code chargebacksByIdMinor} (in state written before that field existed,
+ *     here too)
  * @param cumulativeMinor the largest running total reported
  * @param full whether a refund of the whole payment was reported without an amount
  * @param chargeback whether any of it is a chargeback
  * @param lastAtMillis the time of the latest report that raised the total (its entries' booking
  *     time)
+ * @param chargebacksByIdMinor the sum over distinct chargeback ids, each at its largest amount
  * @param currency the currency the refunds were reported in (null while none named one); a refund
  *     in another currency than its payment is refused, never applied by minor units alone
  */
@@ -23,13 +27,14 @@ public record RefundFacts(
     boolean full,
     boolean chargeback,
     long lastAtMillis,
-    String currency) {
+    String currency,
+    long chargebacksByIdMinor) {
 
-  public static final RefundFacts NONE = new RefundFacts(0, 0, false, false, 0, null);
+  public static final RefundFacts NONE = new RefundFacts(0, 0, false, false, 0, null, 0);
 
   /** How much of a payment of {@code amountMinor} these facts refund. */
   public long refundedOf(long amountMinor) {
-    long claimed = full ? amountMinor : Math.max(byIdMinor, cumulativeMinor);
+    long claimed = full ? amountMinor : Math.max(byIdMinor, cumulativeMinor) + chargebacksByIdMinor;
     return Math.min(amountMinor, claimed);
   }
 
@@ -39,22 +44,30 @@ public record RefundFacts(
    */
   public RefundFacts with(RefundEvent r, long previousForId) {
     long byId = byIdMinor;
+    long chargebacks = chargebacksByIdMinor;
     long cumulative = cumulativeMinor;
     if (r.full()) {
       // full refund: amount is unknown and irrelevant
     } else if (r.cumulative()) {
       cumulative = Math.max(cumulative, r.amountMinor());
+    } else if (RefundEvent.CHARGEBACK.equals(r.kind())) {
+      chargebacks += Math.max(0, r.amountMinor() - previousForId);
     } else {
       byId += Math.max(0, r.amountMinor() - previousForId);
     }
     boolean raised =
-        r.full() && !full || byId > byIdMinor || cumulative > cumulativeMinor || lastAtMillis == 0;
+        r.full() && !full
+            || byId > byIdMinor
+            || chargebacks > chargebacksByIdMinor
+            || cumulative > cumulativeMinor
+            || lastAtMillis == 0;
     return new RefundFacts(
         byId,
         cumulative,
         full || r.full(),
         chargeback || RefundEvent.CHARGEBACK.equals(r.kind()),
         raised ? Math.max(lastAtMillis, r.occurredAtMillis()) : lastAtMillis,
-        currency != null ? currency : r.currency());
+        currency != null ? currency : r.currency(),
+        chargebacks);
   }
 }

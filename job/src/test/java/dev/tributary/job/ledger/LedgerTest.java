@@ -292,6 +292,16 @@ class LedgerTest {
   }
 
   @Test
+  void aChargebackByIdAndARefundKnownOnlyAsARunningTotalAreBothCounted() throws Exception {
+    pay(byEmail(MAIL), 1_000);
+    refunded(runningTotal(300, 2_000)); // charge.refunded: refunds only, never disputes
+    refunded(chargeback("dp_1", 700, 3_000));
+    refunded(chargeback("dp_1", 700, 3_500)); // the same dispute again
+    assertThat(netByModel(harness.extractOutputValues()).values()).containsOnly(0L);
+    assertThat(rows()).extracting(PaymentRow::refundedMinor).containsExactly(0L, 300L, 1000L);
+  }
+
+  @Test
   void aReattributionAfterARefundMovesOnlyTheNet() throws Exception {
     pay(unattributed(), 1_000);
     refunded(refund("re_1", 250, 2_000));
