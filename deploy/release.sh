@@ -87,8 +87,6 @@ if [ -n "$dirty" ]; then
 else
   git archive --format=tar HEAD | tar -x -C "$work/src"
 fi
-# the tests find the shared fixtures beside the repository
-if [ -d "$root/../shared" ]; then ln -s "$root/../shared" "$work/shared"; fi
 cd "$work/src"
 
 step "versions:set $current -> $version (in $work/src)"
