@@ -64,6 +64,8 @@ import org.apache.flink.util.OutputTag;
  *   <li>{@code earlyRefunds} (map: event id → refund): refunds that came before their payment,
  *       until it comes (their rows are written then, or they are dead-lettered if in another
  *       currency);
+ *   <li>{@code reinstatedDisputes} (map: dispute id → true): chargebacks the merchant won, so a
+ *       withdrawal delivered after (or again) counts nothing;
  *   <li>{@code refundsById} (map: refund id → minor units): each refund id's largest amount, so a
  *       retried or updated refund is not counted twice.
  * </ul>
@@ -99,6 +101,7 @@ public final class Ledger
   private transient ValueState<RefundFacts> refundFacts;
   private transient MapState<String, Long> refundsById;
   private transient MapState<String, RefundEvent> earlyRefunds;
+  private transient MapState<String, Boolean> reinstated;
   private transient Counter reattributed;
   private transient Counter refundsBooked;
   private transient Counter refundsBeforePayment;
@@ -136,6 +139,10 @@ public final class Ledger
             "earlyRefunds", Types.STRING, TypeInformation.of(RefundEvent.class));
     early.enableTimeToLive(ttl);
     earlyRefunds = getRuntimeContext().getMapState(early);
+    MapStateDescriptor<String, Boolean> won =
+        new MapStateDescriptor<>("reinstatedDisputes", Types.STRING, Types.BOOLEAN);
+    won.enableTimeToLive(ttl);
+    reinstated = getRuntimeContext().getMapState(won);
     var metrics = getRuntimeContext().getMetricGroup();
     reattributed = metrics.counter("reattributed");
     refundsBooked = metrics.counter("refundsBooked");
@@ -274,6 +281,14 @@ public final class Ledger
       throw new MalformedPayloadException(
           "refund in " + r.currency() + " of a payment in " + paymentCurrency);
     }
+    if (RefundEvent.REINSTATEMENT.equals(r.kind())) {
+      reinstate(r, ctx, out);
+      return;
+    }
+    if (RefundEvent.CHARGEBACK.equals(r.kind()) && reinstated.contains(r.refundKey())) {
+      // the dispute was won before its withdrawal reached us (or this is a retry): no money left
+      return;
+    }
     long previousForId = 0;
     if (!r.full() && !r.cumulative()) {
       Long seen = refundsById.get(r.refundKey());
@@ -300,8 +315,28 @@ public final class Ledger
   }
 
   /**
+   * A won dispute: its chargeback no longer counts, whichever of the two events came first, and the
+   * credits it had retracted are booked back (positive {@code refund} entries).
+   */
+  private void reinstate(RefundEvent r, Context ctx, Collector<LedgerEntry> out) throws Exception {
+    if (reinstated.contains(r.refundKey())) {
+      return;
+    }
+    reinstated.put(r.refundKey(), true);
+    Long withdrawn = refundsById.get(r.refundKey());
+    if (withdrawn != null && withdrawn > 0) {
+      refundsById.put(r.refundKey(), 0L);
+      refundFacts.update(facts().withoutChargeback(withdrawn));
+    }
+    AttributedPayment current = booked.value();
+    if (current != null && bookRefunds(current, facts(), out)) {
+      emitRow(ctx);
+    }
+  }
+
+  /**
    * Books the retractions that take the standing credits from the refunded total already booked to
-   * the one {@code f} gives.
+   * the one {@code f} gives (back, when a won dispute lowered it).
    *
    * @return whether anything was booked
    */
@@ -309,7 +344,7 @@ public final class Ledger
       throws Exception {
     long done = refundedSoFar();
     long target = f.refundedOf(current.payment().amountMinor());
-    if (target <= done) {
+    if (target == done) {
       return false;
     }
     long[] before = retractions(current.credits(), done);

@@ -70,4 +70,16 @@ public record RefundFacts(
         currency != null ? currency : r.currency(),
         chargebacks);
   }
+
+  /** These facts without a chargeback of {@code amountMinor} that the merchant won back. */
+  public RefundFacts withoutChargeback(long amountMinor) {
+    return new RefundFacts(
+        byIdMinor,
+        cumulativeMinor,
+        full,
+        chargeback,
+        lastAtMillis,
+        currency,
+        Math.max(0, chargebacksByIdMinor - amountMinor));
+  }
 }

@@ -57,6 +57,12 @@ public record RefundEvent(
   public static final String REFUND = "refund";
   public static final String CHARGEBACK = "chargeback";
 
+  /**
+   * A chargeback the merchant won: the disputed money came back ({@code refundKey} is the dispute's
+   * id). Never a row of the {@code refunds} table; it takes its dispute out of the total.
+   */
+  public static final String REINSTATEMENT = "reinstatement";
+
   public static Builder builder() {
     return new Builder();
   }
@@ -120,6 +126,12 @@ public record RefundEvent(
 
     public Builder eventType(String v) {
       eventType = v;
+      return this;
+    }
+
+    /** A won dispute: its chargeback's money came back. */
+    public Builder reinstatement() {
+      kind = REINSTATEMENT;
       return this;
     }
 

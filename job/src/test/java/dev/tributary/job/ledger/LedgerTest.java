@@ -301,6 +301,47 @@ class LedgerTest {
     assertThat(rows()).extracting(PaymentRow::refundedMinor).containsExactly(0L, 300L, 1000L);
   }
 
+  private static RefundEvent won(String id, long amount, long at) {
+    RefundEvent c = chargeback(id, amount, at);
+    return new RefundEvent(
+        c.siteId(),
+        c.provider(),
+        c.paymentKey(),
+        c.refundKey(),
+        "evt_won_" + id,
+        "charge.dispute.funds_reinstated",
+        RefundEvent.REINSTATEMENT,
+        amount,
+        false,
+        false,
+        c.currency(),
+        c.currencyExponent(),
+        at,
+        at,
+        true);
+  }
+
+  @Test
+  void aWonDisputeBooksTheChargebackBackAndItsRetriesChangeNothing() throws Exception {
+    pay(byEmail(MAIL, ADS), 1_000);
+    refunded(refund("re_1", 100, 1_500));
+    refunded(chargeback("du_1", 700, 2_000));
+    refunded(won("du_1", 700, 3_000));
+    refunded(won("du_1", 700, 3_500));
+    refunded(chargeback("du_1", 700, 4_000)); // the withdrawal retried after the win
+
+    assertThat(netByModel(harness.extractOutputValues()).values()).containsOnly(900L);
+    assertThat(rows()).extracting(PaymentRow::refundedMinor).containsExactly(0L, 100L, 800L, 100L);
+  }
+
+  @Test
+  void aDisputeWonBeforeItsWithdrawalArrivesTakesNothing() throws Exception {
+    pay(byEmail(MAIL), 1_000);
+    refunded(won("du_1", 700, 3_000));
+    refunded(chargeback("du_1", 700, 2_000));
+    assertThat(netByModel(harness.extractOutputValues()).values()).containsOnly(AMOUNT);
+  }
+
   @Test
   void aReattributionAfterARefundMovesOnlyTheNet() throws Exception {
     pay(unattributed(), 1_000);

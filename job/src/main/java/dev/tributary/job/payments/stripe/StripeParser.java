@@ -39,6 +39,8 @@ import java.util.Set;
  *   <tr><td>{@code refund.created}, {@code refund.updated}</td><td>refund, once {@code
  *       succeeded}</td></tr>
  *   <tr><td>{@code charge.dispute.funds_withdrawn}</td><td>chargeback</td></tr>
+ *   <tr><td>{@code charge.dispute.funds_reinstated}</td><td>the dispute won: its chargeback
+ *       reinstated</td></tr>
  * </table>
  *
  * <p>Everything else is ignored. Amounts are already minor units; the exponent is Stripe's own.
@@ -96,7 +98,8 @@ public final class StripeParser implements PaymentParser {
       case "invoice_payment.paid" -> invoicePayment(e);
       case "charge.refunded" -> chargeRefunded(e);
       case "refund.created", "refund.updated" -> refund(e);
-      case "charge.dispute.funds_withdrawn" -> dispute(e);
+      case "charge.dispute.funds_withdrawn" -> dispute(e, false);
+      case "charge.dispute.funds_reinstated" -> dispute(e, true);
       default -> new ParseOutcome.Ignored(type);
     };
   }
@@ -307,13 +310,17 @@ public final class StripeParser implements PaymentParser {
             .build());
   }
 
-  private static ParseOutcome dispute(Event e) {
+  private static ParseOutcome dispute(Event e, boolean won) {
     JsonNode dispute = e.object();
     String currency = e.currency("dispute");
+    RefundEvent.Builder b = e.refund();
+    if (won) {
+      b.reinstatement();
+    } else {
+      b.chargeback();
+    }
     return new ParseOutcome.Refund(
-        e.refund()
-            .chargeback()
-            .paymentKey(e.moneyKey("dispute"))
+        b.paymentKey(e.moneyKey("dispute"))
             .refundKey(Json.requiredText(dispute, "id", "dispute"))
             .amount(
                 Json.requiredLong(dispute, "amount", "dispute"),

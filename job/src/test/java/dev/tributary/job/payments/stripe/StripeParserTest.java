@@ -308,4 +308,16 @@ class StripeParserTest {
     assertThat(r.refundKey()).isEqualTo("du_1");
     assertThat(r.paymentKey()).isEqualTo("pi_1");
   }
+
+  @Test
+  void disputeFundsReinstatedIsTheDisputeWon() {
+    RefundEvent r =
+        refundOf(
+            "charge.dispute.funds_reinstated",
+            "{\"id\":\"du_1\",\"amount\":2000,\"currency\":\"usd\",\"charge\":\"ch_1\","
+                + "\"payment_intent\":\"pi_1\"}");
+    assertThat(r.kind()).isEqualTo(RefundEvent.REINSTATEMENT);
+    assertThat(r.refundKey()).isEqualTo("du_1");
+    assertThat(r.paymentKey()).isEqualTo("pi_1");
+  }
 }
