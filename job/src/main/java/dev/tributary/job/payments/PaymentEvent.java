@@ -149,6 +149,19 @@ public record PaymentEvent(
     return emailHash == null ? null : siteId + '|' + emailHash;
   }
 
+  /** How strongly this version is linked: metadata 4, customer 3, email 2, timestamp 1, none 0. */
+  public int linkStrength() {
+    if (linkMethod == null) {
+      return 0;
+    }
+    return switch (linkMethod) {
+      case METADATA -> 4;
+      case CUSTOMER -> 3;
+      case EMAIL -> 2;
+      default -> 1;
+    };
+  }
+
   /** True for a report through the Payment API rather than the provider's own signed webhook. */
   public boolean fromPaymentApi() {
     return eventType.startsWith(API_EVENT_PREFIX);

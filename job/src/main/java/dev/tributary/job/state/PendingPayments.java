@@ -46,7 +46,7 @@ public final class PendingPayments {
       return false;
     }
     Pending waiting = pending.get(p.paymentKey());
-    if (waiting != null && strength(waiting.payment()) > strength(p)) {
+    if (waiting != null && waiting.payment().linkStrength() > p.linkStrength()) {
       // a weaker version of a waiting payment (a retry without the link a resolver found) must
       // not overwrite the stronger one; it waits for the later of the two times
       p = waiting.payment();
@@ -56,19 +56,6 @@ public final class PendingPayments {
     timers.registerEventTimeTimer(dueAtMillis);
     gauge.started(p.consolidationKey(), timers.currentProcessingTime());
     return true;
-  }
-
-  /** How strongly a version of a payment is linked: metadata, customer, email, timestamp, none. */
-  static int strength(PaymentEvent p) {
-    if (p.linkMethod() == null) {
-      return 0;
-    }
-    return switch (p.linkMethod()) {
-      case PaymentEvent.METADATA -> 4;
-      case PaymentEvent.CUSTOMER -> 3;
-      case PaymentEvent.EMAIL -> 2;
-      default -> 1;
-    };
   }
 
   /** Removes and returns the payments due at {@code timestamp}, oldest first. */

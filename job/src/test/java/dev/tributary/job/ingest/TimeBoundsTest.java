@@ -18,9 +18,8 @@ class TimeBoundsTest {
   }
 
   @Test
-  void theRecordsTimeIsTheEarlierOfTheEnvelopesAndKafkas() {
-    assertThat(TimeBounds.recordTime(5_000, 4_000)).isEqualTo(4_000);
-    assertThat(TimeBounds.recordTime(5_000, 6_000)).isEqualTo(5_000);
-    assertThat(TimeBounds.recordTime(5_000, -1)).isEqualTo(5_000);
+  void aRecordWithoutATimeBoundsNothing() {
+    assertThat(bounds.clamp(5_000, -1)).isEqualTo(5_000);
+    assertThat(bounds.clamp(Long.MAX_VALUE, 0)).isEqualTo(Long.MAX_VALUE);
   }
 }
