@@ -103,7 +103,6 @@ public final class AttributionJob {
         WarehouseSinks.sessions(s),
         WarehouseSinks.payments(s),
         WarehouseSinks.refunds(s),
-        WarehouseSinks.ledger(s),
         KafkaSink.<dev.tributary.job.deadletter.DeadLetter>builder()
             .setBootstrapServers(s.kafkaBootstrapServers())
             .setRecordSerializer(new DeadLetterSerializer(s.deadLetterTopic()))

@@ -17,7 +17,6 @@ import dev.tributary.job.ingest.QuietAdvancingWatermarks;
 import dev.tributary.job.ingest.RawRecord;
 import dev.tributary.job.ingest.TimeBounds;
 import dev.tributary.job.ledger.Ledger;
-import dev.tributary.job.ledger.LedgerEntry;
 import dev.tributary.job.ledger.PaymentRow;
 import dev.tributary.job.payments.ConsolidatePayments;
 import dev.tributary.job.payments.LinkPaymentKeys;
@@ -54,7 +53,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *                                                               ├─► resolve by time (site,bucket) ◄── still unlinked ◄──┤
  *                                                               └─ touches ─► attribute (site,visitor) ◄── linked ◄─────┤
  *                                         attribute-unlinked ◄── unlinked ◄─────────────────────────────────────────────┘
- * attribute, attribute-unlinked, refunds ─► ledger (site,provider,paymentKey) ─► ledger sink, payments sink; normalize, parse ─► dead-letter sink
+ * attribute, attribute-unlinked, refunds ─► ledger (site,provider,paymentKey) ─► payments sink (one position per payment;
+ *                                                                                 the warehouse derives revenue_ledger), refunds sink
+ * every stage ─► dead-letter sink
  * </pre>
  */
 public final class Pipeline {
@@ -74,7 +75,6 @@ public final class Pipeline {
       Sink<Session> sessions,
       Sink<PaymentRow> payments,
       Sink<RefundEvent> refunds,
-      Sink<LedgerEntry> ledger,
       Sink<DeadLetter> deadLetters) {}
 
   /** Adds the whole topology to {@code env}; the caller executes it. */
@@ -277,27 +277,23 @@ public final class Pipeline {
 
     sessions.sinkTo(sinks.sessions()).uid("sink-sessions").name("sessions sink");
     DataStream<RefundEvent> refunds = normalized.getSideOutput(NormalizeWebhooks.REFUNDS);
-    SingleOutputStreamOperator<LedgerEntry> ledger =
+    SingleOutputStreamOperator<PaymentRow> ledger =
         linked
             .union(unlinked, byTime.getSideOutput(ResolveByTime.AMBIGUOUS))
             .keyBy(AttributedPayment::paymentKey)
             .connect(refunds.keyBy(RefundEvent::paymentConsolidationKey))
             .process(Isolated.keyedCo(Ledger.UID, new Ledger(settings.ledgerRetention())))
-            .returns(LedgerEntry.class)
+            .returns(PaymentRow.class)
             .uid(Ledger.UID)
             .name("ledger");
-    ledger.sinkTo(sinks.ledger()).uid("sink-ledger").name("ledger sink");
+    // each payment's position is one row; the warehouse derives the journal from it
+    ledger.sinkTo(sinks.payments()).uid("sink-payments").name("payments sink");
     // the refunds the ledger accepted (same currency as their payment) are the refunds table
     ledger
         .getSideOutput(Ledger.REFUND_ROWS)
         .sinkTo(sinks.refunds())
         .uid("sink-refunds")
         .name("refunds sink");
-    ledger
-        .getSideOutput(Ledger.PAYMENT_ROWS)
-        .sinkTo(sinks.payments())
-        .uid("sink-payments")
-        .name("payments sink");
     // every stage's rejects: parsing, and any record an operator's logic failed on
     normalized
         .getSideOutput(DeadLetters.TAG)

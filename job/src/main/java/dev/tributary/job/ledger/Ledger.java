@@ -28,37 +28,40 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Stage 6, keyed by (site, provider, paymentKey): the credits booked for each payment, and what
- * refunds and better evidence later take back from them. The ledger is append-only: nothing booked
- * is ever changed, every change is a new signed entry.
+ * Stage 6, keyed by (site, provider, paymentKey): the credits that stand for each payment, and what
+ * refunds and better evidence later take back from them.
  *
- * <p><b>Payments.</b> The first attribution of a payment is booked as it is (entry type {@code
- * payment}). A later one replaces it only when it rests on better evidence ({@link #better}): a
- * stronger link method, or the same method with more touches (a pageview that arrived after the
- * payment). The replacement is booked as {@code correction}s: the net of every standing credit
- * retracted, then the net of the new credits. A weaker or equal attribution (a replay, a retry)
- * changes nothing, so the output after a restore is the same as before.
+ * <p><b>One unit per payment.</b> The ledger emits the payment's whole standing position as one
+ * {@link PaymentRow} whenever anything of it changes: the attribution, and per model and touch the
+ * credit and how much of it refunds took back. The warehouse upserts that row in one statement, and
+ * a trigger on {@code payments} derives the signed journal ({@code revenue_ledger}) from the
+ * difference between the row it replaces and the new one. The journal therefore always sums to the
+ * position that stands, whatever path a replay after a restore takes (topics read in another order,
+ * timers at other moments, an older position written over a newer one): writing a position again
+ * changes nothing, writing another one books exactly the difference, and a dashboard never sees
+ * half of a correction, because the position and its journal entries commit in the same statement.
+ *
+ * <p><b>Payments.</b> The first attribution of a payment stands as it is. A later one replaces it
+ * only when it rests on better evidence ({@link #better}): a stronger link method, the same method
+ * with more touches (a pageview that arrived after the payment), or the same touches forming
+ * another journey. A weaker or equal attribution (a replay, a retry) changes nothing.
  *
  * <p><b>Refunds.</b> Full, partial, several partials, chargebacks, running totals and refunds that
- * arrive before their payment are first combined into {@link RefundFacts} (largest claim, never a
- * sum of two shapes of the same money), giving the total refunded {@code T} ≤ the amount. Under
- * every model, {@code T} is split over that model's credits in proportion to them by the
- * largest-remainder rule, so each touch's cumulative retraction is a pure function of {@code T}:
- * never more than its credit, the whole credit once {@code T} is the amount, and the same whatever
- * order the refunds came in. When {@code T} grows, the difference per touch is booked as {@code
- * refund} entries at the refund's time. (Largest remainder is not monotone: a later partial can
- * move one minor unit between two touches of the same payment; the totals are always exact.)
- *
- * <p>Entry ids are derived from the payment, the revision, the refunded total and the entry's
- * facts: a replay rewrites the same ids.
+ * arrive before their payment are first combined into {@link RefundFacts} (per-id refunds and
+ * running totals of the same money counted once, chargebacks added), giving the total refunded
+ * {@code T} ≤ the amount. Under every model, {@code T} is split over that model's credits in
+ * proportion to them by the largest-remainder rule ({@link #retractions}), so each touch's
+ * retraction is a pure function of {@code T}: never more than its credit, the whole credit once
+ * {@code T} is the amount, and the same whatever order the refunds came in.
  *
  * <p>State, all with TTL {@code tributary.ledger.retention} (default 400 days) from the last write;
  * timers: none.
  *
  * <ul>
- *   <li>{@code booked}: the attribution whose credits currently stand (full amounts);
+ *   <li>{@code booked}: the attribution whose credits currently stand (full amounts; each credit's
+ *       booking time is when that attribution was made);
  *   <li>{@code revision}: how many times the payment was re-attributed;
- *   <li>{@code refunded}: the refunded total {@code T} already booked as retractions;
+ *   <li>{@code refunded}: the refunded total {@code T} that stands;
  *   <li>{@code refundFacts}: the combined refund reports ({@link RefundFacts}), kept also while the
  *       payment itself has not arrived;
  *   <li>{@code earlyRefunds} (map: event id → refund): refunds that came before their payment,
@@ -70,13 +73,12 @@ import org.apache.flink.util.OutputTag;
  *       retried or updated refund is not counted twice.
  * </ul>
  *
- * <p>Outputs: ledger entries (main) and the payment's row ({@link #PAYMENT_ROWS}) whenever its
- * attribution or refunded amount changes.
+ * <p>Outputs: the payment's position (main) whenever its attribution, refunded total or recorded
+ * conflicts change; the refunds it accepted ({@link #REFUND_ROWS}).
  */
 public final class Ledger
-    extends KeyedCoProcessFunction<String, AttributedPayment, RefundEvent, LedgerEntry> {
+    extends KeyedCoProcessFunction<String, AttributedPayment, RefundEvent, PaymentRow> {
   public static final String UID = "ledger";
-  public static final OutputTag<PaymentRow> PAYMENT_ROWS = new OutputTag<>("payment-rows") {};
 
   /**
    * The refunds the ledger accepted, for the {@code refunds} table: one in another currency than
@@ -207,18 +209,17 @@ public final class Ledger
   }
 
   @Override
-  public void processElement1(AttributedPayment next, Context ctx, Collector<LedgerEntry> out)
+  public void processElement1(AttributedPayment next, Context ctx, Collector<PaymentRow> out)
       throws Exception {
     AttributedPayment current = booked.value();
     if (current == null) {
       settleEarlyRefunds(next.payment(), ctx);
-      next.credits().forEach(out::collect);
       booked.update(next);
       paymentsByMethod.inc(next.resolution().method(), 1);
       revenueByCurrency.inc(next.payment().currency(), next.payment().amountMinor());
-      // refunds that arrived before their payment are booked now
-      bookRefunds(next, facts(), out);
-      emitRow(ctx);
+      // refunds that arrived before their payment stand from the start
+      applyRefunds(next, facts());
+      emitRow(out);
       return;
     }
     if (!better(next, current)) {
@@ -230,48 +231,28 @@ public final class Ledger
                 current.resolution(),
                 current.credits(),
                 current.touches()));
-        emitRow(ctx);
+        emitRow(out);
       }
       return;
     }
     int rev = revision.value() == null ? 1 : revision.value() + 1;
-    // corrections are booked when the better evidence arrived: the record's event time
+    // a correction counts from when the better evidence arrived: the record's event time
     long at = ctx.timestamp() == null ? next.payment().occurredAtMillis() : ctx.timestamp();
-    long t = refundedSoFar();
     // the refunded total never exceeds the amount that stands, even when a correction lowers it
     long tNext = facts().refundedOf(next.payment().amountMinor());
-    long[] oldRetracted = retractions(current.credits(), t);
-    for (int i = 0; i < current.credits().size(); i++) {
-      LedgerEntry e = current.credits().get(i);
-      long net = e.amountMinor() - oldRetracted[i];
-      if (net != 0) {
-        out.collect(correction(e, rev, "retracted-by", -net, at));
-      }
-    }
-    List<LedgerEntry> standing =
-        next.credits().stream()
-            .map(e -> correction(e, rev, "revision", e.amountMinor(), at))
-            .toList();
-    long[] newRetracted = retractions(standing, tNext);
-    for (int i = 0; i < standing.size(); i++) {
-      LedgerEntry e = standing.get(i);
-      long net = e.amountMinor() - newRetracted[i];
-      if (net != 0 || tNext == 0) {
-        out.collect(withAmount(e, net));
-      }
-    }
-    if (tNext != t) {
+    if (tNext != refundedSoFar()) {
       refunded.update(tNext);
     }
+    List<LedgerEntry> standing = next.credits().stream().map(e -> bookedAt(e, at)).toList();
     booked.update(
         new AttributedPayment(next.payment(), next.resolution(), standing, next.touches()));
     revision.update(rev);
     reattributed.inc();
-    emitRow(ctx);
+    emitRow(out);
   }
 
   @Override
-  public void processElement2(RefundEvent r, Context ctx, Collector<LedgerEntry> out)
+  public void processElement2(RefundEvent r, Context ctx, Collector<PaymentRow> out)
       throws Exception {
     AttributedPayment standing = booked.value();
     RefundFacts known = facts();
@@ -282,7 +263,7 @@ public final class Ledger
           "refund in " + r.currency() + " of a payment in " + paymentCurrency);
     }
     if (RefundEvent.REINSTATEMENT.equals(r.kind())) {
-      reinstate(r, ctx, out);
+      reinstate(r, out);
       return;
     }
     if (RefundEvent.CHARGEBACK.equals(r.kind()) && reinstated.contains(r.refundKey())) {
@@ -309,16 +290,17 @@ public final class Ledger
       return;
     }
     ctx.output(REFUND_ROWS, r);
-    if (bookRefunds(current, after, out) || after.chargeback() != before.chargeback()) {
-      emitRow(ctx);
+    if (applyRefunds(current, after) || after.chargeback() != before.chargeback()) {
+      emitRow(out);
     }
   }
 
   /**
    * A won dispute: its chargeback no longer counts, whichever of the two events came first, and the
-   * credits it had retracted are booked back (positive {@code refund} entries).
+   * credits it had retracted stand again (the journal books them back as positive {@code refund}
+   * entries).
    */
-  private void reinstate(RefundEvent r, Context ctx, Collector<LedgerEntry> out) throws Exception {
+  private void reinstate(RefundEvent r, Collector<PaymentRow> out) throws Exception {
     if (reinstated.contains(r.refundKey())) {
       return;
     }
@@ -329,32 +311,22 @@ public final class Ledger
       refundFacts.update(facts().withoutChargeback(withdrawn));
     }
     AttributedPayment current = booked.value();
-    if (current != null && bookRefunds(current, facts(), out)) {
-      emitRow(ctx);
+    if (current != null && applyRefunds(current, facts())) {
+      emitRow(out);
     }
   }
 
   /**
-   * Books the retractions that take the standing credits from the refunded total already booked to
-   * the one {@code f} gives (back, when a won dispute lowered it).
+   * Takes the refunded total that stands to the one {@code f} gives for {@code current}'s amount
+   * (down again when a won dispute lowered it).
    *
-   * @return whether anything was booked
+   * @return whether it changed
    */
-  private boolean bookRefunds(AttributedPayment current, RefundFacts f, Collector<LedgerEntry> out)
-      throws Exception {
+  private boolean applyRefunds(AttributedPayment current, RefundFacts f) throws Exception {
     long done = refundedSoFar();
     long target = f.refundedOf(current.payment().amountMinor());
     if (target == done) {
       return false;
-    }
-    long[] before = retractions(current.credits(), done);
-    long[] after = retractions(current.credits(), target);
-    for (int i = 0; i < current.credits().size(); i++) {
-      long delta = after[i] - before[i];
-      if (delta != 0) {
-        LedgerEntry e = current.credits().get(i);
-        out.collect(refund(e, target, -delta, Math.max(f.lastAtMillis(), e.paymentAtMillis())));
-      }
     }
     refunded.update(target);
     refundsBooked.inc();
@@ -433,44 +405,30 @@ public final class Ledger
     return t == null ? 0 : t;
   }
 
-  private void emitRow(Context ctx) throws Exception {
-    ctx.output(PAYMENT_ROWS, new PaymentRow(booked.value(), refundedSoFar(), facts().chargeback()));
+  private void emitRow(Collector<PaymentRow> out) throws Exception {
+    AttributedPayment a = booked.value();
+    RefundFacts f = facts();
+    long t = refundedSoFar();
+    long refundedAt = t == 0 ? 0 : Math.max(f.lastAtMillis(), a.payment().occurredAtMillis());
+    out.collect(new PaymentRow(a, t, f.chargeback(), refundedAt));
   }
 
-  /** A retraction of {@code e} on the way to the refunded total {@code total}. */
-  static LedgerEntry refund(LedgerEntry e, long total, long amount, long at) {
-    return rebooked(
-        e, EntryIds.of(e.entryId(), "refund", Long.toString(total)), "refund", amount, at);
-  }
-
-  /**
-   * A correction of revision {@code rev}: {@code e}'s facts with {@code amount}, booked at {@code
-   * at}.
-   */
-  static LedgerEntry correction(LedgerEntry e, int rev, String why, long amount, long at) {
-    return rebooked(
-        e, EntryIds.of(e.entryId(), why, Integer.toString(rev)), "correction", amount, at);
-  }
-
-  private static LedgerEntry withAmount(LedgerEntry e, long amount) {
-    return rebooked(e, e.entryId(), e.entryType(), amount, e.bookedAtMillis());
-  }
-
-  private static LedgerEntry rebooked(LedgerEntry e, String id, String type, long amount, long at) {
+  /** {@code e} as credited by an attribution made at {@code at}. */
+  private static LedgerEntry bookedAt(LedgerEntry e, long at) {
     return new LedgerEntry(
-        id,
+        e.entryId(),
         e.siteId(),
         e.provider(),
         e.paymentKey(),
         e.model(),
-        type,
+        e.entryType(),
         e.visitorId(),
         e.sessionId(),
         e.channel(),
         e.source(),
         e.medium(),
         e.campaign(),
-        amount,
+        e.amountMinor(),
         e.currency(),
         e.currencyExponent(),
         e.paymentAtMillis(),

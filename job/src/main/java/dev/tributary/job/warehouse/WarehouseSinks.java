@@ -1,5 +1,8 @@
 package dev.tributary.job.warehouse;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tributary.job.attribution.AttributedPayment;
 import dev.tributary.job.config.JobSettings;
 import dev.tributary.job.deadletter.DeadLetterProducer;
@@ -12,6 +15,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
+import java.time.Instant;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
 import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
@@ -22,11 +26,15 @@ import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
  * The JDBC sinks of the fact tables.
  *
  * <p>Delivery is at-least-once (a restore replays the records since the last checkpoint) and every
- * statement is idempotent on a deterministic primary key: sessions and payments upsert to the same
- * values, ledger entries insert-or-ignore. A replay therefore rewrites what is already there and
- * the warehouse ends as in a run without failure.
+ * statement converges: sessions upsert to values that only grow towards the same end, refunds
+ * upsert on their ids, and a payment's row carries its whole position (attribution, refunded total,
+ * credits per model and touch), from which the warehouse's trigger derives the journal {@code
+ * revenue_ledger} as the difference to the position it replaces. Whatever path a replay takes, the
+ * last position written is the one that stands, and the journal sums to it.
  */
 public final class WarehouseSinks {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private WarehouseSinks() {}
 
   static final String UPSERT_SESSION =
@@ -63,8 +71,10 @@ public final class WarehouseSinks {
       INSERT INTO payments (site_id, provider, payment_key, event_id, event_type, amount_minor,
           currency, currency_exponent, occurred_at, received_at, visitor_id, session_id,
           customer_id, email_hash, livemode, method, confidence, candidates, reason, subscription_id,
-          renewal, refunded_minor, chargeback, conflicts, updated_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())
+          renewal, refunded_minor, chargeback, conflicts, credits, credited_at, refunded_at,
+          updated_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+          CAST(? AS jsonb), ?, ?, now())
       ON CONFLICT (site_id, provider, payment_key) DO UPDATE SET
           event_id = EXCLUDED.event_id, event_type = EXCLUDED.event_type,
           amount_minor = EXCLUDED.amount_minor, currency = EXCLUDED.currency,
@@ -76,7 +86,8 @@ public final class WarehouseSinks {
           candidates = EXCLUDED.candidates, reason = EXCLUDED.reason,
           subscription_id = EXCLUDED.subscription_id, renewal = EXCLUDED.renewal,
           refunded_minor = EXCLUDED.refunded_minor, chargeback = EXCLUDED.chargeback,
-          conflicts = EXCLUDED.conflicts, updated_at = now()
+          conflicts = EXCLUDED.conflicts, credits = EXCLUDED.credits,
+          credited_at = EXCLUDED.credited_at, refunded_at = EXCLUDED.refunded_at, updated_at = now()
       """;
 
   static final String UPSERT_REFUND =
@@ -90,15 +101,6 @@ public final class WarehouseSinks {
           event_id = CASE WHEN EXCLUDED.amount_minor > refunds.amount_minor
                           THEN EXCLUDED.event_id ELSE refunds.event_id END,
           occurred_at = GREATEST(refunds.occurred_at, EXCLUDED.occurred_at)
-      """;
-
-  static final String INSERT_LEDGER =
-      """
-      INSERT INTO revenue_ledger (entry_id, site_id, provider, payment_key, model, entry_type,
-          visitor_id, session_id, channel, source, medium, campaign, amount_minor, currency,
-          currency_exponent, payment_at, booked_at, livemode)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT (entry_id) DO NOTHING
       """;
 
   public static Sink<Session> sessions(JobSettings s) {
@@ -129,29 +131,6 @@ public final class WarehouseSinks {
         UPSERT_REFUND,
         WarehouseSinks::bindRefund,
         r -> r.paymentConsolidationKey() + "|" + refundRowKey(r));
-  }
-
-  /**
-   * The ledger writes the most rows (six models × the journey per payment), and they are
-   * insert-or-ignore, so the driver may rewrite each batch into multi-row INSERTs. The upserting
-   * sinks must not: two updates of the same session in one multi-row statement are an error.
-   */
-  public static Sink<LedgerEntry> ledger(JobSettings s) {
-    return sink(
-        s,
-        batchedInserts(s.jdbcUrl()),
-        "revenue_ledger",
-        INSERT_LEDGER,
-        WarehouseSinks::bindLedger,
-        LedgerEntry::entryId);
-  }
-
-  /** {@code url} with PostgreSQL's {@code reWriteBatchedInserts=true}, unless it says otherwise. */
-  static String batchedInserts(String url) {
-    if (!url.startsWith("jdbc:postgresql:") || url.contains("reWriteBatchedInserts")) {
-      return url;
-    }
-    return url + (url.contains("?") ? "&" : "?") + "reWriteBatchedInserts=true";
   }
 
   private static <T> Sink<T> sink(
@@ -237,7 +216,40 @@ public final class WarehouseSinks {
     st.setBoolean(i++, p.renewal());
     st.setLong(i++, row.refundedMinor());
     st.setBoolean(i++, row.chargeback());
-    st.setString(i, p.conflicts());
+    st.setString(i++, p.conflicts());
+    st.setString(i++, creditsJson(row));
+    st.setTimestamp(i++, new Timestamp(row.creditedAtMillis()));
+    if (row.refundedAtMillis() == 0) {
+      st.setNull(i, Types.TIMESTAMP_WITH_TIMEZONE);
+    } else {
+      st.setTimestamp(i, new Timestamp(row.refundedAtMillis()));
+    }
+  }
+
+  /**
+   * The position's credits as the {@code credits} column holds them; the trigger that books the
+   * journal reads every field but the two amounts as the name of the touch.
+   */
+  static String creditsJson(PaymentRow row) {
+    ArrayNode credits = JSON.createArrayNode();
+    for (PaymentRow.Credit c : row.credits()) {
+      LedgerEntry e = c.credit();
+      ObjectNode n = credits.addObject();
+      n.put("model", e.model());
+      n.put("visitor_id", e.visitorId());
+      n.put("session_id", e.sessionId());
+      n.put("channel", e.channel());
+      n.put("source", e.source());
+      n.put("medium", e.medium());
+      n.put("campaign", e.campaign());
+      n.put("currency", e.currency());
+      n.put("currency_exponent", e.currencyExponent());
+      n.put("payment_at", Instant.ofEpochMilli(e.paymentAtMillis()).toString());
+      n.put("livemode", e.livemode());
+      n.put("credit_minor", e.amountMinor());
+      n.put("refunded_minor", c.refundedMinor());
+    }
+    return credits.toString();
   }
 
   /**
@@ -267,27 +279,5 @@ public final class WarehouseSinks {
     st.setTimestamp(i++, new Timestamp(r.occurredAtMillis()));
     st.setTimestamp(i++, new Timestamp(r.receivedAtMillis()));
     st.setBoolean(i, r.livemode());
-  }
-
-  static void bindLedger(PreparedStatement st, LedgerEntry e) throws SQLException {
-    int i = 1;
-    st.setString(i++, e.entryId());
-    st.setString(i++, e.siteId());
-    st.setString(i++, e.provider());
-    st.setString(i++, e.paymentKey());
-    st.setString(i++, e.model());
-    st.setString(i++, e.entryType());
-    st.setString(i++, e.visitorId());
-    st.setString(i++, e.sessionId());
-    st.setString(i++, e.channel());
-    st.setString(i++, e.source());
-    st.setString(i++, e.medium());
-    st.setString(i++, e.campaign());
-    st.setLong(i++, e.amountMinor());
-    st.setString(i++, e.currency());
-    st.setShort(i++, (short) e.currencyExponent());
-    st.setTimestamp(i++, new Timestamp(e.paymentAtMillis()));
-    st.setTimestamp(i++, new Timestamp(e.bookedAtMillis()));
-    st.setBoolean(i, e.livemode());
   }
 }

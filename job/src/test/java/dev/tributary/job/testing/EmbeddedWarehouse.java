@@ -25,6 +25,26 @@ public final class EmbeddedWarehouse implements AutoCloseable {
     return w;
   }
 
+  /**
+   * A warehouse whose schema stops at {@code version}, as an installation of an older release left
+   * it; {@link #migrate()} brings it to the newest.
+   */
+  public static EmbeddedWarehouse startAt(String version) throws Exception {
+    EmbeddedWarehouse w = new EmbeddedWarehouse(EmbeddedPostgres.builder().start());
+    org.flywaydb.core.Flyway.configure()
+        .dataSource(w.jdbcUrl(), "postgres", "postgres")
+        .locations("classpath:db/migration")
+        .target(version)
+        .load()
+        .migrate();
+    return w;
+  }
+
+  /** Applies the migrations this schema has not had yet. */
+  public void migrate() {
+    WarehouseMigrations.migrate(jdbcUrl(), "postgres", "postgres");
+  }
+
   public String jdbcUrl() {
     return postgres.getJdbcUrl("postgres", "postgres");
   }

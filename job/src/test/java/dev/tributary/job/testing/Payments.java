@@ -31,6 +31,31 @@ public final class Payments {
         null);
   }
 
+  /** {@code p} as reported in another currency, for another amount. */
+  public static PaymentEvent inCurrency(PaymentEvent p, long amount, String currency) {
+    return new PaymentEvent(
+        p.siteId(),
+        p.provider(),
+        p.paymentKey(),
+        p.eventId(),
+        p.eventType(),
+        amount,
+        currency,
+        p.currencyExponent(),
+        p.occurredAtMillis(),
+        p.receivedAtMillis(),
+        p.visitorId(),
+        p.sessionId(),
+        p.customerId(),
+        p.emailHash(),
+        p.subscriptionId(),
+        p.renewal(),
+        p.livemode(),
+        p.linkKey(),
+        p.linkMethod(),
+        p.conflicts());
+  }
+
   /** {@code p} with other payment and link keys. */
   public static PaymentEvent keyed(PaymentEvent p, String paymentKey, String linkKey) {
     return new PaymentEvent(

@@ -73,10 +73,13 @@ class RefusedRowsIT {
     List<PaymentRow> payments =
         List.of(
             new PaymentRow(
-                new AttributedPayment(good, Resolution.metadata("m"), List.of(), 1), 0, false),
+                new AttributedPayment(good, Resolution.metadata("m"), List.of(), 1), 0, false, 0),
             // refunded more than the amount: the payments_refunded_within_amount CHECK refuses it
             new PaymentRow(
-                new AttributedPayment(bad, Resolution.metadata("m"), List.of(), 1), 5000, false));
+                new AttributedPayment(bad, Resolution.metadata("m"), List.of(), 1),
+                5000,
+                false,
+                6_000));
 
     Thread outage =
         new Thread(

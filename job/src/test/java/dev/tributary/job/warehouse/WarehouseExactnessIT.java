@@ -159,10 +159,9 @@ class WarehouseExactnessIT {
       sinks =
           new Pipeline.Sinks(
               sinks.sessions(),
-              sinks.payments(),
-              sinks.refunds(),
               // the outage run injects no failure of its own: its sink is only slowed
-              new FailOnceSink<>(sinks.ledger(), outage ? Integer.MAX_VALUE : 150, 5),
+              new FailOnceSink<>(sinks.payments(), outage ? Integer.MAX_VALUE : 30, 25),
+              sinks.refunds(),
               sinks.deadLetters());
     }
     Thread outageThread = outage ? databaseOutage(warehouse) : null;
