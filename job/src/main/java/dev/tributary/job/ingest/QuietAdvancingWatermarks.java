@@ -23,7 +23,10 @@ import org.apache.flink.util.clock.RelativeClock;
  *       is backpressured: a replay held up downstream is not quiet.
  *   <li>The rule applies only while the partition is <em>live</em>: its last record was read within
  *       {@code replayThreshold} of its event time. A replay, or a backlog after an outage, follows
- *       its records alone until it has caught up.
+ *       its records alone until it has caught up. A partition whose last record was history and
+ *       that then goes quiet (read to its end: a small site's partition after the backlog of a
+ *       redeploy) marks itself idle instead, so that it holds no other partition back; it stays at
+ *       its last record until its next one.
  *   <li>A generator that has never seen a record marks itself idle (Flink then leaves it out of the
  *       minimum) instead of following the wall clock. Flink also runs one generator on the source's
  *       main output, which sees no records when a reader emits per split, as Kafka's does;
@@ -78,8 +81,14 @@ public final class QuietAdvancingWatermarks<T> implements WatermarkGenerator<T> 
       return;
     }
     long candidate = maxTimestamp - outOfOrdernessMillis - 1;
-    if (live && quiet) {
+    if (quiet && live) {
       candidate = Math.max(candidate, wallClock.millis() - idlenessMillis - outOfOrdernessMillis);
+    } else if (quiet) {
+      // read to its end during a backlog and quiet since: it must not leap to the present, and it
+      // must not hold the other partitions at its last record either; its next record (stamped at
+      // the gateway, so at the present) makes it active again
+      output.markIdle();
+      return;
     }
     if (candidate > lastEmitted) {
       lastEmitted = candidate;
