@@ -45,11 +45,12 @@ import org.junit.jupiter.api.Test;
  *       payment), with one second of out-of-orderness and watermarks every millisecond; how many
  *       records fall behind the watermark depends on how fast the topic is read (some runs book
  *       corrections, some do not), so the late paths themselves are pinned by the harness tests;
- *   <li><b>killed</b>: ordered, but the ledger sink fails once mid-stream after a checkpoint, so
+ *   <li><b>killed</b>: ordered, but the payments sink fails once mid-stream after a checkpoint, so
  *       the job restores its state and replays into PostgreSQL what it had already written;
- *   <li><b>outage</b>: ordered, but PostgreSQL refuses every connection for three seconds
- *       mid-stream: the sinks fail, the job restarts with an exponential back-off until the
- *       database is back, and restores from its last checkpoint.
+ *   <li><b>outage-early</b>, <b>outage</b>, <b>outage-long</b>: ordered, but PostgreSQL refuses
+ *       every connection mid-stream, at three timings ({@link #OUTAGES}): the sinks back off and
+ *       retry, or fail, and the job restarts with an exponential back-off until the database is
+ *       back and restores from its last checkpoint.
  * </ol>
  *
  * The warehouses must be equal, to the minor unit. The timestamp fallback is off for the site: a
@@ -64,7 +65,9 @@ class WarehouseExactnessIT {
   @BeforeAll
   static void runThreeWays() throws Exception {
     Map<String, Integer> topics = new LinkedHashMap<>();
-    for (String run : List.of("ordered", "shuffled", "killed", "outage")) {
+    List<String> runs = new ArrayList<>(List.of("ordered", "shuffled", "killed"));
+    runs.addAll(OUTAGES.keySet());
+    for (String run : runs) {
       topics.put(run + ".webhooks", 2);
       topics.put(run + ".tracking", 2);
       topics.put(run + ".deadletter", 1);
@@ -78,7 +81,9 @@ class WarehouseExactnessIT {
         threeTimesShuffled(SCENARIO.webhooks(), 11));
     FailOnceSink.reset();
     run("killed", Scenario.ordered(SCENARIO.tracking()), Scenario.ordered(SCENARIO.webhooks()));
-    run("outage", Scenario.ordered(SCENARIO.tracking()), Scenario.ordered(SCENARIO.webhooks()));
+    for (String outage : OUTAGES.keySet()) {
+      run(outage, Scenario.ordered(SCENARIO.tracking()), Scenario.ordered(SCENARIO.webhooks()));
+    }
   }
 
   @AfterAll
@@ -107,7 +112,7 @@ class WarehouseExactnessIT {
     EmbeddedWarehouse warehouse = EmbeddedWarehouse.start();
     RUNS.put(name, warehouse);
     boolean kill = name.equals("killed");
-    boolean outage = name.equals("outage");
+    boolean outage = OUTAGES.containsKey(name);
 
     Configuration conf = AttributionJob.withProductionDefaults(new Configuration());
     conf.set(JobOptions.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers());
@@ -164,7 +169,7 @@ class WarehouseExactnessIT {
               sinks.refunds(),
               sinks.deadLetters());
     }
-    Thread outageThread = outage ? databaseOutage(warehouse) : null;
+    Thread outageThread = outage ? databaseOutage(name, warehouse, OUTAGES.get(name)) : null;
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     Pipeline.build(env, settings, AttributionJob.kafkaSources(settings, true), sinks);
     env.execute("exactness-" + name);
@@ -173,10 +178,26 @@ class WarehouseExactnessIT {
     }
   }
 
-  private static volatile boolean outageHappened;
+  /**
+   * When PostgreSQL goes away (after how many journal rows) and for how long. Three timings: early
+   * and short; mid-stream for three seconds (the sinks retry through it); and 25 s, longer than a
+   * sink's retries (about 11 s of back-off), so tasks fail while rows are held and the job restarts
+   * from its last checkpoint, with checkpoints failing during the outage too.
+   */
+  private record Outage(int afterRows, Duration duration) {}
 
-  /** Once the ledger has 100 rows, PostgreSQL refuses every connection for three seconds. */
-  private static Thread databaseOutage(EmbeddedWarehouse w) {
+  private static final Map<String, Outage> OUTAGES =
+      new LinkedHashMap<>(
+          Map.of(
+              "outage-early", new Outage(10, Duration.ofSeconds(1)),
+              "outage", new Outage(100, Duration.ofSeconds(3)),
+              "outage-long", new Outage(200, Duration.ofSeconds(15))));
+
+  private static final Map<String, Boolean> OUTAGE_HAPPENED =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** Once the journal has {@code o.afterRows} rows, PostgreSQL refuses every connection. */
+  private static Thread databaseOutage(String name, EmbeddedWarehouse w, Outage o) {
     Thread t =
         new Thread(
             () -> {
@@ -185,9 +206,9 @@ class WarehouseExactnessIT {
                 while (System.nanoTime() < deadline) {
                   long n =
                       (Long) w.query("SELECT count(*) AS n FROM revenue_ledger").get(0).get("n");
-                  if (n >= 100) {
-                    w.outage(Duration.ofSeconds(3));
-                    outageHappened = true;
+                  if (n >= o.afterRows()) {
+                    w.outage(o.duration());
+                    OUTAGE_HAPPENED.put(name, true);
                     return;
                   }
                   Thread.sleep(20);
@@ -263,11 +284,15 @@ class WarehouseExactnessIT {
 
   @Test
   void aDatabaseOutageMidStreamEndsExactlyAsARunWithout() throws Exception {
-    assertThat(outageHappened).as("PostgreSQL refused connections mid-stream").isTrue();
     Map<String, List<String>> ordered = contents(RUNS.get("ordered"));
-    Map<String, List<String>> outage = contents(RUNS.get("outage"));
-    for (String table : ordered.keySet()) {
-      assertThat(outage.get(table)).as(table).containsExactlyElementsOf(ordered.get(table));
+    for (String name : OUTAGES.keySet()) {
+      assertThat(OUTAGE_HAPPENED).as("PostgreSQL refused connections mid-stream").containsKey(name);
+      Map<String, List<String>> outage = contents(RUNS.get(name));
+      for (String table : ordered.keySet()) {
+        assertThat(outage.get(table))
+            .as(name + ": " + table)
+            .containsExactlyElementsOf(ordered.get(table));
+      }
     }
   }
 
