@@ -180,7 +180,7 @@ class WarehouseExactnessIT {
 
   /**
    * When PostgreSQL goes away (after how many journal rows) and for how long. Three timings: early
-   * and short; mid-stream for three seconds (the sinks retry through it); and 25 s, longer than a
+   * and short; mid-stream for three seconds (the sinks retry through it); and 15 s, longer than a
    * sink's retries (about 11 s of back-off), so tasks fail while rows are held and the job restarts
    * from its last checkpoint, with checkpoints failing during the outage too.
    */
