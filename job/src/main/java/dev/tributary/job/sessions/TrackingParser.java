@@ -76,8 +76,9 @@ public final class TrackingParser {
         Json.requiredText(n, "visitorId", "pageview"),
         Json.requiredText(n, "sessionId", "pageview"),
         Json.text(n, "eventId"),
-        url,
-        Json.text(n, "referrer"),
+        // the tags are read from the full address above; only what attribution reads is kept
+        UrlHygiene.page(url),
+        UrlHygiene.referrer(Json.text(n, "referrer")),
         tag(utm, "source", query),
         tag(utm, "medium", query),
         tag(utm, "campaign", query),
