@@ -106,14 +106,15 @@ class PipelineIT {
             null,
             Map.of(),
             at(Duration.ofHours(6).plusMinutes(5))));
-    // v_mail identifies with the email of a payment booked unattributed an hour earlier
+    // v_mail signs in, and the merchant's server identifies them (verified) with the email of a
+    // payment booked unattributed an hour earlier
     Instant lateIdentify = T0.plus(Duration.ofHours(8));
     r.add(
         new Record(
             SITE + ":v_mail",
-            Envelopes.identify(SITE, "v_mail", null, "late@example.com", lateIdentify),
+            Envelopes.identify(SITE, "v_mail", null, "late@example.com", lateIdentify, true),
             lateIdentify.toEpochMilli()));
-    // v_mail signs in: the identify call carries only the email's hash
+    // v_mail gives an email to the public tracker (unverified): the call carries only its hash
     Instant identifiedAt = T0.plus(Duration.ofHours(1).plusMinutes(5));
     r.add(
         new Record(
@@ -264,7 +265,7 @@ class PipelineIT {
                     .formatted(refundAt / 1000)),
             refundAt));
 
-    // no metadata, only the email of v_mail's identify call → email, medium
+    // no metadata, only the email of v_mail's public identify call, made before → email, low
     long emailAt = at(Duration.ofHours(3).plusMinutes(30));
     r.add(
         stripe(
@@ -360,7 +361,7 @@ class PipelineIT {
         .containsExactly(
             "stripe|pi_ads|4999|USD|2|v_ads|s_ads_2|metadata|high|1|true",
             "stripe|pi_amb|1001|USD|2|null|null|timestamp|ambiguous|2|false",
-            "stripe|pi_email|2000|USD|2|v_mail|null|email|medium|1|true",
+            "stripe|pi_email|2000|USD|2|v_mail|null|email|low|1|true",
             "stripe|pi_low|700|USD|2|v_ads|null|timestamp|low|1|false",
             "stripe|pi_renew|4999|USD|2|v_ads|null|customer|high|1|false",
             "stripe|pi_sub|1500|USD|2|v_mail|null|metadata|high|1|false",

@@ -28,7 +28,17 @@ public record Resolution(String method, String confidence, int candidates, Strin
               "email",
               "medium",
               1,
-              "the payer's email matches the visitor's identify call; " + detail);
+              "the payer's email matches a verified identify call (the site's server) or an"
+                  + " earlier payment that named the visitor; "
+                  + detail);
+      case "email-unverified" ->
+          new Resolution(
+              "email",
+              "low",
+              1,
+              "the payer's email matches an identify call of the public tracker made before the"
+                  + " payment (unverified); "
+                  + detail);
       case "timestamp" ->
           new Resolution(
               "timestamp", "low", 1, "the only visitor active on the site just before; " + detail);

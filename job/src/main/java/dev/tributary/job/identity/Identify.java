@@ -6,9 +6,16 @@ package dev.tributary.job.identity;
  * emails without any address entering Kafka or the warehouse.
  *
  * @param receivedAtMillis the gateway's receive time, the event time
+ * @param verified whether the site vouched for it: sent by the merchant's server with the site's
+ *     API key, rather than by the public tracker, which anyone can call with any email
  */
 public record Identify(
-    String siteId, String visitorId, String sessionId, String emailHash, long receivedAtMillis) {
+    String siteId,
+    String visitorId,
+    String sessionId,
+    String emailHash,
+    long receivedAtMillis,
+    boolean verified) {
 
   public String emailKey() {
     return siteId + '|' + emailHash;
@@ -16,6 +23,6 @@ public record Identify(
 
   /** This call at another receive time (a time beyond belief clamped). */
   public Identify withReceivedAt(long millis) {
-    return new Identify(siteId, visitorId, sessionId, emailHash, millis);
+    return new Identify(siteId, visitorId, sessionId, emailHash, millis, verified);
   }
 }

@@ -14,26 +14,42 @@ import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Resolution step 3 (confidence medium), keyed by (site, email hash): a payment that still names no
- * visitor goes to the visitor who identified with the payer's email, as of the payment's time.
+ * Resolution step 3, keyed by (site, email hash): a payment that still names no visitor goes to the
+ * visitor the payer's email is linked to.
+ *
+ * <p><b>Evidence and its rank.</b> A link is <em>verified</em> when the site vouched for it: an
+ * identify call its server made with the site's API key, or a payment of this email that named its
+ * visitor (metadata, customer, session). The public tracker's identify calls are
+ * <em>unverified</em>: anyone can send one for any email, so an affiliate could claim a list of
+ * likely customers' emails for its own visitor. Hence:
+ *
+ * <ul>
+ *   <li>verified evidence replaces unverified evidence; among verified evidence the latest by event
+ *       time stands (a person who signs in on a new device);
+ *   <li>unverified evidence never replaces an established link: among unverified calls the earliest
+ *       by event time stands (order-independent: the same whichever arrives first);
+ *   <li>an unverified link counts only for payments made after it (confidence {@code low}); a
+ *       verified one for any payment (confidence {@code medium});
+ *   <li>only verified evidence re-links payments that were already booked without a link ({@code
+ *       unresolved}): an unverified identify after a payment never moves its credit.
+ * </ul>
  *
  * <p>A payment waits until the watermark passes its record's time, so that an identify call made
  * before it but delivered later, even through another parallel channel, still counts; a late
- * payment is resolved at once with the state at hand. A payment that names its visitor also teaches
- * the link, so the same buyer's later payments without metadata find them.
+ * payment is resolved at once with the state at hand.
  *
  * <p>State:
  *
  * <ul>
- *   <li>{@code visitor} and {@code identifiedAt}: the latest identify (by event time) of this
- *       email; TTL {@code tributary.identity.retention} (400 days) from the last write, which every
- *       payment the link explains refreshes;
+ *   <li>{@code visitor}, {@code identifiedAt} and {@code verifiedLink}: the link that stands (rules
+ *       above) and whether the site vouched for it (absent in state of earlier versions: read as
+ *       unverified); TTL {@code tributary.identity.retention} (400 days) from the last write, which
+ *       every payment the link explains refreshes;
  *   <li>{@code pending}: paymentKey → payment waiting for the watermark ({@link PendingPayments});
  *       each removed by its timer;
- *   <li>{@code unresolved} ({@link UnresolvedPayments}): payments nothing explained yet; an
- *       identify call for the email, or a later payment with the same email that names its visitor,
- *       sends them on again, linked, and removes them; TTL the upgrade window (the attribution
- *       lookback, 30 days) from the last write.
+ *   <li>{@code unresolved} ({@link UnresolvedPayments}): payments nothing explained yet; verified
+ *       evidence for the email sends them on again, linked, and removes them; TTL the upgrade
+ *       window (the attribution lookback, 30 days) from the last write.
  * </ul>
  *
  * <p>Timers: one event-time timer per pending payment at its record's timestamp.
@@ -46,9 +62,12 @@ public final class ResolveByEmail
   private final Duration upgradeWindow;
   private transient ValueState<String> visitor;
   private transient ValueState<Long> identifiedAt;
+  private transient ValueState<Boolean> verifiedLink;
   private transient PendingPayments pending;
   private transient UnresolvedPayments unresolved;
   private transient Counter resolved;
+  private transient Counter resolvedUnverified;
+  private transient Counter unverifiedIgnored;
 
   /**
    * @param retention how long an email keeps pointing at its visitor
@@ -67,25 +86,34 @@ public final class ResolveByEmail
     ValueStateDescriptor<Long> at = new ValueStateDescriptor<>("identifiedAt", Types.LONG);
     at.enableTimeToLive(StateTtl.afterLastWrite(retention));
     identifiedAt = getRuntimeContext().getState(at);
+    ValueStateDescriptor<Boolean> vouched =
+        new ValueStateDescriptor<>("verifiedLink", Types.BOOLEAN);
+    vouched.enableTimeToLive(StateTtl.afterLastWrite(retention));
+    verifiedLink = getRuntimeContext().getState(vouched);
     pending = new PendingPayments(getRuntimeContext(), "pending");
     unresolved = new UnresolvedPayments(getRuntimeContext(), "unresolved", upgradeWindow);
-    resolved = getRuntimeContext().getMetricGroup().counter("attributedByEmail");
+    var metrics = getRuntimeContext().getMetricGroup();
+    resolved = metrics.counter("attributedByEmail");
+    resolvedUnverified = metrics.counter("attributedByUnverifiedEmail");
+    unverifiedIgnored = metrics.counter("unverifiedIdentifiesOutranked");
   }
 
   @Override
   public void processElement1(Identify identify, Context ctx, Collector<PaymentEvent> out)
       throws Exception {
-    learn(identify.visitorId(), identify.receivedAtMillis());
-    upgrade(identify.visitorId(), out);
+    learn(identify.visitorId(), identify.receivedAtMillis(), identify.verified());
+    if (identify.verified()) {
+      upgrade(out);
+    }
   }
 
   @Override
   public void processElement2(PaymentEvent p, Context ctx, Collector<PaymentEvent> out)
       throws Exception {
     if (p.linkedToVisitor()) {
-      learn(p.visitorId(), p.occurredAtMillis());
+      learn(p.visitorId(), p.occurredAtMillis(), true);
       out.collect(p);
-      upgrade(p.visitorId(), out);
+      upgrade(out);
     } else if (!pending.waitFor(p, ctx.timestamp(), ctx.timerService())) {
       out.collect(resolve(p));
     }
@@ -100,35 +128,60 @@ public final class ResolveByEmail
   }
 
   /**
-   * The payer identifies (or pays with metadata) after an earlier payment of the same email went
-   * unexplained: that payment goes on again, linked, and the ledger replaces its weaker booking.
+   * Verified evidence arrived after earlier payments of the same email went unexplained: they go on
+   * again, linked to the visitor the link now names, and the ledger replaces their weaker booking.
    */
-  private void upgrade(String visitorId, Collector<PaymentEvent> out) throws Exception {
+  private void upgrade(Collector<PaymentEvent> out) throws Exception {
+    if (!Boolean.TRUE.equals(verifiedLink.value())) {
+      return;
+    }
+    String linked = visitor.value();
     for (PaymentEvent p : unresolved.takeAll()) {
       resolved.inc();
-      out.collect(p.withVisitor(visitorId, PaymentEvent.EMAIL));
+      out.collect(p.withVisitor(linked, PaymentEvent.EMAIL));
     }
   }
 
-  /** Keeps the visitor of the latest evidence by event time, so arrival order does not matter. */
-  private void learn(String visitorId, long at) throws Exception {
+  /** Applies the rules of the class comment; the result does not depend on arrival order. */
+  private void learn(String visitorId, long at, boolean verified) throws Exception {
     Long known = identifiedAt.value();
-    if (known == null || at >= known) {
+    boolean knownVerified = Boolean.TRUE.equals(verifiedLink.value());
+    boolean replace;
+    if (known == null) {
+      replace = true;
+    } else if (verified != knownVerified) {
+      replace = verified;
+    } else if (verified) {
+      replace = at >= known;
+    } else {
+      replace = at < known || at == known && visitorId.compareTo(visitor.value()) < 0;
+    }
+    if (replace) {
       visitor.update(visitorId);
       identifiedAt.update(at);
+      verifiedLink.update(verified);
+    } else if (!verified) {
+      unverifiedIgnored.inc();
     }
   }
 
   private PaymentEvent resolve(PaymentEvent p) throws Exception {
     String known = visitor.value();
-    if (known == null) {
+    boolean vouched = Boolean.TRUE.equals(verifiedLink.value());
+    if (known == null || !vouched && identifiedAt.value() > p.occurredAtMillis()) {
+      // nothing links this email yet, or only an unverified claim made after the payment
       unresolved.remember(p);
       return p;
     }
-    resolved.inc();
     // a payment that uses the link keeps it alive (same values: the TTL restarts)
     visitor.update(known);
     identifiedAt.update(identifiedAt.value());
-    return p.withVisitor(known, PaymentEvent.EMAIL);
+    verifiedLink.update(vouched);
+    if (vouched) {
+      resolved.inc();
+      return p.withVisitor(known, PaymentEvent.EMAIL);
+    }
+    resolvedUnverified.inc();
+    return p.withVisitor(known, PaymentEvent.EMAIL_UNVERIFIED);
   }
 }

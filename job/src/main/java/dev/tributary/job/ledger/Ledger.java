@@ -92,9 +92,10 @@ public final class Ledger
           "unattributed/none", 0,
           "timestamp/ambiguous", 1,
           "timestamp/low", 2,
-          "email/medium", 3,
-          "customer/high", 4,
-          "metadata/high", 5);
+          "email/low", 3,
+          "email/medium", 4,
+          "customer/high", 5,
+          "metadata/high", 6);
 
   private final Duration retention;
   private transient ValueState<AttributedPayment> booked;

@@ -52,6 +52,13 @@ public record PaymentEvent(
   public static final String METADATA = "metadata";
   public static final String CUSTOMER = "customer";
   public static final String EMAIL = "email";
+
+  /**
+   * Linked by an identify call of the public tracker (anyone can send one with any email), made
+   * before the payment: booked as method {@code email}, confidence {@code low}.
+   */
+  public static final String EMAIL_UNVERIFIED = "email-unverified";
+
   public static final String TIMESTAMP = "timestamp";
 
   /**
@@ -149,15 +156,19 @@ public record PaymentEvent(
     return emailHash == null ? null : siteId + '|' + emailHash;
   }
 
-  /** How strongly this version is linked: metadata 4, customer 3, email 2, timestamp 1, none 0. */
+  /**
+   * How strongly this version is linked: metadata 5, customer 4, email 3, unverified email 2,
+   * timestamp 1, none 0.
+   */
   public int linkStrength() {
     if (linkMethod == null) {
       return 0;
     }
     return switch (linkMethod) {
-      case METADATA -> 4;
-      case CUSTOMER -> 3;
-      case EMAIL -> 2;
+      case METADATA -> 5;
+      case CUSTOMER -> 4;
+      case EMAIL -> 3;
+      case EMAIL_UNVERIFIED -> 2;
       default -> 1;
     };
   }

@@ -55,7 +55,10 @@ public final class TrackingParser {
         Json.requiredText(n, "visitorId", "identify"),
         Json.text(n, "sessionId"),
         hash,
-        receivedAt(n, "identify"));
+        receivedAt(n, "identify"),
+        // only the gateway writes this topic, and it sets the flag only for calls made with the
+        // site's API key
+        n.path("verified").asBoolean(false));
   }
 
   private static long receivedAt(JsonNode n, String what) {

@@ -41,8 +41,20 @@ class ResolveByEmailTest {
         Payments.payment(key, "evt_" + key, 1000, at, visitor, null), HASH);
   }
 
+  /** A verified identify: the merchant's server, with the site's API key. */
   static Identify identify(String visitor, long at) {
-    return new Identify("acme", visitor, null, HASH, at);
+    return new Identify("acme", visitor, null, HASH, at, true);
+  }
+
+  /** The public tracker's identify: anyone can send one, for any email. */
+  static Identify tracker(String visitor, long at) {
+    return new Identify("acme", visitor, null, HASH, at, false);
+  }
+
+  private java.util.List<String> linked() {
+    return harness.extractOutputValues().stream()
+        .map(p -> p.paymentKey() + "|" + p.visitorId() + "|" + p.linkMethod())
+        .toList();
   }
 
   @Test
@@ -103,7 +115,9 @@ class ResolveByEmailTest {
     assertThat(harness.extractOutputValues())
         .extracting(p -> p.paymentKey() + "|" + p.visitorId() + "|" + p.linkMethod())
         .containsExactly("pi_9|null|null", "pi_9|v_late|email");
-    assertThat(harness.numKeyedStateEntries()).as("visitor and identifiedAt only").isEqualTo(2);
+    assertThat(harness.numKeyedStateEntries())
+        .as("visitor, identifiedAt and verifiedLink only")
+        .isEqualTo(3);
   }
 
   @Test
@@ -115,5 +129,76 @@ class ResolveByEmailTest {
     assertThat(harness.extractOutputValues())
         .extracting(p -> p.paymentKey() + "|" + p.visitorId() + "|" + p.linkMethod())
         .containsExactly("pi_a|null|null", "pi_b|v_ada|metadata", "pi_a|v_ada|email");
+  }
+
+  @Test
+  void aPublicTrackerClaimMadeBeforeThePaymentLinksWithLowConfidence() throws Exception {
+    harness.processElement1(tracker("v_ada", 1_000), 1_000);
+    harness.processElement2(paidBy("pi_1", 5_000, null), 5_000);
+    harness.processBothWatermarks(new Watermark(5_000));
+    assertThat(linked()).containsExactly("pi_1|v_ada|email-unverified");
+  }
+
+  /** The credit hijack of issue #13: an affiliate claims a customer's email for its own visitor. */
+  @Test
+  void aPublicTrackerClaimNeitherOverridesAnEstablishedLinkNorMovesABookedPayment()
+      throws Exception {
+    harness.processElement1(identify("v_real", 1_000), 1_000);
+    harness.processElement1(tracker("v_affiliate", 2_000), 2_000);
+    harness.processElement1(tracker("v_affiliate", 500), 500);
+    harness.processElement2(paidBy("pi_1", 5_000, null), 5_000);
+    harness.processBothWatermarks(new Watermark(5_000));
+    assertThat(linked()).containsExactly("pi_1|v_real|email");
+
+    // another email: a payment booked without a link, then claimed through the public tracker
+    try (var other =
+        ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(
+            new ResolveByEmail(RETENTION, Duration.ofDays(30)),
+            Identify::emailKey,
+            PaymentEvent::emailKey,
+            Types.STRING)) {
+      other.processElement2(paidBy("pi_2", 1_000, null), 1_000);
+      other.processBothWatermarks(new Watermark(1_000));
+      other.processElement1(tracker("v_affiliate", 2_000), 2_000);
+      other.processElement2(paidBy("pi_3", 3_000, null), 3_000);
+      other.processBothWatermarks(new Watermark(3_000));
+      assertThat(other.extractOutputValues())
+          .extracting(p -> p.paymentKey() + "|" + p.visitorId() + "|" + p.linkMethod())
+          .as("pi_2 stays unlinked; pi_3, made after the claim, is linked with low confidence")
+          .containsExactly("pi_2|null|null", "pi_3|v_affiliate|email-unverified");
+      // the payer then signs in through the merchant's server: verified evidence wins and
+      // re-links what no evidence had explained
+      other.processElement1(identify("v_payer", 4_000), 4_000);
+      other.processElement2(paidBy("pi_4", 5_000, null), 5_000);
+      other.processBothWatermarks(new Watermark(5_000));
+      assertThat(other.extractOutputValues())
+          .extracting(p -> p.paymentKey() + "|" + p.visitorId() + "|" + p.linkMethod())
+          .endsWith("pi_2|v_payer|email", "pi_4|v_payer|email");
+    }
+  }
+
+  @Test
+  void amongPublicTrackerClaimsTheEarliestStandsWhicheverArrivesFirst() throws Exception {
+    for (boolean laterFirst : new boolean[] {true, false}) {
+      try (var h =
+          ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(
+              new ResolveByEmail(RETENTION, Duration.ofDays(30)),
+              Identify::emailKey,
+              PaymentEvent::emailKey,
+              Types.STRING)) {
+        if (laterFirst) {
+          h.processElement1(tracker("v_late", 2_000), 2_000);
+          h.processElement1(tracker("v_early", 1_000), 1_000);
+        } else {
+          h.processElement1(tracker("v_early", 1_000), 1_000);
+          h.processElement1(tracker("v_late", 2_000), 2_000);
+        }
+        h.processElement2(paidBy("pi_1", 5_000, null), 5_000);
+        h.processBothWatermarks(new Watermark(5_000));
+        assertThat(h.extractOutputValues())
+            .extracting(PaymentEvent::visitorId)
+            .containsExactly("v_early");
+      }
+    }
   }
 }

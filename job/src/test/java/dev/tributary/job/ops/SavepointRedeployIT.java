@@ -294,7 +294,7 @@ class SavepointRedeployIT {
             Duration.ofMinutes(5)),
         new Record(
             SITE + ":v2",
-            Envelopes.identify(SITE, "v2", "s2", "ada@example.com", identified),
+            Envelopes.identify(SITE, "v2", "s2", "ada@example.com", identified, true),
             identified.toEpochMilli()),
         view(
             "v3",

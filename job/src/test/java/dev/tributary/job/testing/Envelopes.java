@@ -63,8 +63,23 @@ public final class Envelopes {
   }
 
   /** An identify record as the gateway forwards it: the email only as its hash. */
+  /** An identify call of the public tracker (unverified). */
   public static String identify(
       String siteId, String visitorId, String sessionId, String email, Instant receivedAt) {
+    return identify(siteId, visitorId, sessionId, email, receivedAt, false);
+  }
+
+  /**
+   * An identify call; {@code verified} as the gateway marks one the merchant's server made with the
+   * site's API key.
+   */
+  public static String identify(
+      String siteId,
+      String visitorId,
+      String sessionId,
+      String email,
+      Instant receivedAt,
+      boolean verified) {
     ObjectNode n = JSON.createObjectNode();
     n.put("v", 1);
     n.put("type", "identify");
@@ -75,6 +90,9 @@ public final class Envelopes {
     n.putNull("clientTs");
     n.put("receivedAt", receivedAt.toString());
     n.put("eventId", "id-" + receivedAt.toEpochMilli());
+    if (verified) {
+      n.put("verified", true);
+    }
     return n.toString();
   }
 }

@@ -152,7 +152,8 @@ public final class Scenario {
         paid("USD", amount);
       }
       case 4 -> {
-        // nothing links it when it is paid; the buyer identifies two hours later
+        // nothing links it when it is paid; the buyer signs in two hours later and the merchant's
+        // server identifies them (verified: a public tracker call after paying would not re-link)
         stripe(
             "evt_pi_" + i,
             "payment_intent.succeeded",
@@ -162,7 +163,7 @@ public final class Scenario {
         tracking.add(
             new Record(
                 SITE + ":" + v,
-                Envelopes.identify(SITE, v, null, email, Instant.ofEpochMilli(identifiedAt)),
+                Envelopes.identify(SITE, v, null, email, Instant.ofEpochMilli(identifiedAt), true),
                 identifiedAt));
         paid("USD", amount);
       }
