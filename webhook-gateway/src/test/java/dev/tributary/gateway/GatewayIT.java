@@ -632,7 +632,8 @@ class GatewayIT {
               "emailHash",
               "clientTs",
               "receivedAt",
-              "eventId");
+              "eventId",
+              "verified");
       assertThat(value.path("v").asInt()).isEqualTo(1);
       assertThat(value.path("type").asText()).isEqualTo("identify");
       assertThat(value.path("siteId").asText()).isEqualTo("acme");

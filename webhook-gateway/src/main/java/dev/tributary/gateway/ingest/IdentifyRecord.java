@@ -15,6 +15,9 @@ import java.util.regex.Pattern;
  * @param clientTs the tracker's epoch millis, or null
  * @param receivedAt the server's clock, the job's event time
  * @param eventId a fresh UUID, for deduplication downstream
+ * @param verified true only for a call the merchant's server made with the site's API key ({@code
+ *     POST /api/v1/identify/verified}); the job ranks such evidence above the public tracker's,
+ *     which anyone can send for any email
  */
 public record IdentifyRecord(
     String siteId,
@@ -23,7 +26,8 @@ public record IdentifyRecord(
     String emailHash,
     Long clientTs,
     Instant receivedAt,
-    String eventId) {
+    String eventId,
+    boolean verified) {
 
   public static final String TYPE = "identify";
 
@@ -36,6 +40,18 @@ public record IdentifyRecord(
       throw new IllegalArgumentException("emailHash must be 64 lower-case hex digits");
     }
     receivedAt = Timestamps.toMillis(receivedAt);
+  }
+
+  /** A call of the public tracker: unverified. */
+  public IdentifyRecord(
+      String siteId,
+      String visitorId,
+      String sessionId,
+      String emailHash,
+      Long clientTs,
+      Instant receivedAt,
+      String eventId) {
+    this(siteId, visitorId, sessionId, emailHash, clientTs, receivedAt, eventId, false);
   }
 
   public String kafkaKey() {
@@ -54,6 +70,7 @@ public record IdentifyRecord(
     json.put("clientTs", clientTs);
     json.put("receivedAt", Timestamps.format(receivedAt));
     json.put("eventId", eventId);
+    json.put("verified", verified);
     return Json.bytes(json);
   }
 }

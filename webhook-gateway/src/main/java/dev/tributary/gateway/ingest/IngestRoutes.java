@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
  *       PaymentApiHandler}</td></tr>
  *   <tr><td>POST /api/v1/events (+ OPTIONS)</td><td>{@link TrackingHandler}</td></tr>
  *   <tr><td>POST /api/v1/identify (+ OPTIONS)</td><td>{@link IdentifyHandler}</td></tr>
+ *   <tr><td>POST /api/v1/identify/verified</td><td>{@link VerifiedIdentifyHandler}</td></tr>
  *   <tr><td>GET /t.js</td><td>{@link TrackerScript}</td></tr>
  * </table>
  */
@@ -109,6 +110,10 @@ public final class IngestRoutes {
     routes.options("/api/v1/events", TrackerCalls.preflight(sites));
     routes.post("/api/v1/identify", new IdentifyHandler(tracker, forwarder, clock));
     routes.options("/api/v1/identify", TrackerCalls.preflight(sites));
+    // the merchant's server, with the site's API key: evidence the job ranks above the tracker's
+    routes.post(
+        "/api/v1/identify/verified",
+        new VerifiedIdentifyHandler(sites, requestBody, forwarder, clock));
     routes.get(TrackerScript.PATH, TrackerScript.load());
 
     routes.exception(

@@ -67,7 +67,7 @@ final class PaymentApiHandler implements Handler {
   public void handle(Context ctx) {
     IngestRoutes.tagProvider(ctx, PROVIDER);
     requestBody.checkHeaders(ctx, RequestBody.JSON);
-    SiteConfig site = authenticate(RequestHeaders.single(ctx, "Authorization"));
+    SiteConfig site = authenticate(sites, RequestHeaders.single(ctx, "Authorization"));
     String deliveryId = deliveryId(RequestHeaders.single(ctx, "Idempotency-Key"));
     byte[] body = requestBody.read(ctx);
     String text = RequestBody.utf8(body);
@@ -79,7 +79,8 @@ final class PaymentApiHandler implements Handler {
     Responses.accepted(ctx, 202, deliveryId);
   }
 
-  private SiteConfig authenticate(String authorization) {
+  /** The site whose API key {@code authorization} carries as a Bearer token; 401 otherwise. */
+  static SiteConfig authenticate(SiteDirectory sites, String authorization) {
     String key = null;
     if (authorization != null
         && authorization.length() > BEARER.length()

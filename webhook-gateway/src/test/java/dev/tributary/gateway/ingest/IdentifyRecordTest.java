@@ -46,7 +46,9 @@ class IdentifyRecordTest {
             "emailHash",
             "clientTs",
             "receivedAt",
-            "eventId");
+            "eventId",
+            "verified");
+    assertThat(json.path("verified").asBoolean()).as("the public tracker's call").isFalse();
     assertThat(json.path("type").asText()).isEqualTo("identify");
     assertThat(json.path("sessionId").isNull()).isTrue();
     assertThat(json.path("receivedAt").asText()).isEqualTo("2026-11-23T10:00:00.123Z");
