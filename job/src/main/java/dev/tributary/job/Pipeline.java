@@ -94,7 +94,8 @@ public final class Pipeline {
 
     SingleOutputStreamOperator<PaymentEvent> normalized =
         webhooks
-            .process(new NormalizeWebhooks(PaymentParsers.all(), keys, bounds))
+            .process(
+                new NormalizeWebhooks(PaymentParsers.all(), keys, bounds, settings.emailHashKey()))
             .uid(NormalizeWebhooks.UID)
             .name("normalize webhooks");
 

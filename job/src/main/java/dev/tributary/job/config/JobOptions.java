@@ -152,6 +152,17 @@ public final class JobOptions {
           .defaultValues()
           .withDescription("Sites whose unlinked payments never use the timestamp fallback.");
 
+  public static final ConfigOption<String> EMAIL_HASH_KEY =
+      ConfigOptions.key("tributary.privacy.email-hash-key")
+          .stringType()
+          .defaultValue("")
+          .withDescription(
+              "The deployment's email hashing key (at least 32 characters; the same value as the"
+                  + " gateway's TRIBUTARY_EMAIL_HASH_KEY): payer emails are hashed with"
+                  + " HMAC-SHA256 under a key derived per site, so a hash cannot be reversed with"
+                  + " an email list nor matched across sites. Empty: bare SHA-256 (versions before"
+                  + " 0.2; see the README for the migration).");
+
   public static final ConfigOption<Duration> IDENTITY_RETENTION =
       ConfigOptions.key("tributary.identity.retention")
           .durationType()
@@ -216,7 +227,8 @@ public final class JobOptions {
         conf.get(LEDGER_RETENTION),
         conf.get(SESSION_RETENTION),
         conf.get(METADATA_VISITOR_KEYS),
-        conf.get(METADATA_SESSION_KEYS));
+        conf.get(METADATA_SESSION_KEYS),
+        conf.get(EMAIL_HASH_KEY));
   }
 
   private static String require(Configuration conf, ConfigOption<String> option) {

@@ -35,7 +35,8 @@ public record JobSettings(
     Duration ledgerRetention,
     Duration sessionRetention,
     List<String> metadataVisitorKeys,
-    List<String> metadataSessionKeys)
+    List<String> metadataSessionKeys,
+    String emailHashKey)
     implements Serializable {
 
   public JobSettings {
@@ -58,9 +59,15 @@ public record JobSettings(
     }
     metadataVisitorKeys = List.copyOf(metadataVisitorKeys);
     metadataSessionKeys = List.copyOf(metadataSessionKeys);
+    if (emailHashKey != null && !emailHashKey.isEmpty() && emailHashKey.length() < 32) {
+      throw new IllegalArgumentException(
+          "tributary.privacy.email-hash-key must be at least 32 characters (it was "
+              + emailHashKey.length()
+              + ")");
+    }
   }
 
-  /** The password is deliberately left out. */
+  /** The password and the email hash key are deliberately left out. */
   @Override
   public String toString() {
     return "JobSettings[kafka=%s, webhooks=%s, tracking=%s, deadletter=%s, jdbc=%s, settle=%s, lookback=%s]"

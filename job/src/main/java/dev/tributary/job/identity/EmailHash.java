@@ -1,21 +1,68 @@
 package dev.tributary.job.identity;
 
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.function.Supplier;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The only form in which an email leaves a parser: SHA-256 of the trimmed, lower-cased address, as
- * hex. Identify calls and payments hash the same way, so they can be matched without the warehouse
- * ever holding an address.
+ * The only form in which an email leaves a parser, and the rule the gateway applies to identify
+ * calls (its {@code EmailHash} implements the same rule; both modules test the same vectors):
+ *
+ * <ol>
+ *   <li>normalize: trim, lower-case ({@link Locale#ROOT}); no {@code @} after the first character
+ *       means no email;
+ *   <li>with a deployment key {@code K} (at least 32 characters): the site key is {@code
+ *       HMAC-SHA256(K, "tributary-email-v1|" + siteId)}, and the hash is {@code
+ *       HMAC-SHA256(siteKey, normalized)}, as lower-case hex. An email list cannot reverse it
+ *       without {@code K}, and the same person hashes differently on two sites;
+ *   <li>without a key (versions before 0.2): bare SHA-256 of the normalized address.
+ * </ol>
+ *
+ * <p>Parsers call {@link #of(String)} through {@code PaymentEvent.Builder.email}; the key and the
+ * site come from {@link #keyed}, which {@code NormalizeWebhooks} wraps around each parse, so no
+ * parser needs to know about keys and nothing is kept in a static.
  */
 public final class EmailHash {
+  private static final String SITE_KEY_CONTEXT = "tributary-email-v1|";
+  private static final ThreadLocal<Key> CURRENT = new ThreadLocal<>();
+
   private EmailHash() {}
 
-  /** The hash, or null for a null/blank input or one without an '@'. */
+  private record Key(byte[] deploymentKey, String siteId) {}
+
+  /** Runs {@code work} with emails hashed under {@code deploymentKey} for {@code siteId}. */
+  public static <T> T keyed(String deploymentKey, String siteId, Supplier<T> work) {
+    if (deploymentKey == null || deploymentKey.isEmpty()) {
+      return work.get();
+    }
+    Key previous = CURRENT.get();
+    CURRENT.set(new Key(deploymentKey.getBytes(StandardCharsets.UTF_8), siteId));
+    try {
+      return work.get();
+    } finally {
+      if (previous == null) {
+        CURRENT.remove();
+      } else {
+        CURRENT.set(previous);
+      }
+    }
+  }
+
+  /** The hash under the current key (see {@link #keyed}), or null for no email. */
   public static String of(String email) {
+    Key key = CURRENT.get();
+    return key == null ? of(null, null, email) : of(key.deploymentKey(), key.siteId(), email);
+  }
+
+  /**
+   * The hash of {@code email} for {@code siteId}; bare SHA-256 when {@code deploymentKey} is null.
+   */
+  public static String of(byte[] deploymentKey, String siteId, String email) {
     if (email == null) {
       return null;
     }
@@ -23,12 +70,22 @@ public final class EmailHash {
     if (normalized.isEmpty() || normalized.indexOf('@') < 1) {
       return null;
     }
+    byte[] bytes = normalized.getBytes(StandardCharsets.UTF_8);
     try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256").digest(normalized.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is always available", e);
+      if (deploymentKey == null) {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+      }
+      byte[] siteKey =
+          hmac(deploymentKey, (SITE_KEY_CONTEXT + siteId).getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(hmac(siteKey, bytes));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("SHA-256 and HmacSHA256 are always available", e);
     }
+  }
+
+  private static byte[] hmac(byte[] key, byte[] data) throws GeneralSecurityException {
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(key, "HmacSHA256"));
+    return mac.doFinal(data);
   }
 }

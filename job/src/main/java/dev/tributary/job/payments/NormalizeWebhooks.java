@@ -37,6 +37,7 @@ public final class NormalizeWebhooks extends ProcessFunction<RawRecord, PaymentE
   private final PaymentParsers parsers;
   private final MetadataKeys keys;
   private final TimeBounds bounds;
+  private final String emailHashKey;
   private transient Counter clampedTimes;
   private transient Counter payments;
   private transient Counter refunds;
@@ -44,10 +45,16 @@ public final class NormalizeWebhooks extends ProcessFunction<RawRecord, PaymentE
   private transient Counter deadLettered;
   private transient LabeledCounters deadLetteredBySource;
 
-  public NormalizeWebhooks(PaymentParsers parsers, MetadataKeys keys, TimeBounds bounds) {
+  /**
+   * @param emailHashKey the deployment's email hashing key ({@link
+   *     dev.tributary.job.identity.EmailHash}), or empty for bare SHA-256
+   */
+  public NormalizeWebhooks(
+      PaymentParsers parsers, MetadataKeys keys, TimeBounds bounds, String emailHashKey) {
     this.parsers = parsers;
     this.keys = keys;
     this.bounds = bounds;
+    this.emailHashKey = emailHashKey;
   }
 
   @Override
@@ -71,7 +78,11 @@ public final class NormalizeWebhooks extends ProcessFunction<RawRecord, PaymentE
         clampedTimes.inc();
         envelope = envelope.withReceivedAt(received);
       }
-      ParseOutcome outcome = parsers.parse(envelope, keys);
+      WebhookEnvelope parsed = envelope;
+      // emails are hashed in the parsers, under this site's key
+      ParseOutcome outcome =
+          dev.tributary.job.identity.EmailHash.keyed(
+              emailHashKey, parsed.siteId(), () -> parsers.parse(parsed, keys));
       if (outcome instanceof ParseOutcome.Payment p) {
         payments.inc();
         PaymentEvent event = p.event();
