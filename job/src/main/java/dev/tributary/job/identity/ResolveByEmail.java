@@ -52,6 +52,9 @@ import org.apache.flink.util.Collector;
  *       window (the attribution lookback, 30 days) from the last write.
  * </ul>
  *
+ * <p>An erasure request ({@link Identify#forget}) clears {@code visitor}, {@code identifiedAt},
+ * {@code verifiedLink} and {@code unresolved} for the email at once.
+ *
  * <p>Timers: one event-time timer per pending payment at its record's timestamp.
  */
 public final class ResolveByEmail
@@ -68,6 +71,7 @@ public final class ResolveByEmail
   private transient Counter resolved;
   private transient Counter resolvedUnverified;
   private transient Counter unverifiedIgnored;
+  private transient Counter forgotten;
 
   /**
    * @param retention how long an email keeps pointing at its visitor
@@ -96,11 +100,21 @@ public final class ResolveByEmail
     resolved = metrics.counter("attributedByEmail");
     resolvedUnverified = metrics.counter("attributedByUnverifiedEmail");
     unverifiedIgnored = metrics.counter("unverifiedIdentifiesOutranked");
+    forgotten = metrics.counter("emailsForgotten");
   }
 
   @Override
   public void processElement1(Identify identify, Context ctx, Collector<PaymentEvent> out)
       throws Exception {
+    if (identify.forget()) {
+      // erasure: nothing of this email's link stays; payments still waiting settle without it
+      visitor.clear();
+      identifiedAt.clear();
+      verifiedLink.clear();
+      unresolved.takeAll();
+      forgotten.inc();
+      return;
+    }
     learn(identify.visitorId(), identify.receivedAtMillis(), identify.verified());
     if (identify.verified()) {
       upgrade(out);

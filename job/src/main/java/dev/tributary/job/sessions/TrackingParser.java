@@ -37,6 +37,15 @@ public final class TrackingParser {
     if ("identify".equals(type)) {
       return new Parsed(null, identify(n));
     }
+    if ("forget".equals(type)) {
+      // written by ForgetEmail (an operator's erasure request), never by the gateway's routes
+      return new Parsed(
+          null,
+          Identify.forget(
+              Json.requiredText(n, "siteId", "forget"),
+              emailHash(n, "forget"),
+              receivedAt(n, "forget")));
+    }
     throw new MalformedPayloadException("unknown tracking record type " + type);
   }
 
@@ -45,11 +54,16 @@ public final class TrackingParser {
     return parseRecord(json).pageview();
   }
 
-  private static Identify identify(JsonNode n) {
-    String hash = Json.requiredText(n, "emailHash", "identify");
+  private static String emailHash(JsonNode n, String what) {
+    String hash = Json.requiredText(n, "emailHash", what);
     if (!hash.matches("[0-9a-f]{64}")) {
-      throw new MalformedPayloadException("identify emailHash is not a SHA-256 hex digest");
+      throw new MalformedPayloadException(what + " emailHash is not a SHA-256 hex digest");
     }
+    return hash;
+  }
+
+  private static Identify identify(JsonNode n) {
+    String hash = emailHash(n, "identify");
     return new Identify(
         Json.requiredText(n, "siteId", "identify"),
         Json.requiredText(n, "visitorId", "identify"),

@@ -201,4 +201,19 @@ class ResolveByEmailTest {
       }
     }
   }
+
+  @Test
+  void anErasureRequestDropsEverythingTheEmailLinkedAtOnce() throws Exception {
+    harness.processElement1(identify("v_ada", 1_000), 1_000);
+    harness.processElement2(paidBy("pi_unexplained", 500, null), 500);
+    harness.processBothWatermarks(new Watermark(1_000));
+    assertThat(harness.numKeyedStateEntries()).isPositive();
+
+    harness.processElement1(Identify.forget("acme", HASH, 2_000), 2_000);
+    assertThat(harness.numKeyedStateEntries()).isZero();
+
+    harness.processElement2(paidBy("pi_after", 3_000, null), 3_000);
+    harness.processBothWatermarks(new Watermark(3_000));
+    assertThat(linked()).endsWith("pi_after|null|null");
+  }
 }
