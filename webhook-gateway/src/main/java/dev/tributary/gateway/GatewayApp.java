@@ -7,7 +7,6 @@ import dev.tributary.gateway.kafka.KafkaPublisher;
 import dev.tributary.gateway.kafka.KafkaReadiness;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
-import io.javalin.http.Context;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,56 +16,76 @@ import org.slf4j.LoggerFactory;
  * yes. This class only wires config, routes and the Kafka clients together; the rules live in
  * {@code config}, {@code verify}, {@code ingest} and {@code kafka}.
  *
- * <p>Besides the ingest routes it serves {@code GET /healthz} (the process is up), {@code GET
- * /readyz} (Kafka is reachable) and {@code GET /metrics} (Prometheus text).
+ * <p>The public port serves the ingest routes only. {@code GET /healthz} (the process is up),
+ * {@code GET /readyz} (Kafka answered lately) and {@code GET /metrics} (Prometheus text) are on the
+ * operations port ({@link OpsServer}).
  */
 public final class GatewayApp implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(GatewayApp.class);
 
   private final Javalin server;
+  private final Javalin ops;
   private final KafkaPublisher publisher;
   private final KafkaReadiness readiness;
 
-  private GatewayApp(Javalin server, KafkaPublisher publisher, KafkaReadiness readiness) {
+  private GatewayApp(
+      Javalin server, Javalin ops, KafkaPublisher publisher, KafkaReadiness readiness) {
     this.server = server;
+    this.ops = ops;
     this.publisher = publisher;
     this.readiness = readiness;
   }
 
-  /** Starts the gateway; returns once it accepts connections. */
+  /** Starts the gateway; returns once both listeners accept connections. */
   public static GatewayApp start(GatewayConfig config) {
+    // Warnings name sites only, never a secret or a key.
+    config.warnings().forEach(LOG::warn);
     Clock clock = Clock.systemUTC();
     GatewayMetrics metrics = new GatewayMetrics(IngestRoutes.providerLabels());
     KafkaPublisher publisher = new KafkaPublisher(config.kafkaBootstrapServers());
-    KafkaReadiness readiness = new KafkaReadiness(config.kafkaBootstrapServers(), clock);
+    KafkaReadiness readiness = KafkaReadiness.start(config.kafkaBootstrapServers());
+    Javalin server = null;
     try {
-      Javalin server =
-          Javalin.create(
-                  javalin -> configure(javalin, config, publisher, readiness, metrics, clock))
-              .start();
+      server =
+          Javalin.create(javalin -> configure(javalin, config, publisher, metrics, clock)).start();
+      Javalin ops =
+          OpsServer.start(
+              config.operations(), config.protection().maxHeaderBytes(), readiness, metrics);
       LOG.info(
-          "Tributary gateway listening on port {} for {} site(s), producing to Kafka at {}",
+          "Tributary gateway listening on port {} (operations on {}:{}) for {} site(s), producing"
+              + " to Kafka at {}",
           server.port(),
+          config.operations().bindAddress(),
+          ops.port(),
           config.sites().size(),
           config.kafkaBootstrapServers());
-      return new GatewayApp(server, publisher, readiness);
+      return new GatewayApp(server, ops, publisher, readiness);
     } catch (RuntimeException e) {
+      if (server != null) {
+        server.stop();
+      }
       readiness.close();
       publisher.close();
       throw e;
     }
   }
 
-  /** The port the server listens on (the chosen one when the config asked for 0). */
+  /** The public port (the chosen one when the config asked for 0). */
   public int port() {
     return server.port();
+  }
+
+  /** The operations port: /healthz, /readyz, /metrics (the chosen one when asked for 0). */
+  public int opsPort() {
+    return ops.port();
   }
 
   /** Stops taking requests, then flushes and closes the Kafka clients. */
   @Override
   public void close() {
     server.stop();
+    ops.stop();
     readiness.close();
     publisher.close();
     LOG.info("Tributary gateway stopped");
@@ -90,7 +109,6 @@ public final class GatewayApp implements AutoCloseable {
       JavalinConfig javalin,
       GatewayConfig config,
       KafkaPublisher publisher,
-      KafkaReadiness readiness,
       GatewayMetrics metrics,
       Clock clock) {
     javalin.jetty.port = config.port();
@@ -117,27 +135,5 @@ public final class GatewayApp implements AutoCloseable {
                 ctx.statusCode(),
                 ms));
     IngestRoutes.register(javalin.routes, config, publisher, metrics, clock);
-    javalin.routes.get("/healthz", ctx -> json(ctx, 200, "{\"status\":\"up\"}"));
-    javalin.routes.get(
-        "/readyz",
-        ctx -> {
-          if (readiness.isReady()) {
-            json(ctx, 200, "{\"status\":\"ready\"}");
-          } else {
-            json(
-                ctx,
-                503,
-                "{\"error\":\"kafka_unavailable\",\"message\":\"Kafka is not reachable\"}");
-          }
-        });
-    javalin.routes.get(
-        "/metrics",
-        ctx ->
-            ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                .result(metrics.prometheus()));
-  }
-
-  private static void json(Context ctx, int status, String body) {
-    ctx.status(status).contentType("application/json").result(body);
   }
 }

@@ -12,8 +12,13 @@ import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,7 +28,7 @@ import org.junit.jupiter.api.Test;
 class BrokerOutageIT {
 
   private static final String SECRET = "whsec_outage";
-  private static final String API_KEY = "outage-api-key-0123456789";
+  private static final String API_KEY = "outage-api-key-0123456789-Q7w9Zk2Lp4Xr8Tn6Vb3Mh5J";
   private static final String PAYMENT =
       "{\"provider\":\"shopify\",\"providerPaymentId\":\"o1\",\"amount\":1,\"currency\":\"EUR\"}";
   private static final byte[] EVENT = "{\"id\":\"evt_outage\"}".getBytes(StandardCharsets.UTF_8);
@@ -48,9 +53,86 @@ class BrokerOutageIT {
 
       assertUnavailable(webhook.get());
       assertUnavailable(payment.get());
-      assertThat(client.get("/readyz").statusCode()).isEqualTo(503);
-      assertThat(client.get("/healthz").statusCode()).isEqualTo(200);
+      GatewayClient ops = new GatewayClient(gateway.opsPort());
+      assertThat(ops.get("/readyz").statusCode()).isEqualTo(503);
+      assertThat(ops.get("/healthz").statusCode()).isEqualTo(200);
     }
+  }
+
+  /**
+   * Probes while Kafka is away never wait for it: each readiness check takes its whole 2 s timeout
+   * then, and the probes used to queue behind it on a lock (one thread per probe, each held for up
+   * to 2.5 s). Now 64 concurrent probes, sent while a check is in flight, are all answered from the
+   * last result at once, and liveness too.
+   */
+  @Test
+  void probesWhileKafkaIsDownAreAnsweredAtOnce() throws Exception {
+    try (GatewayApp gateway = GatewayApp.start(config(closedPort()))) {
+      GatewayClient ops = new GatewayClient(gateway.opsPort());
+      // Wait for the first (failed) check, so that the answer is "unreachable", not "unknown".
+      HttpResponse<String> first = ops.get("/readyz");
+      for (int i = 0; i < 100 && !first.body().contains("kafka_unavailable"); i++) {
+        Thread.sleep(100);
+        first = ops.get("/readyz");
+      }
+      assertThat(first.statusCode()).isEqualTo(503);
+      assertThat(json(first).path("error").asText()).isEqualTo("kafka_unavailable");
+
+      ExecutorService pool = Executors.newFixedThreadPool(64);
+      try {
+        // Three rounds, 64 probes each, spread over more than one check (2 s + 2 s pause).
+        for (int round = 0; round < 3; round++) {
+          List<Future<long[]>> probes = new ArrayList<>();
+          for (int i = 0; i < 64; i++) {
+            String path = i % 8 == 0 ? "/healthz" : "/readyz";
+            probes.add(
+                pool.submit(
+                    () -> {
+                      long start = System.nanoTime();
+                      int status = ops.get(path).statusCode();
+                      return new long[] {status, (System.nanoTime() - start) / 1_000_000};
+                    }));
+          }
+          for (int i = 0; i < probes.size(); i++) {
+            long[] answer = probes.get(i).get(10, TimeUnit.SECONDS);
+            assertThat(answer[0]).isEqualTo(i % 8 == 0 ? 200 : 503);
+            // A check takes 2 s here; an answer that waited for one would take that long.
+            assertThat(answer[1]).as("milliseconds to answer a probe").isLessThan(1_500);
+          }
+          Thread.sleep(1_500);
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  @Test
+  void readinessFollowsTheBroker() throws Exception {
+    try (KafkaTestCluster kafka =
+            KafkaTestCluster.start("tributary.webhooks", "tributary.tracking");
+        GatewayApp gateway = GatewayApp.start(config(kafka.bootstrapServers()))) {
+      GatewayClient ops = new GatewayClient(gateway.opsPort());
+      assertThat(eventually(ops, 200).statusCode()).isEqualTo(200);
+
+      kafka.close();
+
+      // Within one pause and one check (2 s + 2.5 s) of the loss, and some slack.
+      long start = System.nanoTime();
+      HttpResponse<String> down = eventually(ops, 503);
+      assertThat(down.statusCode()).isEqualTo(503);
+      assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(8_000);
+    }
+  }
+
+  private static HttpResponse<String> eventually(GatewayClient ops, int status)
+      throws InterruptedException {
+    HttpResponse<String> response = ops.get("/readyz");
+    for (int i = 0; i < 150 && response.statusCode() != status; i++) {
+      Thread.sleep(100);
+      response = ops.get("/readyz");
+    }
+    return response;
   }
 
   @Test
@@ -65,7 +147,7 @@ class BrokerOutageIT {
 
       // The producer knows the broker, buffers the record and times out waiting for its ack.
       assertUnavailable(postStripe(client));
-      assertThat(client.get("/readyz").statusCode()).isEqualTo(503);
+      assertThat(eventually(new GatewayClient(gateway.opsPort()), 503).statusCode()).isEqualTo(503);
     }
   }
 

@@ -120,7 +120,11 @@ class GatewayFuzzIT {
 
   /** A site with an API key only: it has no webhook endpoint at all. */
   static final SiteConfig GAMMA =
-      new SiteConfig("gamma", List.of(), List.of("gamma-api-key-0123456789"), List.of());
+      new SiteConfig(
+          "gamma",
+          List.of(),
+          List.of("gamma-api-key-0123456789-Q7w9Zk2Lp4Xr8Tn6Vb3Mh5J"),
+          List.of());
 
   static Site site(String id) {
     return new Site(
@@ -132,7 +136,7 @@ class GatewayFuzzIT {
         "whsec_" + Base64.getEncoder().encodeToString((id + "-dodo-key-32-bytes!!").getBytes()),
         "polar_whs_" + id + "_secret",
         id + "GumroadUrlToken_0123456789",
-        id + "-api-key-0123456789",
+        id + "-api-key-0123456789-Q7w9Zk2Lp4Xr8Tn6Vb3Mh5J",
         "https://" + id + ".example");
   }
 
@@ -456,7 +460,7 @@ class GatewayFuzzIT {
     String text =
         http.send(
                 HttpRequest.newBuilder(
-                        URI.create("http://localhost:" + gateway.port() + "/metrics"))
+                        URI.create("http://localhost:" + gateway.opsPort() + "/metrics"))
                     .build(),
                 HttpResponse.BodyHandlers.ofString())
             .body();

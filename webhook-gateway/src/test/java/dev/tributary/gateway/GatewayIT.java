@@ -41,7 +41,7 @@ class GatewayIT {
 
   static final String SECRET = "whsec_acme_current";
   static final String OLD_SECRET = "whsec_acme_previous";
-  static final String ACME_KEY = "acme-api-key-0123456789";
+  static final String ACME_KEY = "acme-api-key-0123456789-Q7w9Zk2Lp4Xr8Tn6Vb3Mh5J";
   static final String JSON_UTF8 = "application/json; charset=utf-8";
 
   /** A Stripe event with what a raw-body check must survive: non-ASCII, odd spacing, escapes. */
@@ -52,6 +52,10 @@ class GatewayIT {
   static KafkaTestCluster kafka;
   static GatewayApp gateway;
   static GatewayClient client;
+
+  /** The operations port: /healthz, /readyz, /metrics. */
+  static GatewayClient ops;
+
   static final ObjectMapper JSON = new ObjectMapper();
 
   @BeforeAll
@@ -64,11 +68,16 @@ class GatewayIT {
                 List.of(OLD_SECRET, SECRET),
                 List.of(ACME_KEY),
                 List.of("https://acme.com")),
-            new SiteConfig("beta-shop", List.of(), List.of("beta-api-key-0123456789"), List.of()));
+            new SiteConfig(
+                "beta-shop",
+                List.of(),
+                List.of("beta-api-key-0123456789-Q7w9Zk2Lp4Xr8Tn6Vb3Mh5J"),
+                List.of()));
     gateway =
         GatewayApp.start(
             new GatewayConfig(0, kafka.bootstrapServers(), MAX_BODY, 300, sites, Topics.DEFAULT));
     client = new GatewayClient(gateway.port());
+    ops = new GatewayClient(gateway.opsPort());
   }
 
   @AfterAll
@@ -786,7 +795,7 @@ class GatewayIT {
 
     @Test
     void theDroppedCounterExistsFromTheStart() {
-      assertThat(client.get("/metrics").body())
+      assertThat(ops.get("/metrics").body())
           .contains("# TYPE tributary_gateway_dropped_total counter")
           .containsPattern("tributary_gateway_dropped_total\\{reason=\"bot\"} \\d+")
           .contains("tributary_gateway_accepted_total{provider=\"identify\"} ");
@@ -795,7 +804,7 @@ class GatewayIT {
     long droppedBots() {
       Matcher matcher =
           Pattern.compile("(?m)^tributary_gateway_dropped_total\\{reason=\"bot\"} (\\d+)$")
-              .matcher(client.get("/metrics").body());
+              .matcher(ops.get("/metrics").body());
       assertThat(matcher.find()).as("dropped counter in /metrics").isTrue();
       return Long.parseLong(matcher.group(1));
     }
@@ -899,10 +908,46 @@ class GatewayIT {
   class Operations {
 
     @Test
-    void healthAndReadiness() {
-      assertThat(client.get("/healthz").statusCode()).isEqualTo(200);
-      HttpResponse<String> ready = client.get("/readyz");
+    void healthAndReadinessAreOnTheOperationsPort() throws InterruptedException {
+      assertThat(ops.get("/healthz").statusCode()).isEqualTo(200);
+      // The first background check may still be running right after the start.
+      HttpResponse<String> ready = ops.get("/readyz");
+      for (int i = 0; i < 50 && ready.statusCode() != 200; i++) {
+        Thread.sleep(100);
+        ready = ops.get("/readyz");
+      }
       assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+      assertThat(json(ready).path("status").asText()).isEqualTo("ready");
+      assertThat(json(ready).path("ageMillis").asLong()).isBetween(0L, 10_000L);
+      assertThat(ready.headers().firstValue("Cache-Control")).hasValue("no-store");
+    }
+
+    @Test
+    void thePublicPortServesNoOperationsEndpoint() {
+      for (String path : List.of("/metrics", "/readyz", "/healthz")) {
+        HttpResponse<String> response = client.get(path);
+        assertThat(response.statusCode()).as(path).isEqualTo(404);
+        assertThat(json(response).path("error").asText()).isEqualTo("not_found");
+        assertThat(response.body()).doesNotContain("tributary_gateway");
+      }
+    }
+
+    @Test
+    void theOperationsPortServesNoIngestRoute() {
+      byte[] body = "{\"id\":\"evt_ops\"}".getBytes();
+      Mark mark = kafka.mark(WEBHOOKS);
+
+      HttpResponse<String> webhook =
+          ops.post(
+              "/webhooks/stripe/acme",
+              JSON_UTF8,
+              body,
+              "Stripe-Signature",
+              stripeSignature(SECRET, body));
+
+      assertThat(webhook.statusCode()).isIn(404, 405);
+      assertThat(ops.get("/t.js").statusCode()).isEqualTo(404);
+      assertNothingAfter(mark);
     }
 
     @Test
@@ -911,7 +956,7 @@ class GatewayIT {
       postStripe("acme", body, stripeSignature(SECRET, body));
       postStripe("acme", body, stripeSignature("whsec_wrong", body));
 
-      HttpResponse<String> metrics = client.get("/metrics");
+      HttpResponse<String> metrics = ops.get("/metrics");
 
       assertThat(metrics.statusCode()).isEqualTo(200);
       assertThat(metrics.headers().firstValue("Content-Type"))

@@ -2,14 +2,18 @@ package dev.tributary.gateway;
 
 import static dev.tributary.gateway.testing.GatewayClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tributary.gateway.config.GatewayConfig;
+import dev.tributary.gateway.config.GatewayConfig.Mode;
+import dev.tributary.gateway.config.GatewayConfig.Operations;
 import dev.tributary.gateway.config.GatewayConfig.Protection;
 import dev.tributary.gateway.config.GatewayConfig.RateLimit;
 import dev.tributary.gateway.config.GatewayConfig.Topics;
 import dev.tributary.gateway.config.SiteConfig;
+import dev.tributary.gateway.net.TrustedProxies;
 import dev.tributary.gateway.testing.GatewayClient;
 import dev.tributary.gateway.testing.GatewayClient.RawResponse;
 import dev.tributary.gateway.testing.KafkaTestCluster;
@@ -21,11 +25,16 @@ import dev.tributary.gateway.verify.StandardWebhooksVerifier.SecretEncoding;
 import dev.tributary.gateway.verify.StripeSignatureVerifier;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -53,7 +62,7 @@ class GatewaySecurityIT {
   static final String WEBHOOKS = "tributary.webhooks";
   static final String TRACKING = "tributary.tracking";
   static final String STRIPE_SECRET = "whsec_security_stripe_S3cr3t";
-  static final String API_KEY = "sec-api-key-Zq7Xw2Lk9Pm4";
+  static final String API_KEY = "sec-api-key-Zq7Xw2Lk9Pm4-aR5tY8uE1oP3";
   static final ObjectMapper JSON = new ObjectMapper();
 
   static KafkaTestCluster kafka;
@@ -71,15 +80,18 @@ class GatewaySecurityIT {
   }
 
   static GatewayApp start(Protection protection, SiteConfig... sites) {
-    return GatewayApp.start(
-        new GatewayConfig(
-            0,
-            kafka.bootstrapServers(),
-            GatewayConfig.DEFAULT_MAX_BODY_BYTES,
-            300,
-            List.of(sites),
-            Topics.DEFAULT,
-            protection));
+    return GatewayApp.start(config(protection, sites));
+  }
+
+  static GatewayConfig config(Protection protection, SiteConfig... sites) {
+    return new GatewayConfig(
+        0,
+        kafka.bootstrapServers(),
+        GatewayConfig.DEFAULT_MAX_BODY_BYTES,
+        300,
+        List.of(sites),
+        Topics.DEFAULT,
+        protection);
   }
 
   static SiteConfig acme() {
@@ -179,7 +191,7 @@ class GatewaySecurityIT {
 
     @Test
     void theHeaderLimitIsConfigurable() throws Exception {
-      try (GatewayApp gateway = start(new Protection(2048, RateLimit.DEFAULT, 0), acme())) {
+      try (GatewayApp gateway = start(Protection.DEFAULT.withMaxHeaderBytes(2048), acme())) {
         GatewayClient client = new GatewayClient(gateway.port());
         RawResponse response =
             client
@@ -275,7 +287,7 @@ class GatewaySecurityIT {
         "whsec_" + Base64.getEncoder().encodeToString(ascii("dodo-secret-key-bytes-123"));
     static final String POLAR_SECRET = "polar_whs_SecretPolar42";
     static final String GUMROAD_TOKEN = "GumroadSecretToken_5k2j4h";
-    static final String SECOND_API_KEY = "second-api-key-Hh3Jj4Kk5";
+    static final String SECOND_API_KEY = "second-api-key-Hh3Jj4Kk5-Ww6Ee2Rr9Tt1";
     static final List<String> EMAILS =
         List.of("Zoe.Secret@Example.com", "buyer.private@example.org", "ada+lovelace@example.net");
 
@@ -346,6 +358,57 @@ class GatewaySecurityIT {
               .filter(l -> l.level().isMoreSpecificThan(Level.INFO))
               .toList();
       assertThat(perRequest).as("per-request lines above DEBUG").isEmpty();
+    }
+
+    /**
+     * In production a site without allowedOrigins is one WARN line at start naming the site; in
+     * development none. Neither names a secret or a key.
+     */
+    @Test
+    void startWarningsNameTheSiteAndNoSecret() {
+      SiteConfig open =
+          new SiteConfig("open-shop", List.of(STRIPE_SECRET), List.of(API_KEY), List.of());
+      List<LogLine> production;
+      List<LogLine> development;
+      try (LogCapture capture = LogCapture.everything()) {
+        try (GatewayApp gateway = start(Protection.DEFAULT, open, acme2())) {
+          production = capture.lines();
+        }
+        int from = capture.lines().size();
+        try (GatewayApp gateway =
+            GatewayApp.start(config(Protection.DEFAULT, open).withMode(Mode.DEVELOPMENT))) {
+          development = capture.lines().subList(from, capture.lines().size());
+        }
+      }
+
+      assertThat(warnings(production))
+          .singleElement()
+          .satisfies(
+              line ->
+                  assertThat(line.text())
+                      .contains("site 'open-shop' has no allowedOrigins")
+                      .contains("TRIBUTARY_MODE=development"));
+      assertThat(warnings(development)).isEmpty();
+      String all =
+          String.join("\n", production.stream().map(LogLine::text).toList())
+              + String.join("\n", development.stream().map(LogLine::text).toList());
+      assertThat(all).doesNotContain(STRIPE_SECRET).doesNotContain(API_KEY);
+    }
+
+    /** A site with origins and credentials of its own (no warning). */
+    private SiteConfig acme2() {
+      return new SiteConfig(
+          "acme2",
+          List.of(STRIPE_SECRET + "_2"),
+          List.of(SECOND_API_KEY),
+          List.of("https://acme2.example"));
+    }
+
+    private List<LogLine> warnings(List<LogLine> lines) {
+      return lines.stream()
+          .filter(l -> l.logger().startsWith("dev.tributary"))
+          .filter(l -> l.level().isMoreSpecificThan(Level.WARN))
+          .toList();
     }
 
     /** Requests of every kind, accepted and refused, carrying the secrets and emails. */
@@ -542,6 +605,63 @@ class GatewaySecurityIT {
   }
 
   @Nested
+  class OperationsListener {
+
+    /** Bound where configured: on 127.0.0.1 it cannot be reached through ::1, and the reverse. */
+    @Test
+    void listensOnTheConfiguredAddressOnly() throws Exception {
+      for (String[] bind :
+          List.of(new String[] {"127.0.0.1", "::1"}, new String[] {"::1", "127.0.0.1"})) {
+        GatewayConfig config =
+            config(Protection.DEFAULT, acme()).withOperations(new Operations(bind[0], 0));
+        try (GatewayApp gateway = GatewayApp.start(config)) {
+          assertThat(new GatewayClient(bind[0], gateway.opsPort()).get("/healthz").statusCode())
+              .as(bind[0])
+              .isEqualTo(200);
+          assertThatThrownBy(() -> new GatewayClient(bind[1], gateway.opsPort()).get("/healthz"))
+              .as("%s through %s", bind[0], bind[1])
+              .isInstanceOf(UncheckedIOException.class)
+              .hasCauseInstanceOf(ConnectException.class);
+          // The public port listens everywhere, and serves no operations endpoint.
+          assertThat(new GatewayClient(bind[1], gateway.port()).get("/metrics").statusCode())
+              .isEqualTo(404);
+        }
+      }
+    }
+
+    @Test
+    void anOperationsPortInUseStopsTheStart() throws Exception {
+      try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        GatewayConfig config =
+            config(Protection.DEFAULT, acme())
+                .withOperations(new Operations("127.0.0.1", taken.getLocalPort()));
+        assertThatThrownBy(() -> GatewayApp.start(config)).isInstanceOf(RuntimeException.class);
+      }
+    }
+
+    /** Unknown paths there are short JSON too, and the request head limit applies. */
+    @Test
+    void answersOnlyItsThreeRoutes() throws Exception {
+      try (GatewayApp gateway = start(Protection.DEFAULT.withMaxHeaderBytes(2048), acme())) {
+        GatewayClient ops = new GatewayClient(gateway.opsPort());
+        HttpResponse<String> unknown = ops.get("/api/v1/events");
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(json(unknown).path("error").asText()).isEqualTo("not_found");
+        RawResponse big =
+            ops.sendRaw(
+                    ascii(
+                        "GET /metrics HTTP/1.1\r\nHost: x\r\nX-Padding: "
+                            + "p".repeat(3000)
+                            + "\r\n\r\n"),
+                    1)
+                .get(0);
+        assertJsonError(big, 431, "header_too_large");
+        assertThat(ops.get("/metrics").headers().firstValue("Server")).isEmpty();
+      }
+    }
+  }
+
+  @Nested
   class RateLimits {
 
     static final String PAGEVIEW =
@@ -554,15 +674,20 @@ class GatewaySecurityIT {
           "/api/v1/events", "text/plain", ascii(PAGEVIEW.formatted(site, ++serial)), headers);
     }
 
+    int status(GatewayClient client, String forwardedFor) {
+      return pageview(client, "acme", "X-Forwarded-For", forwardedFor).statusCode();
+    }
+
     @Test
     void trackerCallsOverTheLimitAre429WithRetryAfterAndCounted() throws Exception {
       SiteConfig other = new SiteConfig("other", List.of(), List.of(), List.of());
       try (GatewayApp gateway =
           start(Protection.DEFAULT.withTrackingRate(new RateLimit(2, 5)), acme(), other)) {
-        GatewayClient client = new GatewayClient(gateway.port());
-        // Another site's bucket is its own; this call also lets the producer learn the topic, so
-        // that the calls below follow each other within milliseconds.
-        assertThat(pageview(client, "other").statusCode()).isEqualTo(202);
+        GatewayClient client = new GatewayClient("127.0.0.1", gateway.port());
+        GatewayClient otherClient = new GatewayClient("::1", gateway.port());
+        // Another address's bucket is its own; this call also lets the producer learn the topic,
+        // so that the calls below follow each other within milliseconds.
+        assertThat(pageview(otherClient, "other").statusCode()).isEqualTo(202);
         Mark mark = kafka.mark(TRACKING);
 
         List<HttpResponse<String>> burst = new ArrayList<>();
@@ -570,13 +695,15 @@ class GatewaySecurityIT {
           burst.add(pageview(client, "acme", "Origin", "https://acme.example"));
         }
         HttpResponse<String> limited = pageview(client, "acme", "Origin", "https://acme.example");
-        // Identify calls share the bucket of the site and address.
+        // Identify calls and other sites share the bucket of the address: it is taken before the
+        // body (which names the site) is read.
         HttpResponse<String> identify =
             client.post(
                 "/api/v1/identify",
                 "application/json",
                 ascii("{\"siteId\":\"acme\",\"visitorId\":\"v_1\",\"email\":\"a@b.example\"}"));
-        HttpResponse<String> otherSite = pageview(client, "other");
+        HttpResponse<String> sameAddressOtherSite = pageview(client, "other");
+        HttpResponse<String> otherAddress = pageview(otherClient, "acme");
         // Webhooks are never rate-limited: providers retry what is refused.
         List<Integer> webhooks = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
@@ -594,7 +721,7 @@ class GatewaySecurityIT {
         }
 
         assertThat(burst).allSatisfy(r -> assertThat(r.statusCode()).isEqualTo(202));
-        for (HttpResponse<String> refused : List.of(limited, identify)) {
+        for (HttpResponse<String> refused : List.of(limited, identify, sameAddressOtherSite)) {
           assertThat(refused.statusCode()).as(refused.body()).isEqualTo(429);
           assertThat(json(refused).path("error").asText()).isEqualTo("rate_limited");
           assertThat(json(refused).path("message").asText()).isNotBlank();
@@ -603,11 +730,11 @@ class GatewaySecurityIT {
         // The browser may read the answer: CORS as for an accepted call.
         assertThat(limited.headers().firstValue("Access-Control-Allow-Origin"))
             .hasValue("https://acme.example");
-        assertThat(otherSite.statusCode()).isEqualTo(202);
+        assertThat(otherAddress.statusCode()).isEqualTo(202);
         assertThat(webhooks).containsOnly(200);
-        assertThat(client.get("/metrics").body())
+        assertThat(new GatewayClient(gateway.opsPort()).get("/metrics").body())
             .contains(
-                "tributary_gateway_rejected_total{provider=\"tracking\",reason=\"rate_limited\"} 1")
+                "tributary_gateway_rejected_total{provider=\"tracking\",reason=\"rate_limited\"} 2")
             .contains(
                 "tributary_gateway_rejected_total{provider=\"identify\",reason=\"rate_limited\"} 1");
         // Only the accepted calls were produced.
@@ -619,32 +746,135 @@ class GatewaySecurityIT {
       }
     }
 
+    /**
+     * The bucket is taken before a byte of the body is read: over the limit, a request that only
+     * declares a 10 MB body (and never sends it) is answered 429 at once, and a malformed body is
+     * 429, not 400. Nothing is produced.
+     */
     @Test
-    void forwardedForCountsOnlyWhenProxiesAreTrusted() throws Exception {
-      RateLimit oneCall = new RateLimit(1, 1);
-      SiteConfig other = new SiteConfig("other", List.of(), List.of(), List.of());
-      try (GatewayApp direct = start(Protection.DEFAULT.withTrackingRate(oneCall), acme(), other);
-          GatewayApp proxied = start(new Protection(8192, oneCall, 1), acme())) {
-        // Directly reachable: a made-up X-Forwarded-For does not buy a new bucket.
-        GatewayClient client = new GatewayClient(direct.port());
-        assertThat(pageview(client, "other").statusCode()).isEqualTo(202); // warms the producer
-        assertThat(pageview(client, "acme", "X-Forwarded-For", "10.0.0.1").statusCode())
-            .isEqualTo(202);
-        assertThat(pageview(client, "acme", "X-Forwarded-For", "10.0.0.2").statusCode())
-            .isEqualTo(429);
+    void theRateLimitIsCheckedBeforeTheBody() throws Exception {
+      try (GatewayApp gateway =
+          start(Protection.DEFAULT.withTrackingRate(new RateLimit(1, 1)), acme())) {
+        GatewayClient client = new GatewayClient("127.0.0.1", gateway.port());
+        assertThat(pageview(new GatewayClient("::1", gateway.port()), "acme").statusCode())
+            .isEqualTo(202); // warms the producer, from another address
+        Mark mark = kafka.mark(TRACKING);
+        assertThat(pageview(client, "acme").statusCode()).isEqualTo(202);
 
-        // Behind one proxy: the address it appended is the client; entries before it are not.
-        GatewayClient viaProxy = new GatewayClient(proxied.port());
-        assertThat(pageview(viaProxy, "acme", "X-Forwarded-For", "10.9.9.9").statusCode())
+        RawResponse declared =
+            client.postDeclaringLength("/api/v1/events", "text/plain", 10_000_000);
+        HttpResponse<String> garbage =
+            client.post("/api/v1/identify", "application/json", ascii("not json at all"));
+
+        assertJsonError(declared, 429, "rate_limited");
+        assertThat(declared.head()).contains("Retry-After: 1");
+        assertThat(garbage.statusCode()).as(garbage.body()).isEqualTo(429);
+        assertThat(kafka.recordsAfter(mark, 1, Duration.ofSeconds(5))).hasSize(1);
+      }
+    }
+
+    /**
+     * Tracker routes take small bodies (16 KiB by default): a larger one is refused from its
+     * declared length before it is sent, or after 16 KiB + 1 bytes when streamed. Webhooks keep the
+     * general limit.
+     */
+    @Test
+    void trackerBodiesHaveTheirOwnSmallLimit() throws Exception {
+      try (GatewayApp gateway = start(Protection.DEFAULT.withTrackingRate(RateLimit.OFF), acme())) {
+        GatewayClient client = new GatewayClient(gateway.port());
+        int limit = Protection.DEFAULT_TRACKER_MAX_BODY_BYTES;
+
+        for (String path : List.of("/api/v1/events", "/api/v1/identify")) {
+          RawResponse declared = client.postDeclaringLength(path, "text/plain", limit + 1);
+          assertJsonError(declared, 413, "payload_too_large");
+          assertThat(JSON.readTree(declared.body()).path("message").asText())
+              .isEqualTo("the body is larger than 16384 bytes");
+          byte[] streamed = new byte[limit + 1];
+          Arrays.fill(streamed, (byte) ' ');
+          HttpResponse<String> chunked = client.postChunked(path, "text/plain", streamed);
+          assertThat(chunked.statusCode()).isEqualTo(413);
+          assertThat(json(chunked).path("error").asText()).isEqualTo("payload_too_large");
+        }
+        // At the limit the body is read and judged on its content.
+        byte[] atLimit = new byte[limit];
+        Arrays.fill(atLimit, (byte) ' ');
+        atLimit[0] = '{';
+        atLimit[limit - 1] = '}';
+        HttpResponse<String> read = client.postChunked("/api/v1/events", "text/plain", atLimit);
+        assertThat(json(read).path("error").asText()).isEqualTo("invalid_request");
+        // A webhook of 20 KiB is fine: the tracker limit is the tracker's.
+        String padding = "x".repeat(20 * 1024);
+        RawResponse webhook =
+            client
+                .sendRaw(
+                    ascii(
+                        stripeRequest(
+                            "/webhooks/stripe/acme",
+                            "{\"id\":\"evt_big_body\",\"pad\":\"" + padding + "\"}")),
+                    1)
+                .get(0);
+        assertThat(webhook.status()).as(webhook.body()).isEqualTo(200);
+      }
+    }
+
+    @Test
+    void forwardedForIsIgnoredWithoutTrustedProxies() throws Exception {
+      try (GatewayApp direct =
+          start(Protection.DEFAULT.withTrackingRate(new RateLimit(1, 1)), acme())) {
+        // Directly reachable: a made-up X-Forwarded-For does not buy a new bucket.
+        GatewayClient client = new GatewayClient("127.0.0.1", direct.port());
+        assertThat(pageview(new GatewayClient("::1", direct.port()), "acme").statusCode())
             .isEqualTo(202); // warms the producer
-        assertThat(pageview(viaProxy, "acme", "X-Forwarded-For", "10.0.0.1").statusCode())
-            .isEqualTo(202);
-        assertThat(pageview(viaProxy, "acme", "X-Forwarded-For", "10.0.0.2").statusCode())
-            .isEqualTo(202);
-        assertThat(pageview(viaProxy, "acme", "X-Forwarded-For", "6.6.6.6, 10.0.0.1").statusCode())
-            .isEqualTo(429);
-        assertThat(pageview(viaProxy, "acme", "X-Forwarded-For", "7.7.7.7, 10.0.0.2").statusCode())
-            .isEqualTo(429);
+        assertThat(status(client, "10.0.0.1")).isEqualTo(202);
+        assertThat(status(client, "10.0.0.2")).isEqualTo(429);
+      }
+    }
+
+    /**
+     * Behind trusted proxies the client is the first address from the right that is not a trusted
+     * proxy; entries left of it, written by the client, never count; garbage stops the walk at the
+     * nearest trusted hop; an IPv6 client is its /64. A peer outside the trusted networks is the
+     * client whatever it sends.
+     */
+    @Test
+    void forwardedForIsBelievedOnlyFromTrustedProxies() throws Exception {
+      Protection protection =
+          Protection.DEFAULT
+              .withTrackingRate(new RateLimit(1, 1))
+              .withTrustedProxies(TrustedProxies.parse("127.0.0.1/32, 10.0.0.0/8"));
+      try (GatewayApp gateway = start(protection, acme())) {
+        GatewayClient proxy = new GatewayClient("127.0.0.1", gateway.port());
+        GatewayClient stranger = new GatewayClient("::1", gateway.port());
+        assertThat(status(proxy, "192.0.2.200")).isEqualTo(202); // warms the producer
+
+        // The address the proxy appended is the client; one bucket each.
+        assertThat(status(proxy, "203.0.113.1")).isEqualTo(202);
+        assertThat(status(proxy, "203.0.113.1")).isEqualTo(429);
+        assertThat(status(proxy, "203.0.113.2")).isEqualTo(202);
+        // What the client wrote before it changes nothing.
+        assertThat(status(proxy, "198.51.100.9, 203.0.113.2")).isEqualTo(429);
+        assertThat(status(proxy, "198.51.100.10,203.0.113.1")).isEqualTo(429);
+        // A chain of trusted proxies is walked through; a port or an IPv4-mapped form is the same
+        // client.
+        assertThat(status(proxy, "203.0.113.3, 10.1.2.3, 127.0.0.1")).isEqualTo(202);
+        assertThat(status(proxy, "203.0.113.3:5123")).isEqualTo(429);
+        assertThat(status(proxy, "::ffff:203.0.113.3")).isEqualTo(429);
+        // An entry that is not an address stops the walk at the nearest trusted hop (the peer).
+        assertThat(status(proxy, "not-an-address")).isEqualTo(202);
+        assertThat(status(proxy, "unknown")).isEqualTo(429);
+        assertThat(status(proxy, "203.0.113.4, 999.1.1.1")).isEqualTo(429);
+        assertThat(status(proxy, "203.0.113.5, _hidden, 10.0.0.7")).isEqualTo(202);
+        assertThat(status(proxy, "10.0.0.7")).isEqualTo(429);
+        // IPv6 clients: one bucket per /64.
+        assertThat(status(proxy, "2001:db8:1:2::1")).isEqualTo(202);
+        assertThat(status(proxy, "2001:db8:1:2:ffff:ffff:ffff:fffe")).isEqualTo(429);
+        assertThat(status(proxy, "[2001:db8:1:2::77]:443")).isEqualTo(429);
+        assertThat(status(proxy, "2001:db8:1:3::1")).isEqualTo(202);
+
+        // Not from a trusted proxy: the header is ignored, the peer (::1) is the client.
+        assertThat(status(stranger, "192.0.2.50")).isEqualTo(202);
+        assertThat(status(stranger, "192.0.2.51")).isEqualTo(429);
+        assertThat(status(stranger, "203.0.113.9, 127.0.0.1")).isEqualTo(429);
       }
     }
   }

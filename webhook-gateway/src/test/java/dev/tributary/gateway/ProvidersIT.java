@@ -46,6 +46,8 @@ class ProvidersIT {
   static final String LEMON_SQUEEZY = "ls_signing_secret";
   static final String LEMON_SQUEEZY_OLD = "ls_signing_secret_previous";
   static final String PADDLE = "pdl_ntfset_01hs0t3tw21j988db1pam5xg8m_GrOWLNef+vmtjJYq4mSnHNz";
+  // Another site's secret: the gateway refuses a secret shared by two sites.
+  static final String PADDLE_BETA = "pdl_ntfset_beta_shop_own_secret";
   static final String RAZORPAY = "rzp_webhook_secret";
   static final byte[] DODO_KEY = "dodo-key-bytes-0123456789".getBytes(StandardCharsets.UTF_8);
   static final String DODO = "whsec_" + Base64.getEncoder().encodeToString(DODO_KEY);
@@ -61,6 +63,10 @@ class ProvidersIT {
   static KafkaTestCluster kafka;
   static GatewayApp gateway;
   static GatewayClient client;
+
+  /** The operations port: /healthz, /readyz, /metrics. */
+  static GatewayClient ops;
+
   static final ObjectMapper MAPPER = new ObjectMapper();
 
   @BeforeAll
@@ -81,11 +87,16 @@ class ProvidersIT {
                     "polar", List.of(POLAR),
                     "gumroad", List.of(GUMROAD_OLD, GUMROAD))),
             new SiteConfig(
-                "beta-shop", List.of(), List.of(), List.of(), Map.of("paddle", List.of(PADDLE))));
+                "beta-shop",
+                List.of(),
+                List.of(),
+                List.of(),
+                Map.of("paddle", List.of(PADDLE_BETA))));
     gateway =
         GatewayApp.start(
             new GatewayConfig(0, kafka.bootstrapServers(), 64 * 1024, 300, sites, Topics.DEFAULT));
     client = new GatewayClient(gateway.port());
+    ops = new GatewayClient(gateway.opsPort());
   }
 
   @AfterAll
@@ -279,8 +290,18 @@ class ProvidersIT {
         415,
         "unsupported_media_type");
     assertNothingAfter(mark);
+    // acme's signature is not beta-shop's; beta-shop's own is.
+    assertError(
+        post("/webhooks/paddle/beta-shop", JSON, body, "Paddle-Signature", signature),
+        401,
+        "invalid_signature");
     assertThat(
-            post("/webhooks/paddle/beta-shop", JSON, body, "Paddle-Signature", signature)
+            post(
+                    "/webhooks/paddle/beta-shop",
+                    JSON,
+                    body,
+                    "Paddle-Signature",
+                    paddle(PADDLE_BETA, now(), body))
                 .statusCode())
         .isEqualTo(200);
   }
@@ -291,7 +312,7 @@ class ProvidersIT {
     post("/webhooks/gumroad/acme/" + GUMROAD, FORM, body);
     post("/webhooks/gumroad/acme/not-the-token-0123456789", FORM, body);
 
-    String metrics = client.get("/metrics").body();
+    String metrics = ops.get("/metrics").body();
 
     assertThat(metrics)
         .containsPattern("tributary_gateway_accepted_total\\{provider=\"gumroad\"} [1-9]")

@@ -86,6 +86,10 @@ class TrackerBrowserIT {
   static KafkaTestCluster kafka;
   static GatewayApp gateway;
   static GatewayClient client;
+
+  /** The operations port: /healthz, /readyz, /metrics. */
+  static GatewayClient ops;
+
   static Path profile;
   static ChromeDriver browser;
 
@@ -100,6 +104,7 @@ class TrackerBrowserIT {
     SiteConfig site = new SiteConfig(SITE, List.of(), List.of(), List.of(siteOrigin()));
     gateway = GatewayApp.start(new GatewayConfig(0, kafka.bootstrapServers(), List.of(site)));
     client = new GatewayClient(gateway.port());
+    ops = new GatewayClient(gateway.opsPort());
     profile = Files.createTempDirectory("tributary-chromium-");
     browser = startChromium(profile);
   }
@@ -496,7 +501,7 @@ class TrackerBrowserIT {
         Pattern.compile(
                 "(?m)^tributary_gateway_rejected_total"
                     + "\\{provider=\"tracking\",reason=\"origin_not_allowed\"} (\\d+)$")
-            .matcher(client.get("/metrics").body());
+            .matcher(ops.get("/metrics").body());
     return matcher.find() ? Long.parseLong(matcher.group(1)) : 0;
   }
 

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
  */
 class VerifiedIdentifyIT {
   static final String TRACKING = "tributary.tracking";
-  static final String ACME_KEY = "acme-api-key-0123456789-abcdefghijkl";
-  static final String BETA_KEY = "beta-api-key-0123456789-abcdefghijkl";
+  static final String ACME_KEY = "k7Qm2vX9pL4sR8tW1yZ6nB3cF5hJ0dGe";
+  static final String BETA_KEY = "Zr4Tq8Wm1Xn6Vb3Lk9Hs2Jd7Fg5Pc0Ya";
   static final ObjectMapper JSON = new ObjectMapper();
   static KafkaTestCluster kafka;
   static GatewayApp gateway;

@@ -325,8 +325,9 @@ class DeploymentFilesTest {
       }
       targets.put(string(job.get("job_name")), jobTargets);
     }
+    // /metrics is on the gateway's operations port
     String gatewayPort =
-        string(map(service("gateway").get("environment")).get("TRIBUTARY_GATEWAY_PORT"));
+        string(map(service("gateway").get("environment")).get("TRIBUTARY_OPS_PORT"));
     String reporterPort = composeFlinkProperties("jobmanager").get("metrics.reporter.prom.port");
     assertThat(targets.get("tributary-gateway")).containsExactly("gateway:" + gatewayPort);
     assertThat(targets.get("flink-jobmanager")).containsExactly("jobmanager:" + reporterPort);
@@ -800,10 +801,11 @@ class DeploymentFilesTest {
 
   @Test
   void gatewayProbesAskTheEndpointsTheGatewayServes() throws IOException {
-    String app =
+    // The probes and /metrics are on the gateway's operations listener, never the public port.
+    String ops =
         Files.readString(
-            root.resolve("webhook-gateway/src/main/java/dev/tributary/gateway/GatewayApp.java"));
-    assertThat(app).contains("\"/readyz\"", "\"/healthz\"", "\"/metrics\"");
+            root.resolve("webhook-gateway/src/main/java/dev/tributary/gateway/OpsServer.java"));
+    assertThat(ops).contains("\"/readyz\"", "\"/healthz\"", "\"/metrics\"");
 
     Map<String, Object> deployment = k8sDoc("gateway-deployment.yaml", "Deployment");
     Map<String, Object> podSpec = map(map(map(deployment.get("spec")).get("template")).get("spec"));
@@ -813,19 +815,31 @@ class DeploymentFilesTest {
     assertThat(string(map(map(container.get("livenessProbe")).get("httpGet")).get("path")))
         .isEqualTo("/healthz");
 
-    Map<String, Object> port = map(list(container.get("ports")).get(0));
-    String portName = string(port.get("name"));
+    Map<String, String> containerPorts = new LinkedHashMap<>();
+    for (Object p : list(container.get("ports"))) {
+      containerPorts.put(string(map(p).get("name")), string(map(p).get("containerPort")));
+    }
+    assertThat(containerPorts).containsOnlyKeys("http", "ops");
     assertThat(string(map(map(container.get("readinessProbe")).get("httpGet")).get("port")))
-        .isEqualTo(portName);
+        .isEqualTo("ops");
     assertThat(string(map(map(container.get("livenessProbe")).get("httpGet")).get("port")))
-        .isEqualTo(portName);
+        .isEqualTo("ops");
     Map<String, Object> config =
         map(k8sDocByName("gateway-configmap.yaml", "tributary-gateway-config").get("data"));
-    assertThat(string(config.get("TRIBUTARY_GATEWAY_PORT")))
-        .isEqualTo(string(port.get("containerPort")));
+    assertThat(string(config.get("TRIBUTARY_GATEWAY_PORT"))).isEqualTo(containerPorts.get("http"));
+    assertThat(string(config.get("TRIBUTARY_OPS_PORT"))).isEqualTo(containerPorts.get("ops"));
+    assertThat(containerPorts.get("ops")).isNotEqualTo(containerPorts.get("http"));
+    Map<String, Object> annotations =
+        map(
+            map(map(map(deployment.get("spec")).get("template")).get("metadata"))
+                .get("annotations"));
+    assertThat(string(annotations.get("prometheus.io/port"))).isEqualTo(containerPorts.get("ops"));
+    assertThat(string(annotations.get("prometheus.io/path"))).isEqualTo("/metrics");
+    // The Service exposes the public port only: the operations port stays in the pod network.
     Map<String, Object> service = k8sDoc("gateway-deployment.yaml", "Service");
-    assertThat(string(map(list(map(service.get("spec")).get("ports")).get(0)).get("targetPort")))
-        .isEqualTo(portName);
+    List<Object> servicePorts = list(map(service.get("spec")).get("ports"));
+    assertThat(servicePorts).hasSize(1);
+    assertThat(string(map(servicePorts.get(0)).get("targetPort"))).isEqualTo("http");
     assertThat(map(map(service.get("spec")).get("selector")))
         .isEqualTo(map(map(deployment.get("spec")).get("selector")).get("matchLabels"));
 
@@ -833,9 +847,31 @@ class DeploymentFilesTest {
     assertThat(Files.readString(root.resolve("webhook-gateway/Dockerfile")))
         .contains("USER 10001:10001");
     assertThat(map(podSpec.get("securityContext"))).containsEntry("runAsUser", 10001);
-    // compose asks /readyz too
-    assertThat(String.join(" ", strings(map(service("gateway").get("healthcheck")).get("test"))))
-        .contains("GET /readyz");
+    // compose asks /readyz on the operations port, which it does not publish
+    Map<String, Object> gateway = service("gateway");
+    Map<String, Object> environment = map(gateway.get("environment"));
+    String composeOps = string(environment.get("TRIBUTARY_OPS_PORT"));
+    assertThat(composeOps).isNotBlank().isNotEqualTo(environment.get("TRIBUTARY_GATEWAY_PORT"));
+    assertThat(String.join(" ", strings(map(gateway.get("healthcheck")).get("test"))))
+        .contains("GET /readyz")
+        .contains("/dev/tcp/127.0.0.1/" + composeOps + " ");
+    for (String published : strings(gateway.get("ports"))) {
+      assertThat(published).as("published gateway port").doesNotEndWith(":" + composeOps);
+    }
+  }
+
+  @Test
+  void noDeploymentSetsTheRemovedProxyHopCount() throws IOException {
+    // The gateway refuses to start with it (TRIBUTARY_TRUSTED_PROXIES replaced it).
+    for (Path file :
+        List.of(
+            compose.resolve("docker-compose.yml"),
+            kubernetes.resolve("gateway-configmap.yaml"),
+            kubernetes.resolve("gateway-deployment.yaml"))) {
+      assertThat(Files.readString(file))
+          .as(file.toString())
+          .doesNotContainPattern("TRIBUTARY_TRUSTED_PROXY_HOPS\\s*:");
+    }
   }
 
   @Test

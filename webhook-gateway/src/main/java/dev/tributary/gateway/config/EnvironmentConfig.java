@@ -5,9 +5,12 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.tributary.gateway.config.GatewayConfig.Mode;
+import dev.tributary.gateway.config.GatewayConfig.Operations;
 import dev.tributary.gateway.config.GatewayConfig.Protection;
 import dev.tributary.gateway.config.GatewayConfig.RateLimit;
 import dev.tributary.gateway.config.GatewayConfig.Topics;
+import dev.tributary.gateway.net.TrustedProxies;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,9 +32,15 @@ import java.util.Map;
  *   <tr><td>TRIBUTARY_MAX_BODY_BYTES</td><td>default 524288</td></tr>
  *   <tr><td>TRIBUTARY_SIGNATURE_TOLERANCE_SECONDS</td><td>default 300</td></tr>
  *   <tr><td>TRIBUTARY_MAX_HEADER_BYTES</td><td>default 8192 (1024 to 65536)</td></tr>
+ *   <tr><td>TRIBUTARY_OPS_PORT / TRIBUTARY_OPS_BIND_ADDRESS</td><td>default 9091 / 0.0.0.0: the
+ *       listener of /healthz, /readyz and /metrics</td></tr>
+ *   <tr><td>TRIBUTARY_MODE</td><td>production (default) or development</td></tr>
  *   <tr><td>TRIBUTARY_TRACKING_RATE_PER_SECOND / TRIBUTARY_TRACKING_RATE_BURST</td><td>default
- *       20 / twice the rate, per site and client IP; a rate of 0 turns the limit off</td></tr>
- *   <tr><td>TRIBUTARY_TRUSTED_PROXY_HOPS</td><td>default 0 (X-Forwarded-For ignored)</td></tr>
+ *       20 / twice the rate, per client address; a rate of 0 turns the limit off</td></tr>
+ *   <tr><td>TRIBUTARY_TRACKER_MAX_BODY_BYTES</td><td>default 16384 (1024 to 1048576)</td></tr>
+ *   <tr><td>TRIBUTARY_TRUSTED_PROXIES</td><td>comma-separated networks (10.0.0.0/8,fd00::/8);
+ *       default none (X-Forwarded-For ignored). TRIBUTARY_TRUSTED_PROXY_HOPS, which it replaces,
+ *       stops the start unless it is 0</td></tr>
  *   <tr><td>TRIBUTARY_TOPIC_WEBHOOKS / TRIBUTARY_TOPIC_TRACKING</td><td>default
  *       tributary.webhooks / tributary.tracking</td></tr>
  *   <tr><td>TRIBUTARY_SITES_FILE</td><td>{@code {"sites":[{"id":"acme","stripeSecrets":[…],
@@ -52,7 +61,15 @@ final class EnvironmentConfig {
   static final String MAX_HEADER_BYTES = "TRIBUTARY_MAX_HEADER_BYTES";
   static final String TRACKING_RATE = "TRIBUTARY_TRACKING_RATE_PER_SECOND";
   static final String TRACKING_BURST = "TRIBUTARY_TRACKING_RATE_BURST";
-  static final String TRUSTED_PROXY_HOPS = "TRIBUTARY_TRUSTED_PROXY_HOPS";
+  static final String TRUSTED_PROXIES = "TRIBUTARY_TRUSTED_PROXIES";
+  static final String TRACKER_MAX_BODY_BYTES = "TRIBUTARY_TRACKER_MAX_BODY_BYTES";
+  static final String OPS_PORT = "TRIBUTARY_OPS_PORT";
+  static final String OPS_BIND_ADDRESS = "TRIBUTARY_OPS_BIND_ADDRESS";
+  static final String MODE = "TRIBUTARY_MODE";
+
+  /** Replaced by {@link #TRUSTED_PROXIES}; read only to refuse it. */
+  static final String REMOVED_TRUSTED_PROXY_HOPS = "TRIBUTARY_TRUSTED_PROXY_HOPS";
+
   static final String TOPIC_WEBHOOKS = "TRIBUTARY_TOPIC_WEBHOOKS";
   static final String TOPIC_TRACKING = "TRIBUTARY_TOPIC_TRACKING";
   static final String SITES_FILE = "TRIBUTARY_SITES_FILE";
@@ -91,7 +108,23 @@ final class EnvironmentConfig {
         number(env, TOLERANCE, GatewayConfig.DEFAULT_SIGNATURE_TOLERANCE_SECONDS),
         withOverrides(sitesFromFile(value(env, SITES_FILE)), env),
         topics,
-        protection(env));
+        protection(env),
+        new Operations(
+            valueOr(env, OPS_BIND_ADDRESS, Operations.DEFAULT.bindAddress()),
+            (int) number(env, OPS_PORT, Operations.DEFAULT.port())),
+        mode(env));
+  }
+
+  private static Mode mode(Map<String, String> env) {
+    String mode = value(env, MODE);
+    if (mode == null || mode.equalsIgnoreCase("production")) {
+      return Mode.PRODUCTION;
+    }
+    if (mode.equalsIgnoreCase("development")) {
+      return Mode.DEVELOPMENT;
+    }
+    throw new IllegalArgumentException(
+        MODE + " must be production or development, was '" + mode + "'");
   }
 
   private static Protection protection(Map<String, String> env) {
@@ -100,10 +133,28 @@ final class EnvironmentConfig {
     // The burst follows the rate unless given: twice the rate, and 0 when the limit is off.
     int burst =
         (int) number(env, TRACKING_BURST, Math.min(Integer.MAX_VALUE, Math.max(0, 2L * perSecond)));
+    String hops = value(env, REMOVED_TRUSTED_PROXY_HOPS);
+    if (hops != null && !hops.equals("0")) {
+      // A count of hops believed whoever connected directly: refuse rather than ignore it, since
+      // ignoring it would put every client behind the proxy into the proxy's one bucket.
+      throw new IllegalArgumentException(
+          REMOVED_TRUSTED_PROXY_HOPS
+              + " is no longer read: list the networks of the proxies in front of the gateway in "
+              + TRUSTED_PROXIES
+              + " instead (e.g. 10.0.0.0/8,fd00::/8); X-Forwarded-For is then believed only from"
+              + " them");
+    }
+    TrustedProxies proxies;
+    try {
+      proxies = TrustedProxies.parse(value(env, TRUSTED_PROXIES));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(TRUSTED_PROXIES + ": " + e.getMessage(), e);
+    }
     return new Protection(
         (int) number(env, MAX_HEADER_BYTES, defaults.maxHeaderBytes()),
         new RateLimit(perSecond, burst),
-        (int) number(env, TRUSTED_PROXY_HOPS, defaults.trustedProxyHops()));
+        proxies,
+        (int) number(env, TRACKER_MAX_BODY_BYTES, defaults.trackerMaxBodyBytes()));
   }
 
   /** The environment-name form of a site id: {@code my-shop} → {@code MY_SHOP}. */

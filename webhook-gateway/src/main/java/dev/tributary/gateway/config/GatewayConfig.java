@@ -1,10 +1,16 @@
 package dev.tributary.gateway.config;
 
+import dev.tributary.gateway.net.IpAddress;
+import dev.tributary.gateway.net.TrustedProxies;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Everything the gateway needs to run, validated at construction so that a bad deployment fails at
@@ -13,14 +19,18 @@ import java.util.Set;
  * <p>Build it directly (tests, the local runner) or with {@link #fromEnvironment(Map)} (the
  * service). {@link #toString()} prints no secret.
  *
- * @param port HTTP port; 0 picks a free one
+ * @param port HTTP port of the public routes (webhooks, APIs, tracker); 0 picks a free one
  * @param kafkaBootstrapServers Kafka {@code host:port[,host:port…]}
  * @param maxBodyBytes largest accepted request body
  * @param signatureToleranceSeconds how far a signed timestamp may be from now, either way
  * @param sites the configured sites, unique ids and unique API keys
  * @param topics where records go
- * @param protection limits against abusive clients: request header size, the rate limit of the
- *     public tracking endpoints, and which proxies' {@code X-Forwarded-For} to trust
+ * @param protection limits against abusive clients: request header size, the rate limit and body
+ *     limit of the public tracker endpoints, and which proxies' {@code X-Forwarded-For} to trust
+ * @param operations where {@code /healthz}, {@code /readyz} and {@code /metrics} are served: a
+ *     listener of their own, never the public port
+ * @param mode production (the default) or development; only changes which start-up warnings are
+ *     logged ({@link #warnings()}), never a check or a limit
  */
 public record GatewayConfig(
     int port,
@@ -29,7 +39,9 @@ public record GatewayConfig(
     long signatureToleranceSeconds,
     List<SiteConfig> sites,
     Topics topics,
-    Protection protection) {
+    Protection protection,
+    Operations operations,
+    Mode mode) {
 
   public static final int DEFAULT_PORT = 8080;
   public static final int DEFAULT_MAX_BODY_BYTES = 512 * 1024;
@@ -53,21 +65,35 @@ public record GatewayConfig(
    *
    * @param maxHeaderBytes the largest request head (request line and headers) Jetty reads; a larger
    *     one is answered 431 before any handler runs
-   * @param trackingRate the token bucket of the public tracking endpoints ({@code /api/v1/events},
-   *     {@code /api/v1/identify}), per site and client IP
-   * @param trustedProxyHops how many reverse proxies in front of the gateway append to {@code
-   *     X-Forwarded-For}: the client IP is the entry that many places from the right; 0 (the
-   *     default) ignores the header and uses the connection's address, since anyone can send it
+   * @param trackingRate the token bucket of the public tracker endpoints ({@code /api/v1/events},
+   *     {@code /api/v1/identify}) per client address (an IPv4 address, an IPv6 /64), taken before
+   *     the body is read
+   * @param trustedProxies the reverse proxies whose {@code X-Forwarded-For} is believed: the header
+   *     is read only when the TCP peer is one of them, from the right, and the client is the first
+   *     address that is not one of them. Empty (the default) ignores the header, since anyone can
+   *     send it
+   * @param trackerMaxBodyBytes the largest body of a tracker call (a pageview is well under 8 KiB);
+   *     the smaller of this and {@code maxBodyBytes} applies
    */
-  public record Protection(int maxHeaderBytes, RateLimit trackingRate, int trustedProxyHops) {
+  public record Protection(
+      int maxHeaderBytes,
+      RateLimit trackingRate,
+      TrustedProxies trustedProxies,
+      int trackerMaxBodyBytes) {
 
     public static final int DEFAULT_MAX_HEADER_BYTES = 8 * 1024;
     public static final int MIN_MAX_HEADER_BYTES = 1024;
     public static final int MAX_MAX_HEADER_BYTES = 64 * 1024;
-    public static final int MAX_TRUSTED_PROXY_HOPS = 10;
+    public static final int DEFAULT_TRACKER_MAX_BODY_BYTES = 16 * 1024;
+    public static final int MIN_TRACKER_MAX_BODY_BYTES = 1024;
+    public static final int MAX_TRACKER_MAX_BODY_BYTES = 1024 * 1024;
 
     public static final Protection DEFAULT =
-        new Protection(DEFAULT_MAX_HEADER_BYTES, RateLimit.DEFAULT, 0);
+        new Protection(
+            DEFAULT_MAX_HEADER_BYTES,
+            RateLimit.DEFAULT,
+            TrustedProxies.NONE,
+            DEFAULT_TRACKER_MAX_BODY_BYTES);
 
     public Protection {
       if (maxHeaderBytes < MIN_MAX_HEADER_BYTES || maxHeaderBytes > MAX_MAX_HEADER_BYTES) {
@@ -80,19 +106,85 @@ public record GatewayConfig(
                 + maxHeaderBytes);
       }
       Objects.requireNonNull(trackingRate, "trackingRate must not be null");
-      if (trustedProxyHops < 0 || trustedProxyHops > MAX_TRUSTED_PROXY_HOPS) {
+      trustedProxies = trustedProxies == null ? TrustedProxies.NONE : trustedProxies;
+      if (trackerMaxBodyBytes < MIN_TRACKER_MAX_BODY_BYTES
+          || trackerMaxBodyBytes > MAX_TRACKER_MAX_BODY_BYTES) {
         throw new IllegalArgumentException(
-            "trustedProxyHops must be between 0 and "
-                + MAX_TRUSTED_PROXY_HOPS
+            "trackerMaxBodyBytes must be between "
+                + MIN_TRACKER_MAX_BODY_BYTES
+                + " and "
+                + MAX_TRACKER_MAX_BODY_BYTES
                 + ", was "
-                + trustedProxyHops);
+                + trackerMaxBodyBytes);
       }
+    }
+
+    /** These limits with another request-head limit. */
+    public Protection withMaxHeaderBytes(int bytes) {
+      return new Protection(bytes, trackingRate, trustedProxies, trackerMaxBodyBytes);
     }
 
     /** These limits with another tracking rate limit. */
     public Protection withTrackingRate(RateLimit rate) {
-      return new Protection(maxHeaderBytes, rate, trustedProxyHops);
+      return new Protection(maxHeaderBytes, rate, trustedProxies, trackerMaxBodyBytes);
     }
+
+    /** These limits with other trusted proxies. */
+    public Protection withTrustedProxies(TrustedProxies proxies) {
+      return new Protection(maxHeaderBytes, trackingRate, proxies, trackerMaxBodyBytes);
+    }
+
+    /** These limits with another tracker body limit. */
+    public Protection withTrackerMaxBodyBytes(int bytes) {
+      return new Protection(maxHeaderBytes, trackingRate, trustedProxies, bytes);
+    }
+  }
+
+  /**
+   * The operations listener: {@code /healthz}, {@code /readyz}, {@code /metrics}, on a port of its
+   * own so that the public port never serves them and a load balancer or Ingress routes only the
+   * public one. It must stay reachable by the probes and the scraper (kubelet, Prometheus), so in a
+   * container it listens on every interface; keep its port out of any public route.
+   *
+   * @param bindAddress an IP literal ({@code 0.0.0.0}, {@code 127.0.0.1}, {@code ::}); no host
+   *     names
+   * @param port 0 picks a free one
+   */
+  public record Operations(String bindAddress, int port) {
+
+    public static final int DEFAULT_PORT = 9091;
+
+    /** What {@code TRIBUTARY_OPS_*} default to: every interface, port 9091. */
+    public static final Operations DEFAULT = new Operations("0.0.0.0", DEFAULT_PORT);
+
+    /**
+     * Loopback, any free port: the default of the Java constructors (tests, embedding), which must
+     * never collide with another instance or expose anything.
+     */
+    public static final Operations LOOPBACK_ANY_PORT = new Operations("127.0.0.1", 0);
+
+    public Operations {
+      if (bindAddress == null || IpAddress.parse(bindAddress.strip()) == null) {
+        throw new IllegalArgumentException(
+            "the operations bind address must be an IP address (e.g. 0.0.0.0, 127.0.0.1, ::), was '"
+                + bindAddress
+                + "'");
+      }
+      bindAddress = bindAddress.strip();
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException(
+            "the operations port must be between 0 and 65535, was " + port);
+      }
+    }
+  }
+
+  /**
+   * Production or development. Production (the default) warns at start about settings that are fine
+   * on a laptop and not on the internet: a site without {@code allowedOrigins}.
+   */
+  public enum Mode {
+    PRODUCTION,
+    DEVELOPMENT
   }
 
   /**
@@ -138,7 +230,38 @@ public record GatewayConfig(
     sites = List.copyOf(Objects.requireNonNull(sites, "sites must not be null"));
     topics = topics == null ? Topics.DEFAULT : topics;
     protection = protection == null ? Protection.DEFAULT : protection;
+    operations = operations == null ? Operations.LOOPBACK_ANY_PORT : operations;
+    mode = mode == null ? Mode.PRODUCTION : mode;
+    if (port != 0 && operations.port() == port) {
+      throw new IllegalArgumentException(
+          "the operations port must differ from the public port " + port);
+    }
     checkUnique(sites);
+    checkSecretsNotShared(sites);
+  }
+
+  /**
+   * A config with operations on loopback at a free port ({@link Operations#LOOPBACK_ANY_PORT}) and
+   * production mode.
+   */
+  public GatewayConfig(
+      int port,
+      String kafkaBootstrapServers,
+      int maxBodyBytes,
+      long signatureToleranceSeconds,
+      List<SiteConfig> sites,
+      Topics topics,
+      Protection protection) {
+    this(
+        port,
+        kafkaBootstrapServers,
+        maxBodyBytes,
+        signatureToleranceSeconds,
+        sites,
+        topics,
+        protection,
+        Operations.LOOPBACK_ANY_PORT,
+        Mode.PRODUCTION);
   }
 
   /** A config with the default {@link Protection}. */
@@ -180,7 +303,64 @@ public record GatewayConfig(
         signatureToleranceSeconds,
         sites,
         topics,
-        limits);
+        limits,
+        operations,
+        mode);
+  }
+
+  /** This config with another operations listener. */
+  public GatewayConfig withOperations(Operations listener) {
+    return new GatewayConfig(
+        port,
+        kafkaBootstrapServers,
+        maxBodyBytes,
+        signatureToleranceSeconds,
+        sites,
+        topics,
+        protection,
+        listener,
+        mode);
+  }
+
+  /** This config in another mode. */
+  public GatewayConfig withMode(Mode other) {
+    return new GatewayConfig(
+        port,
+        kafkaBootstrapServers,
+        maxBodyBytes,
+        signatureToleranceSeconds,
+        sites,
+        topics,
+        protection,
+        operations,
+        other);
+  }
+
+  /** The body limit of the tracker routes: the smaller of the two limits. */
+  public int trackerMaxBodyBytes() {
+    return Math.min(maxBodyBytes, protection.trackerMaxBodyBytes());
+  }
+
+  /**
+   * What the gateway should warn about at start: settings that work but leave a door open. In
+   * production, every site without {@code allowedOrigins} (any web page may post its tracker
+   * calls). None in development. The messages name sites, never a secret or key.
+   */
+  public List<String> warnings() {
+    List<String> warnings = new ArrayList<>();
+    if (mode == Mode.PRODUCTION) {
+      for (SiteConfig site : sites) {
+        if (site.allowedOrigins().isEmpty()) {
+          warnings.add(
+              "site '"
+                  + site.siteId()
+                  + "' has no allowedOrigins: any web page can post tracker calls (pageviews,"
+                  + " identify) for it; list the site's origins, or set TRIBUTARY_MODE=development"
+                  + " if this is not a production gateway");
+        }
+      }
+    }
+    return warnings;
   }
 
   /**
@@ -204,6 +384,54 @@ public record GatewayConfig(
               "site '" + site.siteId() + "' shares an API key with another site or repeats one");
         }
       }
+    }
+  }
+
+  /**
+   * Refuses a webhook secret (or Gumroad URL token) held by two sites, whichever providers: whoever
+   * holds one site's secret could sign webhooks for the other, and a payment signed with it would
+   * be booked for whichever site its URL names. The message names the sites and providers, never
+   * the secret.
+   */
+  private static void checkSecretsNotShared(List<SiteConfig> sites) {
+    record Holder(String siteId, String provider) {}
+    Map<String, Holder> holders = new HashMap<>();
+    Map<String, Set<String>> clashes = new LinkedHashMap<>();
+    for (SiteConfig site : sites) {
+      for (String provider : WebhookProviders.NAMES) {
+        for (String secret : site.secrets(provider)) {
+          Holder first = holders.putIfAbsent(secret, new Holder(site.siteId(), provider));
+          if (first != null && !first.siteId().equals(site.siteId())) {
+            clashes
+                .computeIfAbsent(
+                    "sites '" + first.siteId() + "' and '" + site.siteId() + "'",
+                    k -> new TreeSet<>())
+                .add(
+                    first.siteId()
+                        + " "
+                        + first.provider()
+                        + ", "
+                        + site.siteId()
+                        + " "
+                        + provider);
+          }
+        }
+      }
+    }
+    if (!clashes.isEmpty()) {
+      StringBuilder message = new StringBuilder();
+      clashes.forEach(
+          (pair, where) ->
+              message
+                  .append(message.isEmpty() ? "" : "; ")
+                  .append(pair)
+                  .append(" share a webhook secret (")
+                  .append(String.join("; ", where))
+                  .append(")"));
+      throw new IllegalArgumentException(
+          message
+              + ": each site needs its own secrets, or one site's secret signs the other's"
+              + " webhooks");
     }
   }
 

@@ -2,6 +2,7 @@ package dev.tributary.gateway.config;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +23,8 @@ import java.util.regex.Pattern;
  * @param siteId {@code [a-z0-9][a-z0-9_-]{0,63}}
  * @param stripeSecrets Stripe endpoint secrets ({@code whsec_…}); several during a rotation
  * @param apiKeys keys of the custom Payment API, plain (hashed here) or already {@code
- *     sha256:<hex>}
+ *     sha256:<hex>}; a plain key must pass {@link ApiKeys#weakness} (at least 32 characters, not a
+ *     pattern), a hashed one cannot be checked
  * @param allowedOrigins browser origins ({@code https://host[:port]}) the tracker may post from;
  *     empty means any origin
  * @param webhookSecrets the other providers' secrets by provider name ({@link
@@ -50,7 +52,11 @@ public record SiteConfig(
     for (String secret : stripeSecrets) {
       WebhookProviders.checkSecret(siteId, WebhookProviders.STRIPE, secret);
     }
-    apiKeys = orEmpty(apiKeys).stream().map(key -> hashApiKey(siteId, key)).toList();
+    List<String> hashed = new ArrayList<>();
+    for (String key : orEmpty(apiKeys)) {
+      hashed.add(hashApiKey(siteId, hashed.size() + 1, key));
+    }
+    apiKeys = List.copyOf(hashed);
     allowedOrigins = List.copyOf(orEmpty(allowedOrigins));
     for (String origin : allowedOrigins) {
       checkOrigin(siteId, origin);
@@ -145,11 +151,28 @@ public record SiteConfig(
     return Collections.unmodifiableMap(checked);
   }
 
-  private static String hashApiKey(String siteId, String key) {
+  private static String hashApiKey(String siteId, int position, String key) {
     if (key == null || key.isBlank()) {
       throw new IllegalArgumentException("site '" + siteId + "': API keys must not be blank");
     }
-    return ApiKeys.isHash(key) ? key : ApiKeys.hash(key);
+    if (ApiKeys.isHash(key)) {
+      return key;
+    }
+    String weakness = ApiKeys.weakness(key);
+    if (weakness != null) {
+      // The position, never the key: it is a secret even when it is a bad one.
+      throw new IllegalArgumentException(
+          "site '"
+              + siteId
+              + "': API key #"
+              + position
+              + " "
+              + weakness
+              + "; use a random key of at least "
+              + ApiKeys.MIN_LENGTH
+              + " characters (e.g. openssl rand -hex 32)");
+    }
+    return ApiKeys.hash(key);
   }
 
   private static void checkOrigin(String siteId, String origin) {

@@ -8,9 +8,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
- * Token buckets per site and client IP for the public tracking endpoints: each bucket holds up to
- * {@code burst} tokens, refills at {@code perSecond}, and every call takes one. A call that finds
- * the bucket empty is refused (429) with the seconds until a token is back.
+ * Token buckets per client address ({@link ClientAddress}: an IPv4 address, an IPv6 /64) for the
+ * public tracker endpoints, taken before the body is read: each bucket holds up to {@code burst}
+ * tokens, refills at {@code perSecond}, and every call takes one. A call that finds the bucket
+ * empty is refused (429) with the seconds until a token is back.
  *
  * <p>Memory stays bounded: a bucket that has refilled completely is the same as no bucket, so once
  * there are more than {@link #SWEEP_ABOVE} buckets the full ones are dropped (at most once a
@@ -29,10 +30,8 @@ final class RateLimiter {
   private final int burst;
   private final boolean enabled;
   private final LongSupplier nanoTime;
-  private final Map<Key, Bucket> buckets = new ConcurrentHashMap<>();
+  private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
   private final AtomicLong lastSweep;
-
-  private record Key(String siteId, String clientIp) {}
 
   /** One client's bucket; guarded by its own monitor. */
   private final class Bucket {
@@ -78,18 +77,18 @@ final class RateLimiter {
   }
 
   /**
-   * Takes a token for this site and client.
+   * Takes a token for this client.
    *
+   * @param clientKey the client's rate-limit key ({@link ClientAddress#of})
    * @return 0 if the call may go on, else the whole seconds (at least 1) until it could
    */
-  long acquire(String siteId, String clientIp) {
+  long acquire(String clientKey) {
     if (!enabled) {
       return 0;
     }
     long now = nanoTime.getAsLong();
     sweepIfLarge(now);
-    double waitNanos =
-        buckets.computeIfAbsent(new Key(siteId, clientIp), k -> new Bucket(now)).take(now);
+    double waitNanos = buckets.computeIfAbsent(clientKey, k -> new Bucket(now)).take(now);
     if (waitNanos <= 0) {
       return 0;
     }

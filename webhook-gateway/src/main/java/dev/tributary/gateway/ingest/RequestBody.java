@@ -33,11 +33,15 @@ final class RequestBody {
    * Checks the headers only, before the body is read: declared length (413) and media type (415).
    */
   void checkHeaders(Context ctx, Set<String> mediaTypes) {
-    long declared = ctx.req().getContentLengthLong();
-    if (declared > maxBytes) {
+    checkDeclaredLength(ctx);
+    checkContentType(RequestHeaders.single(ctx, "Content-Type"), mediaTypes);
+  }
+
+  /** 413 if the request declares a body over the limit; reads nothing. */
+  void checkDeclaredLength(Context ctx) {
+    if (ctx.req().getContentLengthLong() > maxBytes) {
       throw tooLarge();
     }
-    checkContentType(RequestHeaders.single(ctx, "Content-Type"), mediaTypes);
   }
 
   /** Reads the body, at most {@code maxBytes}; 413 if there is more, whatever was declared. */

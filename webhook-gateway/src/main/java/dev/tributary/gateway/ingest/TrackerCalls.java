@@ -5,6 +5,7 @@ import dev.tributary.gateway.config.SiteConfig;
 import dev.tributary.gateway.config.SiteDirectory;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
 import java.util.Map;
 
 /**
@@ -16,6 +17,9 @@ final class TrackerCalls {
   /** The {@code tributary_gateway_dropped_total} reason of a bot's call. */
   static final String BOT = "bot";
 
+  static final String EVENTS_PATH = "/api/v1/events";
+  static final String IDENTIFY_PATH = "/api/v1/identify";
+
   private TrackerCalls() {}
 
   /** The {@code tributary_gateway_rejected_total} reason of a call over the rate limit. */
@@ -25,8 +29,8 @@ final class TrackerCalls {
   record Call(Fields fields, SiteConfig site) {}
 
   /**
-   * What the tracker routes share besides the request: sites, body limits, metrics, and the rate
-   * limit per site and client address (one bucket for both routes).
+   * What the tracker routes share besides the request: sites, the tracker body limit, metrics, and
+   * the rate limit per client address (one bucket for both routes and every site).
    */
   record Shared(
       SiteDirectory sites,
@@ -36,10 +40,43 @@ final class TrackerCalls {
       ClientAddress clients) {}
 
   /**
-   * The start every tracker route shares: tag the provider for metrics, drop bots (answered 202),
-   * check the content type, read the body (UTF-8, a JSON object), find the site, check the browser
-   * origin and take a token of the site's rate limit for this client (429 with {@code Retry-After}
-   * when there is none). Returns null when the call was a bot's and has been answered.
+   * The {@code before} handler of a tracker route, run before its body is read: tags the provider
+   * for metrics, takes a token of the client's rate limit (429 with {@code Retry-After} when there
+   * is none) and refuses a declared body over the tracker limit (413). Only for POST: a preflight
+   * costs nothing. Bots' calls count too: a flood is a flood whoever sends it.
+   *
+   * <p>The site is in the body and not known yet, so a 429 carries the CORS answer a preflight
+   * would get (the Origin is reflected if some site allows it), so that the browser can read it.
+   */
+  static Handler admit(String provider, Shared shared) {
+    return ctx -> {
+      if (!HandlerType.POST.equals(ctx.method())) {
+        return;
+      }
+      IngestRoutes.tagProvider(ctx, provider);
+      long retryAfter = shared.limiter().acquire(shared.clients().of(ctx));
+      if (retryAfter > 0) {
+        String origin = RequestHeaders.single(ctx, "Origin");
+        if (origin != null && shared.sites().anyAllowsOrigin(origin)) {
+          ctx.header("Access-Control-Allow-Origin", origin);
+          ctx.header("Vary", "Origin");
+        }
+        throw new ApiError(
+            429,
+            RATE_LIMITED,
+            "too many calls from this address; retry later",
+            Map.of(),
+            Map.of("Retry-After", Long.toString(retryAfter)));
+      }
+      shared.requestBody().checkDeclaredLength(ctx);
+    };
+  }
+
+  /**
+   * The start every tracker route shares once {@link #admit} let the call in: drop bots (answered
+   * 202), check the content type, read the body (at most the tracker limit; UTF-8, a JSON object),
+   * find the site and check the browser origin. Returns null when the call was a bot's and has been
+   * answered.
    */
   static Call begin(Context ctx, String provider, Shared shared) {
     IngestRoutes.tagProvider(ctx, provider);
@@ -54,15 +91,6 @@ final class TrackerCalls {
     Fields fields = new Fields(Json.parseObject(body));
     SiteConfig site = site(shared.sites(), fields);
     allowOrigin(ctx, site);
-    long retryAfter = shared.limiter().acquire(site.siteId(), shared.clients().of(ctx));
-    if (retryAfter > 0) {
-      throw new ApiError(
-          429,
-          RATE_LIMITED,
-          "too many calls from this address; retry later",
-          Map.of(),
-          Map.of("Retry-After", Long.toString(retryAfter)));
-    }
     return new Call(fields, site);
   }
 

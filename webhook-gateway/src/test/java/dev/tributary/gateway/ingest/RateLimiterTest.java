@@ -16,10 +16,10 @@ class RateLimiterTest {
     nanos.addAndGet(TimeUnit.MILLISECONDS.toNanos(millis));
   }
 
-  private int allowedOf(int calls, String site, String ip) {
+  private int allowedOf(int calls, String client) {
     int allowed = 0;
     for (int i = 0; i < calls; i++) {
-      if (limiter.acquire(site, ip) == 0) {
+      if (limiter.acquire(client) == 0) {
         allowed++;
       }
     }
@@ -28,43 +28,43 @@ class RateLimiterTest {
 
   @Test
   void aBurstIsAllowedThenTheRefillRate() {
-    assertThat(allowedOf(100, "acme", "10.0.0.1")).isEqualTo(40);
-    assertThat(limiter.acquire("acme", "10.0.0.1")).isEqualTo(1);
+    assertThat(allowedOf(100, "10.0.0.1")).isEqualTo(40);
+    assertThat(limiter.acquire("10.0.0.1")).isEqualTo(1);
 
     advanceMillis(500); // 10 tokens back at 20/s
-    assertThat(allowedOf(100, "acme", "10.0.0.1")).isEqualTo(10);
+    assertThat(allowedOf(100, "10.0.0.1")).isEqualTo(10);
 
     advanceMillis(10_000); // never more than the burst
-    assertThat(allowedOf(100, "acme", "10.0.0.1")).isEqualTo(40);
+    assertThat(allowedOf(100, "10.0.0.1")).isEqualTo(40);
   }
 
   @Test
-  void bucketsArePerSiteAndPerAddress() {
-    assertThat(allowedOf(50, "acme", "10.0.0.1")).isEqualTo(40);
+  void bucketsArePerClient() {
+    assertThat(allowedOf(50, "10.0.0.1")).isEqualTo(40);
 
-    assertThat(allowedOf(50, "acme", "10.0.0.2")).isEqualTo(40);
-    assertThat(allowedOf(50, "beta", "10.0.0.1")).isEqualTo(40);
-    assertThat(limiter.acquire("acme", "10.0.0.1")).isPositive();
+    assertThat(allowedOf(50, "10.0.0.2")).isEqualTo(40);
+    assertThat(allowedOf(50, "2001:db8:0:1::/64")).isEqualTo(40);
+    assertThat(limiter.acquire("10.0.0.1")).isPositive();
   }
 
   @Test
   void retryAfterIsTheWholeSecondsUntilATokenIsBack() {
     RateLimiter slow = new RateLimiter(new RateLimit(1, 1), nanos::get);
-    assertThat(slow.acquire("acme", "ip")).isZero();
-    assertThat(slow.acquire("acme", "ip")).isEqualTo(1);
+    assertThat(slow.acquire("ip")).isZero();
+    assertThat(slow.acquire("ip")).isEqualTo(1);
 
     RateLimiter verySlow = new RateLimiter(new RateLimit(1, 3), nanos::get);
-    assertThat(verySlow.acquire("a", "ip") + verySlow.acquire("a", "ip")).isZero();
-    assertThat(verySlow.acquire("a", "ip")).isZero();
+    assertThat(verySlow.acquire("ip") + verySlow.acquire("ip")).isZero();
+    assertThat(verySlow.acquire("ip")).isZero();
     advanceMillis(200);
-    assertThat(verySlow.acquire("a", "ip")).isEqualTo(1); // 0.8 s rounded up
+    assertThat(verySlow.acquire("ip")).isEqualTo(1); // 0.8 s rounded up
   }
 
   @Test
   void offMeansUnlimited() {
     RateLimiter off = new RateLimiter(RateLimit.OFF, nanos::get);
     for (int i = 0; i < 10_000; i++) {
-      assertThat(off.acquire("acme", "ip")).isZero();
+      assertThat(off.acquire("ip")).isZero();
     }
     assertThat(off.size()).isZero();
   }
@@ -73,16 +73,16 @@ class RateLimiterTest {
   void fullBucketsAreForgottenOnceThereAreMany() {
     int clients = RateLimiter.SWEEP_ABOVE + 10;
     for (int i = 0; i < clients; i++) {
-      limiter.acquire("acme", "ip-" + i);
+      limiter.acquire("ip-" + i);
     }
     assertThat(limiter.size()).isEqualTo(clients);
     // Emptied recently: kept, it still limits this client.
-    assertThat(allowedOf(40, "acme", "busy")).isEqualTo(40);
+    assertThat(allowedOf(40, "busy")).isEqualTo(40);
 
     advanceMillis(1_100); // the others are full again (1 token taken, 20/s), "busy" is not
-    limiter.acquire("acme", "new");
+    limiter.acquire("new");
 
     assertThat(limiter.size()).isEqualTo(2);
-    assertThat(allowedOf(40, "acme", "busy")).isLessThan(40);
+    assertThat(allowedOf(40, "busy")).isLessThan(40);
   }
 }

@@ -27,10 +27,20 @@ public final class GatewayClient {
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
+  private final String host;
   private final int port;
 
   public GatewayClient(int port) {
-    this.base = "http://localhost:" + port;
+    this("localhost", port);
+  }
+
+  /**
+   * A client connecting to {@code host} ({@code 127.0.0.1}, {@code ::1}, …): the gateway sees that
+   * address as the peer.
+   */
+  public GatewayClient(String host, int port) {
+    this.host = host;
+    this.base = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
     this.port = port;
   }
 
@@ -51,7 +61,7 @@ public final class GatewayClient {
    * 100-continue support hangs on a final non-100 answer in Java 17.)
    */
   public RawResponse postDeclaringLength(String path, String contentType, long declaredLength) {
-    try (Socket socket = new Socket("localhost", port)) {
+    try (Socket socket = new Socket(host, port)) {
       socket.setSoTimeout(10_000);
       String head =
           "POST "
@@ -86,7 +96,7 @@ public final class GatewayClient {
    * on one connection or headers beyond the server's limit.
    */
   public List<RawResponse> sendRaw(byte[] raw, int count) {
-    try (Socket socket = new Socket("localhost", port)) {
+    try (Socket socket = new Socket(host, port)) {
       socket.setSoTimeout(10_000);
       OutputStream out = socket.getOutputStream();
       out.write(raw);
