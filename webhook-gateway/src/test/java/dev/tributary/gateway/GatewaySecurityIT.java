@@ -371,7 +371,12 @@ class GatewaySecurityIT {
       List<LogLine> production;
       List<LogLine> development;
       try (LogCapture capture = LogCapture.everything()) {
-        try (GatewayApp gateway = start(Protection.DEFAULT, open, acme2())) {
+        try (GatewayApp gateway =
+            GatewayApp.start(
+                config(Protection.DEFAULT, open, acme2())
+                    .withEmailHashKey(
+                        new GatewayConfig.EmailHashKey(
+                            "a-deployment-key-of-32-characters-or-more")))) {
           production = capture.lines();
         }
         int from = capture.lines().size();

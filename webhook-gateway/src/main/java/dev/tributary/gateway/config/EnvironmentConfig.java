@@ -35,6 +35,7 @@ import java.util.Map;
  *   <tr><td>TRIBUTARY_OPS_PORT / TRIBUTARY_OPS_BIND_ADDRESS</td><td>default 9091 / 0.0.0.0: the
  *       listener of /healthz, /readyz and /metrics</td></tr>
  *   <tr><td>TRIBUTARY_MODE</td><td>production (default) or development</td></tr>
+ *   <tr><td>TRIBUTARY_EMAIL_HASH_KEY</td><td>≥ 32 characters; empty = bare SHA-256</td></tr>
  *   <tr><td>TRIBUTARY_TRACKING_RATE_PER_SECOND / TRIBUTARY_TRACKING_RATE_BURST</td><td>default
  *       20 / twice the rate, per client address; a rate of 0 turns the limit off</td></tr>
  *   <tr><td>TRIBUTARY_TRACKER_MAX_BODY_BYTES</td><td>default 16384 (1024 to 1048576)</td></tr>
@@ -66,6 +67,7 @@ final class EnvironmentConfig {
   static final String OPS_PORT = "TRIBUTARY_OPS_PORT";
   static final String OPS_BIND_ADDRESS = "TRIBUTARY_OPS_BIND_ADDRESS";
   static final String MODE = "TRIBUTARY_MODE";
+  static final String EMAIL_HASH_KEY = "TRIBUTARY_EMAIL_HASH_KEY";
 
   /** Replaced by {@link #TRUSTED_PROXIES}; read only to refuse it. */
   static final String REMOVED_TRUSTED_PROXY_HOPS = "TRIBUTARY_TRUSTED_PROXY_HOPS";
@@ -112,7 +114,8 @@ final class EnvironmentConfig {
         new Operations(
             valueOr(env, OPS_BIND_ADDRESS, Operations.DEFAULT.bindAddress()),
             (int) number(env, OPS_PORT, Operations.DEFAULT.port())),
-        mode(env));
+        mode(env),
+        new GatewayConfig.EmailHashKey(value(env, EMAIL_HASH_KEY)));
   }
 
   private static Mode mode(Map<String, String> env) {

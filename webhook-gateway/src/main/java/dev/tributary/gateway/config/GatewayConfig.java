@@ -41,7 +41,8 @@ public record GatewayConfig(
     Topics topics,
     Protection protection,
     Operations operations,
-    Mode mode) {
+    Mode mode,
+    EmailHashKey emailHashKey) {
 
   public static final int DEFAULT_PORT = 8080;
   public static final int DEFAULT_MAX_BODY_BYTES = 512 * 1024;
@@ -49,6 +50,36 @@ public record GatewayConfig(
 
   /** Bodies are held in memory while they are checked; no webhook comes close to this. */
   public static final int MAX_BODY_BYTES_LIMIT = 16 * 1024 * 1024;
+
+  /**
+   * The deployment's email hashing key ({@code TRIBUTARY_EMAIL_HASH_KEY}, the job's {@code
+   * tributary.privacy.email-hash-key}): identify emails are hashed with HMAC-SHA256 under a key
+   * derived from it per site. {@link #NONE}: bare SHA-256, as before 0.2. Never printed.
+   */
+  public record EmailHashKey(String value) {
+    public static final int MIN_LENGTH = 32;
+    public static final EmailHashKey NONE = new EmailHashKey("");
+
+    public EmailHashKey {
+      value = value == null ? "" : value;
+      if (!value.isEmpty() && value.length() < MIN_LENGTH) {
+        throw new IllegalArgumentException(
+            "the email hashing key must be at least "
+                + MIN_LENGTH
+                + " characters, was "
+                + value.length());
+      }
+    }
+
+    public boolean isSet() {
+      return !value.isEmpty();
+    }
+
+    @Override
+    public String toString() {
+      return isSet() ? "EmailHashKey[set]" : "EmailHashKey[none]";
+    }
+  }
 
   /** Kafka topic names; the defaults are the ones in the contracts. */
   public record Topics(String webhooks, String tracking) {
@@ -232,6 +263,7 @@ public record GatewayConfig(
     protection = protection == null ? Protection.DEFAULT : protection;
     operations = operations == null ? Operations.LOOPBACK_ANY_PORT : operations;
     mode = mode == null ? Mode.PRODUCTION : mode;
+    emailHashKey = emailHashKey == null ? EmailHashKey.NONE : emailHashKey;
     if (port != 0 && operations.port() == port) {
       throw new IllegalArgumentException(
           "the operations port must differ from the public port " + port);
@@ -261,7 +293,8 @@ public record GatewayConfig(
         topics,
         protection,
         Operations.LOOPBACK_ANY_PORT,
-        Mode.PRODUCTION);
+        Mode.PRODUCTION,
+        EmailHashKey.NONE);
   }
 
   /** A config with the default {@link Protection}. */
@@ -305,7 +338,8 @@ public record GatewayConfig(
         topics,
         limits,
         operations,
-        mode);
+        mode,
+        emailHashKey);
   }
 
   /** This config with another operations listener. */
@@ -319,7 +353,8 @@ public record GatewayConfig(
         topics,
         protection,
         listener,
-        mode);
+        mode,
+        emailHashKey);
   }
 
   /** This config in another mode. */
@@ -333,7 +368,23 @@ public record GatewayConfig(
         topics,
         protection,
         operations,
-        other);
+        other,
+        emailHashKey);
+  }
+
+  /** This config with an email hashing key. */
+  public GatewayConfig withEmailHashKey(EmailHashKey key) {
+    return new GatewayConfig(
+        port,
+        kafkaBootstrapServers,
+        maxBodyBytes,
+        signatureToleranceSeconds,
+        sites,
+        topics,
+        protection,
+        operations,
+        mode,
+        key);
   }
 
   /** The body limit of the tracker routes: the smaller of the two limits. */
@@ -358,6 +409,12 @@ public record GatewayConfig(
                   + " identify) for it; list the site's origins, or set TRIBUTARY_MODE=development"
                   + " if this is not a production gateway");
         }
+      }
+      if (!emailHashKey.isSet()) {
+        warnings.add(
+            "TRIBUTARY_EMAIL_HASH_KEY is not set: identify emails are hashed with bare SHA-256,"
+                + " which an email list reverses and which links one person across sites; set it"
+                + " (and the job's tributary.privacy.email-hash-key) to the same random secret");
       }
     }
     return warnings;

@@ -1,28 +1,51 @@
 package dev.tributary.gateway.ingest;
 
+import dev.tributary.gateway.config.GatewayConfig.EmailHashKey;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Locale;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The only form in which an identify call's email leaves the gateway: lower-case hex SHA-256 of the
- * trimmed, lower-cased address. The job hashes payment emails exactly the same way (its {@code
- * identity.EmailHash}); the modules share no code, so a change here must be made there too.
+ * The only form in which an identify call's email leaves the gateway. The rule, which the job
+ * applies to payment emails (its {@code identity.EmailHash}; the modules share no code, so both
+ * test the same vectors):
+ *
+ * <ol>
+ *   <li>normalize: trim, lower-case ({@link Locale#ROOT});
+ *   <li>with the deployment key {@code K}: site key {@code HMAC-SHA256(K, "tributary-email-v1|" +
+ *       siteId)}, hash {@code HMAC-SHA256(siteKey, normalized)}, lower-case hex — not reversible
+ *       with an email list, and different on every site;
+ *   <li>without a key: bare SHA-256 of the normalized address (versions before 0.2).
+ * </ol>
  */
 final class EmailHash {
+  private static final String SITE_KEY_CONTEXT = "tributary-email-v1|";
 
   private EmailHash() {}
 
-  static String of(String email) {
-    String normalized = email.trim().toLowerCase(Locale.ROOT);
+  static String of(EmailHashKey key, String siteId, String email) {
+    byte[] normalized = email.trim().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8);
     try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256").digest(normalized.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is always available", e);
+      if (key == null || !key.isSet()) {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(normalized));
+      }
+      byte[] siteKey =
+          hmac(
+              key.value().getBytes(StandardCharsets.UTF_8),
+              (SITE_KEY_CONTEXT + siteId).getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(hmac(siteKey, normalized));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("SHA-256 and HmacSHA256 are always available", e);
     }
+  }
+
+  private static byte[] hmac(byte[] key, byte[] data) throws GeneralSecurityException {
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(key, "HmacSHA256"));
+    return mac.doFinal(data);
   }
 }

@@ -1,5 +1,6 @@
 package dev.tributary.gateway.ingest;
 
+import dev.tributary.gateway.config.GatewayConfig;
 import dev.tributary.gateway.config.SiteConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -25,11 +26,17 @@ final class IdentifyHandler implements Handler {
   private final TrackerCalls.Shared shared;
   private final Forwarder forwarder;
   private final Clock clock;
+  private final GatewayConfig.EmailHashKey emailHashKey;
 
-  IdentifyHandler(TrackerCalls.Shared shared, Forwarder forwarder, Clock clock) {
+  IdentifyHandler(
+      TrackerCalls.Shared shared,
+      Forwarder forwarder,
+      Clock clock,
+      GatewayConfig.EmailHashKey emailHashKey) {
     this.shared = shared;
     this.forwarder = forwarder;
     this.clock = clock;
+    this.emailHashKey = emailHashKey;
   }
 
   @Override
@@ -55,7 +62,7 @@ final class IdentifyHandler implements Handler {
             site.siteId(),
             visitorId,
             sessionId,
-            EmailHash.of(email),
+            EmailHash.of(emailHashKey, site.siteId(), email),
             clientTs,
             clock.instant(),
             UUID.randomUUID().toString()));

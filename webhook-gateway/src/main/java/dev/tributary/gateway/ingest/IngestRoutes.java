@@ -113,12 +113,14 @@ public final class IngestRoutes {
         TrackerCalls.IDENTIFY_PATH, TrackerCalls.admit(IdentifyHandler.PROVIDER, tracker));
     routes.post(TrackerCalls.EVENTS_PATH, new TrackingHandler(tracker, forwarder, clock));
     routes.options(TrackerCalls.EVENTS_PATH, TrackerCalls.preflight(sites));
-    routes.post(TrackerCalls.IDENTIFY_PATH, new IdentifyHandler(tracker, forwarder, clock));
+    routes.post(
+        TrackerCalls.IDENTIFY_PATH,
+        new IdentifyHandler(tracker, forwarder, clock, config.emailHashKey()));
     routes.options(TrackerCalls.IDENTIFY_PATH, TrackerCalls.preflight(sites));
     // the merchant's server, with the site's API key: evidence the job ranks above the tracker's
     routes.post(
         "/api/v1/identify/verified",
-        new VerifiedIdentifyHandler(sites, requestBody, forwarder, clock));
+        new VerifiedIdentifyHandler(sites, requestBody, forwarder, clock, config.emailHashKey()));
     routes.get(TrackerScript.PATH, TrackerScript.load());
 
     routes.exception(

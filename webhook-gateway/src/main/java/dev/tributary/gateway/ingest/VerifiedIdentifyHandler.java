@@ -1,5 +1,6 @@
 package dev.tributary.gateway.ingest;
 
+import dev.tributary.gateway.config.GatewayConfig;
 import dev.tributary.gateway.config.SiteConfig;
 import dev.tributary.gateway.config.SiteDirectory;
 import io.javalin.http.Context;
@@ -26,13 +27,19 @@ final class VerifiedIdentifyHandler implements Handler {
   private final RequestBody requestBody;
   private final Forwarder forwarder;
   private final Clock clock;
+  private final GatewayConfig.EmailHashKey emailHashKey;
 
   VerifiedIdentifyHandler(
-      SiteDirectory sites, RequestBody requestBody, Forwarder forwarder, Clock clock) {
+      SiteDirectory sites,
+      RequestBody requestBody,
+      Forwarder forwarder,
+      Clock clock,
+      GatewayConfig.EmailHashKey emailHashKey) {
     this.sites = sites;
     this.requestBody = requestBody;
     this.forwarder = forwarder;
     this.clock = clock;
+    this.emailHashKey = emailHashKey;
   }
 
   @Override
@@ -61,7 +68,7 @@ final class VerifiedIdentifyHandler implements Handler {
             site.siteId(),
             visitorId,
             sessionId,
-            EmailHash.of(email),
+            EmailHash.of(emailHashKey, site.siteId(), email),
             null,
             clock.instant(),
             UUID.randomUUID().toString(),

@@ -606,7 +606,10 @@ class GatewayConfigTest {
         new SiteConfig("open-shop", List.of("whsec_warnleak"), List.of(PLAIN_KEY), List.of());
     SiteConfig closed =
         new SiteConfig("closed", List.of(), List.of(), List.of("https://closed.example"));
-    GatewayConfig production = new GatewayConfig(0, "k:1", List.of(open, closed));
+    GatewayConfig production =
+        new GatewayConfig(0, "k:1", List.of(open, closed))
+            .withEmailHashKey(
+                new GatewayConfig.EmailHashKey("a-deployment-key-of-32-characters-or-more"));
 
     assertThat(production.mode()).isEqualTo(Mode.PRODUCTION);
     assertThat(production.warnings())
@@ -617,6 +620,18 @@ class GatewayConfigTest {
         .doesNotContain("warnleak")
         .doesNotContain(PLAIN_KEY);
     assertThat(production.withMode(Mode.DEVELOPMENT).warnings()).isEmpty();
+  }
+
+  @Test
+  void productionWarnsWhenEmailsAreHashedWithoutAKey() {
+    SiteConfig closed =
+        new SiteConfig("closed", List.of(), List.of(), List.of("https://closed.example"));
+    GatewayConfig unkeyed = new GatewayConfig(0, "k:1", List.of(closed));
+    assertThat(unkeyed.warnings())
+        .singleElement()
+        .asString()
+        .contains("TRIBUTARY_EMAIL_HASH_KEY is not set");
+    assertThat(unkeyed.withMode(Mode.DEVELOPMENT).warnings()).isEmpty();
   }
 
   private String sitesFileUnchecked(String json) {

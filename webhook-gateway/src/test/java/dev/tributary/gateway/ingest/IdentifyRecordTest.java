@@ -15,9 +15,29 @@ class IdentifyRecordTest {
 
   @Test
   void hashesTheTrimmedLowerCasedEmailAsHex() {
-    assertThat(EmailHash.of("ada@example.com")).isEqualTo(ADA);
-    assertThat(EmailHash.of("  Ada@Example.COM\t")).isEqualTo(ADA);
-    assertThat(EmailHash.of("ada@example.org")).isNotEqualTo(ADA);
+    assertThat(EmailHash.of(null, "acme", "ada@example.com")).isEqualTo(ADA);
+    assertThat(EmailHash.of(null, "acme", "  Ada@Example.COM\t")).isEqualTo(ADA);
+    assertThat(EmailHash.of(null, "acme", "ada@example.org")).isNotEqualTo(ADA);
+  }
+
+  /**
+   * The keyed rule on the vectors the job's {@code EmailHashTest} holds too (computed with Python's
+   * {@code hmac}): the two modules hash the same email of the same site identically.
+   */
+  @Test
+  void withTheDeploymentKeyTheHashIsKeyedPerSite() {
+    var key =
+        new dev.tributary.gateway.config.GatewayConfig.EmailHashKey(
+            "tributary-test-key-0123456789abcdef");
+    assertThat(EmailHash.of(key, "acme", "  Ada@Example.COM "))
+        .isEqualTo("e1a99fcdc23fd28c22826dc08cca8a3bc77247360f22526c5cea688848047985");
+    assertThat(EmailHash.of(key, "beta", "ada@example.com"))
+        .isEqualTo("b2aa44005068323174a9576328bf135b0be4141e3300ccddaaba395899e14a61");
+    assertThat(key.toString()).doesNotContain("tributary-test-key");
+    assertThatThrownBy(
+            () -> new dev.tributary.gateway.config.GatewayConfig.EmailHashKey("too-short"))
+        .hasMessageContaining("at least 32 characters")
+        .hasMessageNotContaining("too-short");
   }
 
   @Test
@@ -27,7 +47,7 @@ class IdentifyRecordTest {
             "acme",
             "v_1",
             null,
-            EmailHash.of("ada@example.com"),
+            EmailHash.of(null, "acme", "ada@example.com"),
             1763892000000L,
             Instant.parse("2026-11-23T10:00:00.123456Z"),
             "e-1");
