@@ -133,7 +133,10 @@ public final class Pipeline {
             .name("consolidate payments");
 
     SingleOutputStreamOperator<Pageview> pageviews =
-        tracking.process(new ParseTracking(bounds)).uid(ParseTracking.UID).name("parse tracking");
+        tracking
+            .process(new ParseTracking(bounds, settings.keptQueryParameters()))
+            .uid(ParseTracking.UID)
+            .name("parse tracking");
 
     SingleOutputStreamOperator<Session> sessions =
         pageviews

@@ -554,6 +554,28 @@ class GatewayIT {
       assertThat(value.path("utm").isEmpty()).isTrue();
     }
 
+    /** Reset and magic-link tokens in a page's address never reach Kafka (issue #13). */
+    @Test
+    void tokensInThePageAddressNeverReachKafka() throws IOException {
+      Mark mark = kafka.mark(TRACKING);
+
+      HttpResponse<String> response =
+          post(
+              "text/plain;charset=UTF-8",
+              "{\"siteId\":\"beta-shop\",\"visitorId\":\"v_3\",\"sessionId\":\"s_3\","
+                  + "\"url\":\"https://beta.shop/reset?token=SECRET1&utm_source=news&gclid=g1"
+                  + "#access_token=SECRET2\","
+                  + "\"referrer\":\"https://mail.example/read?msg=SECRET3\"}");
+
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+      ConsumerRecord<String, String> record = kafka.singleRecordAfter(mark);
+      assertThat(record.value()).doesNotContain("SECRET");
+      JsonNode value = value(record);
+      assertThat(value.path("url").asText())
+          .isEqualTo("https://beta.shop/reset?utm_source=news&gclid=g1");
+      assertThat(value.path("referrer").asText()).isEqualTo("https://mail.example/read");
+    }
+
     @Test
     void unknownSiteIs404AndMissingFieldsAre400() {
       Mark mark = kafka.mark(TRACKING);

@@ -163,6 +163,16 @@ public final class JobOptions {
                   + " an email list nor matched across sites. Empty: bare SHA-256 (versions before"
                   + " 0.2; see the README for the migration).");
 
+  public static final ConfigOption<List<String>> KEPT_QUERY_PARAMETERS =
+      ConfigOptions.key("tributary.privacy.kept-query-parameters")
+          .stringType()
+          .asList()
+          .defaultValues()
+          .withDescription(
+              "Query parameters a stored page address keeps besides utm_*, click ids and"
+                  + " referral tags (the union of the gateway sites' keptQueryParameters: the job"
+                  + " cleans addresses again before it stores them).");
+
   public static final ConfigOption<Duration> IDENTITY_RETENTION =
       ConfigOptions.key("tributary.identity.retention")
           .durationType()
@@ -228,7 +238,8 @@ public final class JobOptions {
         conf.get(SESSION_RETENTION),
         conf.get(METADATA_VISITOR_KEYS),
         conf.get(METADATA_SESSION_KEYS),
-        conf.get(EMAIL_HASH_KEY));
+        conf.get(EMAIL_HASH_KEY),
+        conf.get(KEPT_QUERY_PARAMETERS));
   }
 
   private static String require(Configuration conf, ConfigOption<String> option) {

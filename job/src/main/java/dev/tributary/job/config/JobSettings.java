@@ -36,7 +36,8 @@ public record JobSettings(
     Duration sessionRetention,
     List<String> metadataVisitorKeys,
     List<String> metadataSessionKeys,
-    String emailHashKey)
+    String emailHashKey,
+    List<String> keptQueryParameters)
     implements Serializable {
 
   public JobSettings {
@@ -59,6 +60,7 @@ public record JobSettings(
     }
     metadataVisitorKeys = List.copyOf(metadataVisitorKeys);
     metadataSessionKeys = List.copyOf(metadataSessionKeys);
+    keptQueryParameters = List.copyOf(keptQueryParameters);
     if (emailHashKey != null && !emailHashKey.isEmpty() && emailHashKey.length() < 32) {
       throw new IllegalArgumentException(
           "tributary.privacy.email-hash-key must be at least 32 characters (it was "

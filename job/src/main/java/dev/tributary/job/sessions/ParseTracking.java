@@ -18,6 +18,7 @@ public final class ParseTracking extends ProcessFunction<RawRecord, Pageview> {
   public static final String UID = "parse-tracking";
   public static final OutputTag<Identify> IDENTIFIES = new OutputTag<>("identifies") {};
   private final TimeBounds bounds;
+  private final java.util.Set<String> keptQueryParameters;
   private transient Counter deadLettered;
   private transient Counter clampedTimes;
 
@@ -25,7 +26,19 @@ public final class ParseTracking extends ProcessFunction<RawRecord, Pageview> {
    * @param bounds how far ahead of its record a call's own time may lie
    */
   public ParseTracking(TimeBounds bounds) {
+    this(bounds, java.util.List.of());
+  }
+
+  /**
+   * @param keptQueryParameters query parameters page addresses keep besides {@link UrlHygiene#KEPT}
+   *     ({@code tributary.privacy.kept-query-parameters})
+   */
+  public ParseTracking(TimeBounds bounds, java.util.List<String> keptQueryParameters) {
     this.bounds = bounds;
+    this.keptQueryParameters =
+        keptQueryParameters.stream()
+            .map(p -> p.trim().toLowerCase(java.util.Locale.ROOT))
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
   }
 
   @Override
@@ -37,7 +50,8 @@ public final class ParseTracking extends ProcessFunction<RawRecord, Pageview> {
   @Override
   public void processElement(RawRecord record, Context ctx, Collector<Pageview> out) {
     try {
-      TrackingParser.Parsed parsed = TrackingParser.parseRecord(record.value());
+      TrackingParser.Parsed parsed =
+          TrackingParser.parseRecord(record.value(), keptQueryParameters);
       if (parsed.pageview() != null) {
         Pageview p = parsed.pageview();
         long at = bounds.clamp(p.receivedAtMillis(), record.timestampMillis());

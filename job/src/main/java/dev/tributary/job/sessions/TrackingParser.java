@@ -26,13 +26,21 @@ public final class TrackingParser {
 
   /** A pageview or an identify call; unknown record types are malformed. */
   public static Parsed parseRecord(String json) {
+    return parseRecord(json, java.util.Set.of());
+  }
+
+  /**
+   * A pageview or an identify call; {@code keptQueryParameters} are kept in page addresses besides
+   * {@link UrlHygiene#KEPT}.
+   */
+  public static Parsed parseRecord(String json, java.util.Set<String> keptQueryParameters) {
     JsonNode n = Json.readObject(json, "tracking record");
     if (n.path("v").asInt(0) != 1) {
       throw new MalformedPayloadException("unsupported tracking record version " + n.path("v"));
     }
     String type = Json.text(n, "type");
     if (type == null || "pageview".equals(type)) {
-      return new Parsed(pageview(n), null);
+      return new Parsed(pageview(n, keptQueryParameters), null);
     }
     if ("identify".equals(type)) {
       return new Parsed(null, identify(n));
@@ -83,7 +91,7 @@ public final class TrackingParser {
     }
   }
 
-  private static Pageview pageview(JsonNode n) {
+  private static Pageview pageview(JsonNode n, java.util.Set<String> keptQueryParameters) {
     String url = Json.requiredText(n, "url", "pageview");
     long receivedAt = receivedAt(n, "pageview");
     JsonNode utm = n.get("utm");
@@ -94,7 +102,7 @@ public final class TrackingParser {
         Json.requiredText(n, "sessionId", "pageview"),
         Json.text(n, "eventId"),
         // the tags are read from the full address above; only what attribution reads is kept
-        UrlHygiene.page(url),
+        UrlHygiene.page(url, keptQueryParameters),
         UrlHygiene.referrer(Json.text(n, "referrer")),
         tag(utm, "source", query),
         tag(utm, "medium", query),

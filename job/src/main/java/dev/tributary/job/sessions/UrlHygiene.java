@@ -46,6 +46,11 @@ public final class UrlHygiene {
 
   /** {@code url} without its fragment and without query parameters attribution does not read. */
   public static String page(String url) {
+    return page(url, Set.of());
+  }
+
+  /** {@link #page(String)}, also keeping the (lower-case) parameters {@code alsoKept}. */
+  public static String page(String url, Set<String> alsoKept) {
     if (url == null) {
       return null;
     }
@@ -63,7 +68,7 @@ public final class UrlHygiene {
     for (String pair : query.split("&")) {
       int eq = pair.indexOf('=');
       String key = (eq < 0 ? pair : pair.substring(0, eq)).toLowerCase(Locale.ROOT);
-      if (key.startsWith("utm_") || KEPT.contains(key)) {
+      if (key.startsWith("utm_") || KEPT.contains(key) || alsoKept.contains(key)) {
         kept.add(pair);
       }
     }

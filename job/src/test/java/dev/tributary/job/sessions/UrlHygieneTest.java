@@ -54,4 +54,10 @@ class UrlHygieneTest {
     assertThat(parsed.pageview().referrer()).isEqualTo("https://mail.example/read");
     assertThat(parsed.pageview().utmSource()).isEqualTo("x");
   }
+
+  @Test
+  void parametersTheDeploymentKeepsStay() {
+    assertThat(UrlHygiene.page("https://acme.test/p?plan=pro&token=t", java.util.Set.of("plan")))
+        .isEqualTo("https://acme.test/p?plan=pro");
+  }
 }

@@ -45,7 +45,8 @@ import java.util.Map;
  *   <tr><td>TRIBUTARY_TOPIC_WEBHOOKS / TRIBUTARY_TOPIC_TRACKING</td><td>default
  *       tributary.webhooks / tributary.tracking</td></tr>
  *   <tr><td>TRIBUTARY_SITES_FILE</td><td>{@code {"sites":[{"id":"acme","stripeSecrets":[…],
- *       "webhookSecrets":{"paddle":[…],…},"apiKeys":[…],"allowedOrigins":[…]}]}}; without it there
+ *       "webhookSecrets":{"paddle":[…],…},"apiKeys":[…],"allowedOrigins":[…],
+ *       "keptQueryParameters":[…]}]}}; without it there
  *       are no sites</td></tr>
  *   <tr><td>TRIBUTARY_SITE_&lt;ID&gt;_&lt;PROVIDER&gt;_SECRETS, TRIBUTARY_SITE_&lt;ID&gt;_API_KEYS</td>
  *       <td>comma-separated; replace the file's list for that site. &lt;ID&gt; is the site id in
@@ -87,7 +88,8 @@ final class EnvironmentConfig {
       List<String> stripeSecrets,
       Map<String, List<String>> webhookSecrets,
       List<String> apiKeys,
-      List<String> allowedOrigins) {}
+      List<String> allowedOrigins,
+      List<String> keptQueryParameters) {}
 
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -199,7 +201,8 @@ final class EnvironmentConfig {
               entry.stripeSecrets(),
               entry.apiKeys(),
               entry.allowedOrigins(),
-              entry.webhookSecrets()));
+              entry.webhookSecrets(),
+              entry.keptQueryParameters()));
     }
     return sites;
   }

@@ -37,7 +37,8 @@ public record SiteConfig(
     List<String> stripeSecrets,
     List<String> apiKeys,
     List<String> allowedOrigins,
-    Map<String, List<String>> webhookSecrets) {
+    Map<String, List<String>> webhookSecrets,
+    List<String> keptQueryParameters) {
 
   /** The shape every site id must have; it ends up in Kafka keys, URLs and environment names. */
   public static final Pattern SITE_ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
@@ -62,6 +63,21 @@ public record SiteConfig(
       checkOrigin(siteId, origin);
     }
     webhookSecrets = checkedWebhookSecrets(siteId, webhookSecrets);
+    keptQueryParameters =
+        orEmpty(keptQueryParameters).stream()
+            .map(p -> p.trim().toLowerCase(java.util.Locale.ROOT))
+            .filter(p -> !p.isEmpty())
+            .toList();
+  }
+
+  /** A site that keeps only the default query parameters of page addresses. */
+  public SiteConfig(
+      String siteId,
+      List<String> stripeSecrets,
+      List<String> apiKeys,
+      List<String> allowedOrigins,
+      Map<String, List<String>> webhookSecrets) {
+    this(siteId, stripeSecrets, apiKeys, allowedOrigins, webhookSecrets, List.of());
   }
 
   /** A site with Stripe secrets only (besides API keys and origins). */
@@ -87,17 +103,20 @@ public record SiteConfig(
     }
     Map<String, List<String>> changed = new LinkedHashMap<>(webhookSecrets);
     changed.put(provider, secrets);
-    return new SiteConfig(siteId, stripeSecrets, apiKeys, allowedOrigins, changed);
+    return new SiteConfig(
+        siteId, stripeSecrets, apiKeys, allowedOrigins, changed, keptQueryParameters);
   }
 
   /** This site with other Stripe secrets (used for environment overrides). */
   public SiteConfig withStripeSecrets(List<String> secrets) {
-    return new SiteConfig(siteId, secrets, apiKeys, allowedOrigins, webhookSecrets);
+    return new SiteConfig(
+        siteId, secrets, apiKeys, allowedOrigins, webhookSecrets, keptQueryParameters);
   }
 
   /** This site with other API keys (used for environment overrides). */
   public SiteConfig withApiKeys(List<String> keys) {
-    return new SiteConfig(siteId, stripeSecrets, keys, allowedOrigins, webhookSecrets);
+    return new SiteConfig(
+        siteId, stripeSecrets, keys, allowedOrigins, webhookSecrets, keptQueryParameters);
   }
 
   /** Whether a browser page served from {@code origin} may send tracking events for this site. */
@@ -119,7 +138,9 @@ public record SiteConfig(
         + allowedOrigins
         + ", webhookSecrets="
         + counts
-        + " (redacted)]";
+        + " (redacted), keptQueryParameters="
+        + keptQueryParameters
+        + "]";
   }
 
   /**

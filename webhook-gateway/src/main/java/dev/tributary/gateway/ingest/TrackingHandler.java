@@ -75,8 +75,9 @@ final class TrackingHandler implements Handler {
             site.siteId(),
             visitorId,
             sessionId,
-            url,
-            referrer,
+            // tokens in the query or the fragment never reach Kafka
+            UrlHygiene.page(url, site.keptQueryParameters()),
+            UrlHygiene.referrer(referrer),
             utm,
             clientTs,
             clock.instant(),
