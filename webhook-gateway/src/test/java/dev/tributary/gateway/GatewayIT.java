@@ -802,14 +802,17 @@ class GatewayIT {
                   .getBytes(StandardCharsets.UTF_8),
               "User-Agent",
               HEADLESS_CHROME);
-      // Bots learn nothing, not even whether their body was valid.
+      // Bots learn nothing about their body, not even whether it was valid; the answer says the
+      // call was dropped and why, so a person trying the tracker with curl is not misled.
       HttpResponse<String> garbage =
           client.post(
               "/api/v1/events", "text/plain", "not json".getBytes(), "User-Agent", "curl/8.5.0");
 
       for (HttpResponse<String> response : List.of(pageview, identify, garbage)) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
-        assertThat(json(response).path("status").asText()).isEqualTo("accepted");
+        assertThat(json(response).path("status").asText()).isEqualTo("dropped");
+        assertThat(json(response).path("reason").asText()).isEqualTo("bot_user_agent");
+        assertThat(json(response).path("message").asText()).contains("User-Agent");
       }
       assertNothingAfter(mark);
       assertThat(droppedBots()).isEqualTo(droppedBefore + 3);

@@ -175,10 +175,13 @@ public final class LocalRunner {
     b.append("  API key      ").append(site.apiKey()).append("   (local demo key)\n");
     b.append('\n');
     b.append("  Try it:\n");
-    b.append("    # a pageview from a newsletter click\n");
+    b.append(
+        "    # a pageview from a newsletter click (with a browser's User-Agent: the gateway drops"
+            + " curl's and bots' tracker calls, and says so)\n");
     b.append("    curl -sS -X POST ")
         .append(url)
         .append("/api/v1/events -H 'Content-Type: application/json' \\\n")
+        .append("      -A 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0' \\\n")
         .append("      -d '{\"siteId\":\"")
         .append(site.siteId())
         .append(

@@ -41,10 +41,13 @@ import org.apache.flink.util.OutputTag;
  * changes nothing, writing another one books exactly the difference, and a dashboard never sees
  * half of a correction, because the position and its journal entries commit in the same statement.
  *
- * <p><b>Payments.</b> The first attribution of a payment stands as it is. A later one replaces it
- * only when it rests on better evidence ({@link #better}): a stronger link method, the same method
- * with more touches (a pageview that arrived after the payment), or the same touches forming
- * another journey. A weaker or equal attribution (a replay, a retry) changes nothing.
+ * <p><b>Payments.</b> A version that moves no money (amount 0: a trial, a mandate registration, a
+ * fully credited invoice) is never booked: zero-amount events carry identity upstream (customer →
+ * visitor) and are never purchases or conversions. The first attribution of a payment stands as it
+ * is. A later one replaces it only when it rests on better evidence ({@link #better}): a stronger
+ * link method, the same method with more touches (a pageview that arrived after the payment), or
+ * the same touches forming another journey. A weaker or equal attribution (a replay, a retry)
+ * changes nothing.
  *
  * <p><b>Refunds.</b> Full, partial, several partials, chargebacks, running totals and refunds that
  * arrive before their payment are first combined into {@link RefundFacts} (per-id refunds and
@@ -108,6 +111,7 @@ public final class Ledger
   private transient Counter reattributed;
   private transient Counter refundsBooked;
   private transient Counter refundsBeforePayment;
+  private transient Counter zeroAmountNotBooked;
   private transient LabeledCounters paymentsByMethod;
   private transient LabeledCounters revenueByCurrency;
   private transient LabeledCounters refundedByCurrency;
@@ -150,6 +154,7 @@ public final class Ledger
     reattributed = metrics.counter("reattributed");
     refundsBooked = metrics.counter("refundsBooked");
     refundsBeforePayment = metrics.counter("refundsBeforePayment");
+    zeroAmountNotBooked = metrics.counter("zeroAmountNotBooked");
     paymentsByMethod = new LabeledCounters(metrics, "method", "paymentsBooked");
     revenueByCurrency = new LabeledCounters(metrics, "currency", "revenueBookedMinor");
     refundedByCurrency = new LabeledCounters(metrics, "currency", "refundedMinor");
@@ -212,6 +217,14 @@ public final class Ledger
   @Override
   public void processElement1(AttributedPayment next, Context ctx, Collector<PaymentRow> out)
       throws Exception {
+    if (next.payment().amountMinor() == 0) {
+      // The zero-amount policy: an event that moves no money (a trial, a mandate registration, a
+      // fully credited invoice) is never a purchase or a conversion. It has done its work upstream
+      // already: its customer and subscription taught resolve-by-customer who the visitor is, so
+      // the renewals that do move money keep their channel.
+      zeroAmountNotBooked.inc();
+      return;
+    }
     AttributedPayment current = booked.value();
     if (current == null) {
       settleEarlyRefunds(next.payment(), ctx);

@@ -510,4 +510,16 @@ class LedgerTest {
     // booked once, corrected once; the replay wrote nothing
     assertThat(rows()).hasSize(2);
   }
+
+  /** The zero-amount policy: never a purchase, whatever links it. */
+  @Test
+  void aPaymentOfZeroIsNeverBooked() throws Exception {
+    PaymentEvent zero = payment("pi_0", "e0", 0, 1_000, "v_1", null);
+    pay(
+        new AttributedPayment(
+            zero, Resolution.metadata("trial"), Credits.of(zero, List.of(MAIL), HALF_LIFE), 1),
+        1_000);
+    assertThat(rows()).isEmpty();
+    assertThat(harness.numKeyedStateEntries()).isZero();
+  }
 }

@@ -16,6 +16,14 @@ final class Responses {
     write(ctx, status, json);
   }
 
+  /** 202 for a call that was received and deliberately not recorded, with the reason. */
+  static void dropped(Context ctx, String reason, String message) {
+    write(
+        ctx,
+        202,
+        Json.object().put("status", "dropped").put("reason", reason).put("message", message));
+  }
+
   static void error(Context ctx, ApiError error) {
     ObjectNode json = Json.object().put("error", error.code()).put("message", error.getMessage());
     if (!error.fields().isEmpty()) {

@@ -95,8 +95,11 @@ final class TrackerCalls {
   }
 
   /**
-   * Answers a bot's call with the same 202 a browser gets, so that it learns nothing, and counts
-   * it; the caller then produces nothing.
+   * Answers a bot's call with a 202 that says it was dropped and why, and counts it; the caller
+   * then produces nothing. Still 202, not an error: a crawler has nothing to retry, and a person
+   * testing with curl learns at once why the pageview will not show up (it did not, and the
+   * README's first example booked its payment on "(no touch)" without a word). The body is not
+   * read, so a bot learns nothing about what a valid call looks like.
    *
    * @return true if the call was a bot's and is answered
    */
@@ -105,7 +108,11 @@ final class TrackerCalls {
       return false;
     }
     metrics.dropped(BOT);
-    Responses.accepted(ctx, 202, null);
+    Responses.dropped(
+        ctx,
+        "bot_user_agent",
+        "the User-Agent is a bot's or a script's (curl, crawlers, headless browsers): tracker calls"
+            + " from bots are not recorded; send a browser's User-Agent to try it by hand");
     return true;
   }
 

@@ -21,8 +21,9 @@ import dev.tributary.job.payments.WebhookEnvelope;
  * <ul>
  *   <li>{@code transaction.paid} and {@code transaction.completed} report the same money: payment
  *       keyed by the transaction id, amount {@code details.totals.grand_total}, renewal when {@code
- *       origin} is {@code subscription_recurring}. Zero-value transactions (payment-method changes,
- *       trials, fully credited) move no money and are ignored;
+ *       origin} is {@code subscription_recurring}. Payment-method changes are ignored; other
+ *       zero-value transactions (trials, fully credited) go on for the identity they carry and are
+ *       never booked as purchases (the zero-amount policy, {@code Ledger});
  *   <li>{@code adjustment.created} / {@code adjustment.updated}: an {@code approved} {@code refund}
  *       or {@code chargeback} → refund of {@code transaction_id} keyed by the adjustment id, amount
  *       {@code totals.total}. Pending or rejected adjustments and the other actions ({@code
@@ -69,9 +70,8 @@ public final class PaddleParser implements PaymentParser {
     String id = Json.requiredText(txn, "id", TXN);
     String currency = Json.requiredText(txn, "currency_code", TXN);
     long amount = minorUnits(txn.path("details").path("totals"), "details.totals.grand_total", TXN);
-    if (amount == 0) {
-      return new ParseOutcome.Ignored(type + ":zero_total");
-    }
+    // a zero total (a trial, a fully credited transaction) still carries identity (customer,
+    // subscription, custom data); the ledger books no purchase for it
     JsonNode custom = txn.get("custom_data");
     return new ParseOutcome.Payment(
         PaymentEvent.builder()

@@ -226,10 +226,9 @@ public final class StripeParser implements PaymentParser {
 
   private static ParseOutcome invoice(Event e) {
     JsonNode invoice = e.object();
+    // an invoice that paid nothing (a trial, a fully credited cycle) still carries identity: its
+    // customer and subscription with the checkout's metadata; the ledger books no purchase for it
     long paid = Json.requiredLong(invoice, "amount_paid", "invoice");
-    if (paid == 0) {
-      return new ParseOutcome.Ignored(e.type() + ":nothing_paid");
-    }
     // API 2025-03-31 moved subscription details under parent; older versions have them on top.
     JsonNode parentDetails = invoice.path("parent").path("subscription_details");
     JsonNode oldDetails = invoice.path("subscription_details");

@@ -127,7 +127,7 @@ class PaddleParserTest {
   }
 
   @Test
-  void zeroValueTransactionsAreIgnored() throws Exception {
+  void methodChangesAreIgnoredAndZeroTotalsGoOnForTheirIdentity() throws Exception {
     ObjectNode methodChange = fixture("transaction.completed.envelope.json");
     ((ObjectNode) methodChange.get("data")).put("origin", "subscription_payment_method_change");
     assertThat(parse(methodChange.toString()))
@@ -135,8 +135,11 @@ class PaddleParserTest {
 
     ObjectNode trial = fixture("transaction.paid.envelope.json");
     ((ObjectNode) trial.get("data").get("details").get("totals")).put("grand_total", "0");
-    assertThat(parse(trial.toString()))
-        .isEqualTo(new ParseOutcome.Ignored("transaction.paid:zero_total"));
+    ParseOutcome outcome = parse(trial.toString());
+    assertThat(outcome).isInstanceOf(ParseOutcome.Payment.class);
+    PaymentEvent zero = ((ParseOutcome.Payment) outcome).event();
+    assertThat(zero.amountMinor()).isZero();
+    assertThat(zero.customerId()).isNotNull();
   }
 
   @Test

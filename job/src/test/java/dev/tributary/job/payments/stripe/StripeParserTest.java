@@ -195,9 +195,10 @@ class StripeParserTest {
   }
 
   @Test
-  void draftInvoiceFixturePaidNothingAndIsIgnored() {
-    assertThat(event("invoice.paid", Fixtures.read("stripe/invoice.object.json")))
-        .isEqualTo(new ParseOutcome.Ignored("invoice.paid:nothing_paid"));
+  void anInvoiceThatPaidNothingGoesOnForItsIdentityWithAmountZero() {
+    ParseOutcome outcome = event("invoice.paid", Fixtures.read("stripe/invoice.object.json"));
+    assertThat(outcome).isInstanceOf(ParseOutcome.Payment.class);
+    assertThat(((ParseOutcome.Payment) outcome).event().amountMinor()).isZero();
   }
 
   @Test
