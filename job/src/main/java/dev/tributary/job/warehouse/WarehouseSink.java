@@ -74,7 +74,12 @@ public final class WarehouseSink<T>
   /** Attempts at a batch through transient faults before the task fails. */
   static final int ATTEMPTS = 8;
 
-  /** Where and how a table's rows are written. */
+  /**
+   * Where and how a table's rows are written.
+   *
+   * @param latestPerKey when true, each row is the whole state of its {@code key} and a batch
+   *     writes only the latest row per key ({@link HeldRows})
+   */
   public record Table<T>(
       String name,
       String url,
@@ -82,7 +87,8 @@ public final class WarehouseSink<T>
       String password,
       String sql,
       JdbcStatementBuilder<T> binder,
-      RowKey<T> key)
+      RowKey<T> key,
+      boolean latestPerKey)
       implements Serializable {
     /** The password is left out. */
     @Override
@@ -155,7 +161,7 @@ public final class WarehouseSink<T>
     private final ProcessingTimeService time;
     private final Counter refused;
     private final Counter retries;
-    private final List<T> rows = new ArrayList<>();
+    private final HeldRows<T> rows;
     private JdbcWriter<T> delegate;
     private DeadLetterProducer.Channel deadLetters;
     private boolean timerSet;
@@ -167,14 +173,14 @@ public final class WarehouseSink<T>
       this.refused = context.metricGroup().counter("refusedRows");
       this.retries = context.metricGroup().counter("transientRetries");
       this.delegate = delegate;
+      this.rows = new HeldRows<>(sink.table.latestPerKey() ? sink.table.key() : null);
     }
 
     @Override
     public void write(T element, Context ctx) throws IOException, InterruptedException {
+      // held here, handed to the connector only when the batch is written (HeldRows keeps the
+      // latest row per key for state tables)
       rows.add(element);
-      if (delegate != null) {
-        delegate.write(element, ctx);
-      }
       if (rows.size() >= sink.batchSize) {
         flushRows();
       } else if (!timerSet && sink.batchInterval.toMillis() > 0) {
@@ -216,10 +222,10 @@ public final class WarehouseSink<T>
           if (delegate == null) {
             // opening connects: during an outage this fails like a flush, and is retried
             delegate = sink.jdbc.createWriter(context);
-            connecting = false;
-            for (T row : rows) {
-              delegate.write(row, null);
-            }
+          }
+          connecting = false;
+          for (T row : rows.rows()) {
+            delegate.write(row, null);
           }
           delegate.flush(false);
           rows.clear();
@@ -278,7 +284,7 @@ public final class WarehouseSink<T>
       try (Connection c = opened) {
         c.setAutoCommit(false);
         try (PreparedStatement st = c.prepareStatement(t.sql())) {
-          for (T row : rows) {
+          for (T row : rows.rows()) {
             Savepoint sp = c.setSavepoint();
             try {
               t.binder().accept(st, row);

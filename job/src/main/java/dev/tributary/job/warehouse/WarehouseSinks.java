@@ -110,7 +110,8 @@ public final class WarehouseSinks {
         "sessions",
         UPSERT_SESSION,
         WarehouseSinks::bindSession,
-        r -> r.siteId() + "|" + r.sessionId());
+        r -> r.siteId() + "|" + r.sessionId(),
+        true);
   }
 
   public static Sink<PaymentRow> payments(JobSettings s) {
@@ -120,7 +121,8 @@ public final class WarehouseSinks {
         "payments",
         UPSERT_PAYMENT,
         WarehouseSinks::bindPayment,
-        r -> r.attributed().payment().consolidationKey());
+        r -> r.attributed().payment().consolidationKey(),
+        true);
   }
 
   public static Sink<RefundEvent> refunds(JobSettings s) {
@@ -130,7 +132,9 @@ public final class WarehouseSinks {
         "refunds",
         UPSERT_REFUND,
         WarehouseSinks::bindRefund,
-        r -> r.paymentConsolidationKey() + "|" + refundRowKey(r));
+        r -> r.paymentConsolidationKey() + "|" + refundRowKey(r),
+        // refund rows keep the largest amount reported: every report counts
+        false);
   }
 
   private static <T> Sink<T> sink(
@@ -139,7 +143,8 @@ public final class WarehouseSinks {
       String table,
       String sql,
       JdbcStatementBuilder<T> binder,
-      WarehouseSink.RowKey<T> key) {
+      WarehouseSink.RowKey<T> key,
+      boolean latestPerKey) {
     // The connector never flushes on its own (no size, no interval, no retries): WarehouseSink
     // decides when, and handles refused rows and transient faults around it.
     JdbcSink<T> jdbc =
@@ -160,7 +165,8 @@ public final class WarehouseSinks {
                     .build());
     return new WarehouseSink<>(
         jdbc,
-        new WarehouseSink.Table<>(table, url, s.jdbcUser(), s.jdbcPassword(), sql, binder, key),
+        new WarehouseSink.Table<>(
+            table, url, s.jdbcUser(), s.jdbcPassword(), sql, binder, key, latestPerKey),
         s.jdbcBatchSize(),
         s.jdbcBatchInterval(),
         new DeadLetterProducer(s.kafkaBootstrapServers(), s.deadLetterTopic()));
