@@ -107,29 +107,6 @@ public final class EmbeddedKafka implements AutoCloseable {
     return out;
   }
 
-  public List<ConsumerRecord<String, String>> readAll(String topic, Duration quiet) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + System.nanoTime());
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    List<ConsumerRecord<String, String>> out = new ArrayList<>();
-    try (var consumer =
-        new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
-      consumer.subscribe(List.of(topic));
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      int emptyPolls = 0;
-      while (System.nanoTime() < deadline && emptyPolls < 2) {
-        var batch = consumer.poll(quiet);
-        if (batch.isEmpty()) {
-          emptyPolls++;
-        } else {
-          batch.forEach(out::add);
-        }
-      }
-    }
-    return out;
-  }
-
   @Override
   public void close() throws Exception {
     cluster.close();
