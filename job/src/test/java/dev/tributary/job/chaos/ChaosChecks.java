@@ -61,6 +61,8 @@ final class ChaosChecks {
       // model → currency → sum of entries
       Map<String, Map<String, Long>> modelTotals,
       Map<String, Long> entryTypes,
+      // payment key → model → entry type → "sum/count"
+      Map<String, Map<String, Map<String, String>>> byType,
       // payment key → the most entries of type 'payment' one model has (1 when booked once)
       Map<String, Long> firstBookings) {
 
@@ -127,65 +129,118 @@ final class ChaosChecks {
         w.query("SELECT entry_type, count(*) AS n FROM revenue_ledger GROUP BY entry_type")) {
       types.put((String) r.get("entry_type"), ((Number) r.get("n")).longValue());
     }
+    Map<String, Map<String, Map<String, String>>> byType = new TreeMap<>();
     Map<String, Long> firstBookings = new TreeMap<>();
     for (var r :
         w.query(
-            "SELECT provider, payment_key, max(n) AS n FROM (SELECT provider, payment_key, model,"
-                + " count(*) AS n FROM revenue_ledger WHERE entry_type = 'payment' AND site_id = '"
+            "SELECT provider, payment_key, model, entry_type, sum(amount_minor) AS amount,"
+                + " count(*) AS n FROM revenue_ledger WHERE site_id = '"
                 + ChaosMonth.SITE
-                + "' GROUP BY provider, payment_key, model) m GROUP BY provider, payment_key")) {
-      firstBookings.put(
-          r.get("provider") + "|" + r.get("payment_key"), ((Number) r.get("n")).longValue());
+                + "' GROUP BY provider, payment_key, model, entry_type")) {
+      String key = r.get("provider") + "|" + r.get("payment_key");
+      long n = ((Number) r.get("n")).longValue();
+      byType
+          .computeIfAbsent(key, k -> new TreeMap<>())
+          .computeIfAbsent((String) r.get("model"), k -> new TreeMap<>())
+          .put(
+              (String) r.get("entry_type"),
+              "%+d in %d".formatted(((Number) r.get("amount")).longValue(), n));
+      if ("payment".equals(r.get("entry_type"))) {
+        firstBookings.merge(key, n, Math::max);
+      }
     }
-    return new Snapshot(payments, credits, sums, modelTotals, types, firstBookings);
+    return new Snapshot(payments, credits, sums, modelTotals, types, byType, firstBookings);
   }
 
-  /** (a): the differences, first ones first; empty when every payment nets under every model. */
+  /**
+   * (a): the differences, a summary first: how many payment×model sums are off, above the net
+   * (something booked twice) or below it (something retracted twice, or never booked), with the
+   * first few of each and their entries by type.
+   */
   static List<String> nets(String run, Snapshot s) {
-    List<String> out = new ArrayList<>();
+    List<String> over = new ArrayList<>();
+    List<String> under = new ArrayList<>();
     long excess = 0;
+    long missing = 0;
     int wrong = 0;
-    Set<String> wrongPayments = new TreeSet<>();
+    Set<String> overPayments = new TreeSet<>();
+    Set<String> underPayments = new TreeSet<>();
+    for (PaymentRow p : s.payments().values()) {
+      Map<String, Long> byModel = s.sums().getOrDefault(p.key(), Map.of());
+      for (Model m : Model.values()) {
+        long booked = byModel.getOrDefault(m.id(), 0L);
+        if (byModel.containsKey(m.id()) && booked == p.net()) {
+          continue;
+        }
+        wrong++;
+        boolean above = booked > p.net();
+        (above ? overPayments : underPayments).add(p.key());
+        if (above) {
+          excess += booked - p.net();
+        } else {
+          missing += p.net() - booked;
+        }
+        List<String> examples = above ? over : under;
+        if (examples.size() < 4) {
+          examples.add(
+              "(a) %s: %s %s: ledger %d, amount − refunded = %d − %d = %d; entries %s"
+                  .formatted(
+                      run,
+                      p.key(),
+                      m.id(),
+                      booked,
+                      p.amount(),
+                      p.refunded(),
+                      p.net(),
+                      s.byType().getOrDefault(p.key(), Map.of()).getOrDefault(m.id(), Map.of())));
+        }
+      }
+    }
+    List<String> orphans = new ArrayList<>();
+    for (String key : s.sums().keySet()) {
+      if (!s.payments().containsKey(key)) {
+        wrong++;
+        if (orphans.size() < 3) {
+          orphans.add(
+              "(a) %s: ledger entries for %s, which has no payments row".formatted(run, key));
+        }
+      }
+    }
+    List<String> out = new ArrayList<>();
+    if (wrong > 0) {
+      long bookedTwice =
+          overPayments.stream().filter(k -> s.firstBookings().getOrDefault(k, 0L) > 1).count();
+      out.add(
+          ("(a) %s: %d payment×model sums differ from amount − refunded: above it in %d payments"
+                  + " (%+d minor units in all; %d of them booked twice: two or more entries of"
+                  + " type 'payment' under one model), below it in %d payments (%d minor units"
+                  + " short in all)")
+              .formatted(
+                  run,
+                  wrong,
+                  overPayments.size(),
+                  excess,
+                  bookedTwice,
+                  underPayments.size(),
+                  missing));
+      out.addAll(over);
+      out.addAll(under);
+      out.addAll(orphans);
+    }
+    return out;
+  }
+
+  /** The payments whose ledger does not net to amount − refunded under some model ((a) fails). */
+  static Set<String> notNetting(Snapshot s) {
+    Set<String> out = new TreeSet<>();
     for (PaymentRow p : s.payments().values()) {
       Map<String, Long> byModel = s.sums().getOrDefault(p.key(), Map.of());
       for (Model m : Model.values()) {
         Long booked = byModel.get(m.id());
         if (booked == null || booked != p.net()) {
-          wrong++;
-          wrongPayments.add(p.key());
-          excess += (booked == null ? 0 : booked) - p.net();
-          if (out.size() < 8) {
-            out.add(
-                "(a) %s: %s %s: ledger %s, amount − refunded = %d − %d = %d"
-                    .formatted(
-                        run,
-                        p.key(),
-                        m.id(),
-                        booked == null ? "none" : booked,
-                        p.amount(),
-                        p.refunded(),
-                        p.net()));
-          }
+          out.add(p.key());
         }
       }
-    }
-    for (String key : s.sums().keySet()) {
-      if (!s.payments().containsKey(key)) {
-        wrong++;
-        if (out.size() < 8) {
-          out.add("(a) %s: ledger entries for %s, which has no payments row".formatted(run, key));
-        }
-      }
-    }
-    if (wrong > 0) {
-      long bookedTwice =
-          wrongPayments.stream().filter(k -> s.firstBookings().getOrDefault(k, 0L) > 1).count();
-      out.add(
-          0,
-          ("(a) %s: %d payment×model sums differ from amount − refunded, in %d payments (ledger −"
-                  + " net in all: %+d minor units); %d of these payments have more than one entry"
-                  + " of type 'payment' under a model (booked twice under different entry ids)")
-              .formatted(run, wrong, wrongPayments.size(), excess, bookedTwice));
     }
     return out;
   }
@@ -257,47 +312,57 @@ final class ChaosChecks {
     onlyOther.removeAll(reference.payments().keySet());
     if (!onlyReference.isEmpty() || !onlyOther.isEmpty()) {
       out.add(
-          "(c) payments differ: %d only in the ordered run (e.g. %s), %d only in the chaos run (e.g. %s)"
+          "(c) payments differ: %d only in the ordered run (e.g. %s), %d only in the other (e.g. %s)"
               .formatted(
                   onlyReference.size(), first(onlyReference), onlyOther.size(), first(onlyOther)));
     }
-    int compared = 0;
-    int wrong = 0;
+    Map<String, String> differ = linkDifferences(reference, other);
+    if (!differ.isEmpty()) {
+      long compared =
+          reference.payments().values().stream()
+              .filter(r -> COMPARED_METHODS.contains(r.method()))
+              .count();
+      out.add(
+          "(c) %d of %d payments linked by metadata, customer or email differ"
+              .formatted(differ.size(), compared));
+      differ.entrySet().stream()
+          .limit(8)
+          .forEach(e -> out.add("(c) %s: %s".formatted(e.getKey(), e.getValue())));
+    }
+    return out;
+  }
+
+  /**
+   * The payments the reference run linked by metadata, customer or email that the other run links
+   * otherwise or credits otherwise, with why.
+   */
+  static Map<String, String> linkDifferences(Snapshot reference, Snapshot other) {
+    Map<String, String> out = new TreeMap<>();
     for (PaymentRow r : reference.payments().values()) {
-      if (!COMPARED_METHODS.contains(r.method())) {
-        continue;
-      }
-      compared++;
       PaymentRow o = other.payments().get(r.key());
-      if (o == null) {
+      if (!COMPARED_METHODS.contains(r.method()) || o == null) {
         continue;
       }
-      String why = null;
       if (!r.method().equals(o.method()) || !Objects.equals(r.visitor(), o.visitor())) {
-        why =
-            "linked by %s to %s in the ordered run, by %s to %s in the chaos run"
-                .formatted(r.method(), r.visitor(), o.method(), o.visitor());
-      } else {
-        var rc = reference.credits().getOrDefault(r.key(), Map.of());
-        var oc = other.credits().getOrDefault(r.key(), Map.of());
-        for (Model m : Model.values()) {
-          var a = rc.getOrDefault(m.id(), Map.of());
-          var b = oc.getOrDefault(m.id(), Map.of());
-          if (!a.equals(b)) {
-            why = "%s credits %s in the ordered run, %s in the chaos run".formatted(m.id(), a, b);
-            break;
-          }
+        out.put(
+            r.key(),
+            "linked by %s to %s in the ordered run, by %s to %s in the other"
+                .formatted(r.method(), r.visitor(), o.method(), o.visitor()));
+        continue;
+      }
+      var rc = reference.credits().getOrDefault(r.key(), Map.of());
+      var oc = other.credits().getOrDefault(r.key(), Map.of());
+      for (Model m : Model.values()) {
+        var a = rc.getOrDefault(m.id(), Map.of());
+        var b = oc.getOrDefault(m.id(), Map.of());
+        if (!a.equals(b)) {
+          out.put(
+              r.key(),
+              "(%s) %s credits %s in the ordered run, %s in the other"
+                  .formatted(r.method(), m.id(), a, b));
+          break;
         }
       }
-      if (why != null && wrong++ < 8) {
-        out.add("(c) %s (%s): %s".formatted(r.key(), r.method(), why));
-      }
-    }
-    if (wrong > 0) {
-      out.add(
-          0,
-          "(c) %d of %d payments linked by metadata, customer or email differ"
-              .formatted(wrong, compared));
     }
     return out;
   }

@@ -33,11 +33,10 @@ import org.apache.flink.runtime.util.config.memory.ProcessMemoryUtils;
  * (flink-runtime, the job's classes, connectors, JDBC driver), so a job graph submitted over REST
  * needs no jar.
  *
- * <p>One TaskManager runs at a time. {@link #killTaskManager()} ends it with SIGKILL ({@link
- * Process#destroyForcibly()} on Linux; the exit code 137 = 128 + 9 proves it): no shutdown hook, no
- * flush, no goodbye to the JobManager, which learns of the loss from failed heartbeats. {@link
- * #startTaskManager()} starts a fresh one (new process, new resource id, new temporary and RocksDB
- * directories).
+ * <p>{@link #kill} ends a TaskManager with SIGKILL ({@link Process#destroyForcibly()} on Linux; the
+ * exit code 137 = 128 + 9 proves it): no shutdown hook, no flush, no goodbye to the JobManager,
+ * which learns of the loss from failed heartbeats. {@link #startTaskManager()} starts a fresh one
+ * (new process, new resource id, new temporary and RocksDB directories).
  */
 final class ChaosCluster implements AutoCloseable {
   /** The module opens Flink needs on Java 17: deploy/bench/lib.sh's flink_opens, the pom's list. */
@@ -72,8 +71,7 @@ final class ChaosCluster implements AutoCloseable {
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private Process jobManager;
-  private Process taskManager;
-  private String taskManagerId;
+  private final Map<String, Process> taskManagers = new java.util.LinkedHashMap<>();
   private int started;
 
   /** What one kill did. */
@@ -119,6 +117,9 @@ final class ChaosCluster implements AutoCloseable {
     yaml.put("heartbeat.timeout", "15 s");
     yaml.put("heartbeat.rpc-failure-threshold", "1");
     yaml.put("web.exception-history-size", "1000");
+    // a restart while no TaskManager has free slots (the spare still booting) waits for one, rather
+    // than failing its slot requests at once and using up restart attempts
+    yaml.put("resourcemanager.standalone.start-up-time", "2 h");
     yaml.put("io.tmp.dirs", dir.resolve("jobmanager-tmp").toString());
     Files.createDirectories(dir.resolve("jobmanager-tmp"));
     StringBuilder text = new StringBuilder("# written by ChaosCluster\n");
@@ -179,14 +180,14 @@ final class ChaosCluster implements AutoCloseable {
     throw new IllegalStateException("the JobManager's REST API did not come up; see " + dir);
   }
 
-  /** Starts a fresh TaskManager process and waits until it has registered with the cluster. */
-  void startTaskManager() throws Exception {
-    if (taskManager != null && taskManager.isAlive()) {
-      throw new IllegalStateException("a TaskManager is still running");
-    }
+  /**
+   * Starts a fresh TaskManager process (new resource id, new temporary and RocksDB directories) and
+   * returns its id at once; {@link #awaitRegistered} waits for it.
+   */
+  String startTaskManager() throws Exception {
     started++;
-    taskManagerId = "chaos-tm-" + started;
-    Path tmp = dir.resolve(taskManagerId);
+    String id = "chaos-tm-" + started;
+    Path tmp = dir.resolve(id);
     Files.createDirectories(tmp);
     TaskExecutorProcessSpec spec = TaskExecutorProcessUtils.processSpecFromConfig(conf);
     List<String> jvm = split(ProcessMemoryUtils.generateJvmParametersStr(spec));
@@ -195,34 +196,77 @@ final class ChaosCluster implements AutoCloseable {
     args.addAll(
         List.of(
             "-D",
-            TaskManagerOptions.TASK_MANAGER_RESOURCE_ID.key() + "=" + taskManagerId,
+            TaskManagerOptions.TASK_MANAGER_RESOURCE_ID.key() + "=" + id,
             "-D",
             "io.tmp.dirs=" + tmp,
             "-D",
             "state.backend.rocksdb.log.dir=" + tmp.resolve("rocksdb-logs")));
-    taskManager = spawn(taskManagerId, TASK_MANAGER, jvm, args);
-    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!taskManager.isAlive()) {
-        throw new IllegalStateException(
-            taskManagerId + " exited with " + taskManager.exitValue() + "; see " + dir);
-      }
-      for (JsonNode tm : get("/taskmanagers").path("taskmanagers")) {
-        if (taskManagerId.equals(tm.path("id").asText())) {
-          return;
-        }
-      }
-      Thread.sleep(200);
-    }
-    throw new IllegalStateException(taskManagerId + " did not register; see " + dir);
+    taskManagers.put(id, spawn(id, TASK_MANAGER, jvm, args));
+    return id;
   }
 
-  /** SIGKILLs the running TaskManager and waits until the process is gone. */
-  Killed killTaskManager() throws InterruptedException {
-    long pid = taskManager.pid();
-    taskManager.destroyForcibly();
-    int code = taskManager.waitFor();
-    return new Killed(taskManagerId, pid, code);
+  /** Waits until TaskManager {@code id} has registered with the cluster. */
+  void awaitRegistered(String id) throws Exception {
+    Process p = taskManagers.get(id);
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!p.isAlive()) {
+        throw new IllegalStateException(id + " exited with " + p.exitValue() + "; see " + dir);
+      }
+      if (registered().containsKey(id)) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException(id + " did not register; see " + dir);
+  }
+
+  /** The registered TaskManagers: id → slots in use. */
+  Map<String, Integer> registered() throws Exception {
+    Map<String, Integer> out = new TreeMap<>();
+    for (JsonNode tm : get("/taskmanagers").path("taskmanagers")) {
+      out.put(
+          tm.path("id").asText(), tm.path("slotsNumber").asInt() - tm.path("freeSlots").asInt());
+    }
+    return out;
+  }
+
+  /**
+   * The live TaskManager processes that run tasks of {@code job} (as its subtasks name them),
+   * normally exactly one.
+   */
+  List<String> busyTaskManagers(String job) throws Exception {
+    java.util.Set<String> ids = new java.util.TreeSet<>();
+    for (JsonNode v : get("/jobs/" + job).path("vertices")) {
+      for (JsonNode t :
+          get("/jobs/" + job + "/vertices/" + v.path("id").asText()).path("subtasks")) {
+        String id = t.path("taskmanager-id").asText("");
+        if (!id.isEmpty() && !"(unassigned)".equals(id)) {
+          ids.add(id);
+        }
+      }
+    }
+    return ids.stream()
+        .filter(id -> taskManagers.containsKey(id) && taskManagers.get(id).isAlive())
+        .toList();
+  }
+
+  /** The live TaskManager processes that run nothing of {@code job}: spares. */
+  List<String> idleTaskManagers(String job) throws Exception {
+    List<String> busy = busyTaskManagers(job);
+    return taskManagers.entrySet().stream()
+        .filter(e -> e.getValue().isAlive() && !busy.contains(e.getKey()))
+        .map(Map.Entry::getKey)
+        .toList();
+  }
+
+  /** SIGKILLs TaskManager {@code id} and waits until the process is gone. */
+  Killed kill(String id) throws InterruptedException {
+    Process p = taskManagers.get(id);
+    long pid = p.pid();
+    p.destroyForcibly();
+    int code = p.waitFor();
+    return new Killed(id, pid, code);
   }
 
   /** Number of TaskManager processes started so far. */
@@ -288,7 +332,9 @@ final class ChaosCluster implements AutoCloseable {
   }
 
   private void destroyAll() {
-    for (Process p : new Process[] {taskManager, jobManager}) {
+    List<Process> all = new ArrayList<>(taskManagers.values());
+    all.add(jobManager);
+    for (Process p : all) {
       if (p != null && p.isAlive()) {
         p.destroyForcibly();
         try {

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -56,10 +57,13 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *       faults;
  *   <li><b>chaos</b>: the hostile delivery (duplicates, shuffles) on a standalone session cluster
  *       of separate processes ({@link ChaosCluster}), with RocksDB, filesystem checkpoints every
- *       500 ms and a fixed-delay restart strategy, while the TaskManager process is killed with
- *       SIGKILL at seeded random moments; each time a fresh TaskManager is started and the job
- *       restores from its last checkpoint. The job reads both topics to the end offsets of its
- *       start and finishes by itself.
+ *       500 ms and a fixed-delay restart strategy, while the TaskManager process that runs the job
+ *       is killed with SIGKILL at seeded random moments. After every restore a fresh TaskManager
+ *       process is started as a spare (as a Kubernetes deployment or a standby TaskManager would
+ *       provide one); the next kill does not wait for it, and the job restores from its last
+ *       checkpoint onto it as soon as it has registered, usually at once. Every restore thus lands
+ *       on a new process. The job reads both topics to the end offsets of its start and finishes by
+ *       itself.
  * </ul>
  *
  * Then {@link ChaosChecks} (a) and (b) on both warehouses, and (c) between them. With {@code
@@ -243,7 +247,7 @@ public final class ChaosRun {
                 ChaosCluster c =
                     ChaosCluster.start(dir.resolve("cluster"), ChaosCluster.testClasspath(), 2);
                 try {
-                  c.startTaskManager();
+                  c.awaitRegistered(c.startTaskManager());
                 } catch (Exception e) {
                   c.close();
                   throw e;
@@ -261,6 +265,7 @@ public final class ChaosRun {
       long orderedMillis = (System.nanoTime() - t0) / 1_000_000;
       long controlMillis = 0;
       List<String> controlDifferences = List.of();
+
       if (o.control()) {
         // the chaos delivery without faults: what the shuffles and duplicates alone change
         try (EmbeddedWarehouse w = EmbeddedWarehouse.start()) {
@@ -286,6 +291,15 @@ public final class ChaosRun {
       differences.addAll(ChaosChecks.truth("ordered", a, month));
       differences.addAll(ChaosChecks.truth("chaos", b, month));
       differences.addAll(ChaosChecks.sameLinks(a, b));
+      Set<String> chaosLinks = ChaosChecks.linkDifferences(a, b).keySet();
+      if (!chaosLinks.isEmpty()) {
+        Set<String> broken = ChaosChecks.notNetting(b);
+        long doubled = chaosLinks.stream().filter(broken::contains).count();
+        differences.add(
+            ("(c) of these %d, %d do not net to their amount in the chaos run (see (a)), %d net"
+                    + " to it but credit other touches than the ordered run")
+                .formatted(chaosLinks.size(), doubled, chaosLinks.size() - doubled));
+      }
       long orderedDead = kafka.readToEnd(ordered + ".deadletter").size();
       long chaosDead = kafka.readToEnd(chaos + ".deadletter").size();
       if (orderedDead + chaosDead > 0) {
@@ -426,6 +440,7 @@ public final class ChaosRun {
     JobClient client = env.executeAsync("chaos-" + run);
     String job = client.getJobID().toHexString();
     JobWatch watch = new JobWatch(cluster, job);
+    String stopped = null;
     while (kills.size() < o.kills()) {
       boolean deployed = watch.awaitDeployed(Duration.ofSeconds(180));
       if (!kills.isEmpty()) {
@@ -435,45 +450,74 @@ public final class ChaosRun {
             last.recovered((System.nanoTime() - t0) / 1_000_000 - last.atMillis()));
       }
       if (!deployed) {
-        break; // finished (or failed) before the next kill
+        stopped = "the job ended before the kill";
+        break;
       }
-      boolean early = plan.nextInt(100) < 20;
+      // the fresh TaskManager the job restores onto after the next kill boots while the job runs
+      // (started only now that the job holds its slots, so that the job cannot spread onto it)
+      if (cluster.idleTaskManagers(job).isEmpty()) {
+        cluster.startTaskManager();
+      }
+      // never two early kills in a row: the job makes headway between kills
+      boolean early =
+          plan.nextInt(100) < 20 && (kills.isEmpty() || !kills.get(kills.size() - 1).early());
       long checkpointsBefore = watch.completedCheckpoints();
       if (!early) {
         // one checkpoint on this TaskManager at least, and the job as far as the plan says
         if (!watch.awaitCheckpoints(checkpointsBefore + 1, Duration.ofSeconds(120))
             || !awaitProgress(watch, warehouse, month, targets[kills.size()])) {
+          stopped =
+              "the job stopped running before it reached %.0f %% of the month"
+                  .formatted(targets[kills.size()] * 100);
           break;
         }
       }
       Thread.sleep(plan.nextInt(early ? 1500 : 500));
       if (!"RUNNING".equals(watch.state())) {
+        stopped = "the job was " + watch.state() + " at the moment of the kill";
+        break;
+      }
+      List<String> busy = cluster.busyTaskManagers(job);
+      if (busy.isEmpty()) {
+        stopped = "no live TaskManager ran the job at the moment of the kill";
         break;
       }
       long restartsBefore = watch.restarts();
       double progress = progress(warehouse, month);
-      ChaosCluster.Killed k = cluster.killTaskManager();
+      long at = (System.nanoTime() - t0) / 1_000_000;
+      List<ChaosCluster.Killed> killed = new ArrayList<>();
+      for (String id : busy) {
+        killed.add(cluster.kill(id));
+      }
       kills.add(
           new Kill(
               kills.size() + 1,
-              (System.nanoTime() - t0) / 1_000_000,
+              at,
               early,
               watch.completedCheckpoints(),
               progress,
-              k.taskManagerId(),
-              k.pid(),
-              k.exitCode(),
+              killed.stream()
+                  .map(ChaosCluster.Killed::taskManagerId)
+                  .collect(Collectors.joining("+")),
+              killed.get(0).pid(),
+              killed.stream()
+                  .mapToInt(ChaosCluster.Killed::exitCode)
+                  .filter(c -> c != 137)
+                  .findFirst()
+                  .orElse(137),
               -1));
-      cluster.startTaskManager();
+      if (cluster.idleTaskManagers(job).isEmpty()) {
+        cluster.startTaskManager(); // the job ran on the spare too: it needs another one
+      }
+      // the job restores onto the spare (once it has registered, if the kill came sooner)
       watch.awaitRestart(restartsBefore, Duration.ofSeconds(120));
     }
     String state = watch.awaitTerminal(Duration.ofMinutes(15));
     long millis = (System.nanoTime() - t0) / 1_000_000;
     if (kills.size() < o.kills()) {
       problems.add(
-          "only %d of %d kills: the job was no longer running (the month is too short for this"
-                  .formatted(kills.size(), o.kills())
-              + " machine; raise --visitors)");
+          "only %d of %d kills: %s (raise --visitors if the month was too short for this machine)"
+              .formatted(kills.size(), o.kills(), stopped));
     }
     for (Kill k : kills) {
       if (k.exitCode() != 137) {
