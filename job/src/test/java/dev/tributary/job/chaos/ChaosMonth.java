@@ -305,10 +305,13 @@ public final class ChaosMonth {
     String email = "buyer." + v + "@example.com";
     boolean linkedByMetadata = evidence == Evidence.VISITOR || evidence == Evidence.SESSION;
     if (evidence == Evidence.EMAIL_BEFORE || linkedByMetadata && random.nextInt(4) == 0) {
-      identify(v, lastSession, email, lastPageview + 5 * SECOND + random.nextLong(50 * SECOND));
+      identify(
+          v, lastSession, email, lastPageview + 5 * SECOND + random.nextLong(50 * SECOND), false);
     }
     if (evidence == Evidence.EMAIL_AFTER) {
-      identify(v, null, email, paidAt + 5 * MINUTE + random.nextLong(6 * HOUR));
+      // after paying: the buyer signs in and the merchant's server identifies them (verified; a
+      // public tracker call after the payment would never move its credit)
+      identify(v, null, email, paidAt + 5 * MINUTE + random.nextLong(6 * HOUR), true);
     }
     Buyer b = new Buyer(provider, v, lastSession, email, "c" + (ids++), evidence);
     boolean subscribes = random.nextInt(100) < 30;
@@ -365,11 +368,11 @@ public final class ChaosMonth {
             at));
   }
 
-  private void identify(String v, String session, String email, long at) {
+  private void identify(String v, String session, String email, long at, boolean verified) {
     tracking.add(
         new Record(
             SITE + ":" + v,
-            Envelopes.identify(SITE, v, session, email, Instant.ofEpochMilli(at)),
+            Envelopes.identify(SITE, v, session, email, Instant.ofEpochMilli(at), verified),
             at));
   }
 
