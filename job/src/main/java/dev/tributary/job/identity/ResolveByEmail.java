@@ -30,8 +30,9 @@ import org.apache.flink.util.Collector;
  *       by event time stands (order-independent: the same whichever arrives first);
  *   <li>an unverified link counts only for payments made after it (confidence {@code low}); a
  *       verified one for any payment (confidence {@code medium});
- *   <li>only verified evidence re-links payments that were already booked without a link ({@code
- *       unresolved}): an unverified identify after a payment never moves its credit.
+ *   <li>a payment booked without a link ({@code unresolved}) is re-linked by verified evidence, or
+ *       by an unverified claim made (by the gateway's clock) before it was paid but delivered late:
+ *       an unverified identify made after a payment never moves its credit.
  * </ul>
  *
  * <p>A payment waits until the watermark passes its record's time, so that an identify call made
@@ -116,9 +117,7 @@ public final class ResolveByEmail
       return;
     }
     learn(identify.visitorId(), identify.receivedAtMillis(), identify.verified());
-    if (identify.verified()) {
-      upgrade(out);
-    }
+    upgrade(out);
   }
 
   @Override
@@ -142,17 +141,30 @@ public final class ResolveByEmail
   }
 
   /**
-   * Verified evidence arrived after earlier payments of the same email went unexplained: they go on
-   * again, linked to the visitor the link now names, and the ledger replaces their weaker booking.
+   * Evidence arrived after earlier payments of the same email went unexplained: they go on again,
+   * linked to the visitor the link now names, and the ledger replaces their weaker booking. A
+   * verified link explains every one of them. An unverified link explains only those paid after the
+   * claim was made: its time is the gateway's receive time, which no caller can set, so a claim
+   * made before a payment but delivered to the job after it (a late partition, a replay) counts as
+   * it would have on time, and a claim made after a payment never moves its credit.
    */
   private void upgrade(Collector<PaymentEvent> out) throws Exception {
-    if (!Boolean.TRUE.equals(verifiedLink.value())) {
+    String linked = visitor.value();
+    if (linked == null) {
       return;
     }
-    String linked = visitor.value();
+    boolean vouched = Boolean.TRUE.equals(verifiedLink.value());
+    long claimedAt = identifiedAt.value();
     for (PaymentEvent p : unresolved.takeAll()) {
-      resolved.inc();
-      out.collect(p.withVisitor(linked, PaymentEvent.EMAIL));
+      if (vouched) {
+        resolved.inc();
+        out.collect(p.withVisitor(linked, PaymentEvent.EMAIL));
+      } else if (p.occurredAtMillis() >= claimedAt) {
+        resolvedUnverified.inc();
+        out.collect(p.withVisitor(linked, PaymentEvent.EMAIL_UNVERIFIED));
+      } else {
+        unresolved.remember(p);
+      }
     }
   }
 

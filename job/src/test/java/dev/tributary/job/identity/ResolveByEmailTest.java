@@ -216,4 +216,16 @@ class ResolveByEmailTest {
     harness.processBothWatermarks(new Watermark(3_000));
     assertThat(linked()).endsWith("pi_after|null|null");
   }
+
+  /**
+   * A public tracker claim made before the payment but delivered to the job after the payment
+   * settled (a late partition, a replay) counts as it would have on time; found by the chaos run.
+   */
+  @Test
+  void aPublicClaimMadeBeforeThePaymentButDeliveredLateStillLinksIt() throws Exception {
+    harness.processElement2(paidBy("pi_1", 5_000, null), 5_000);
+    harness.processBothWatermarks(new Watermark(6_000));
+    harness.processElement1(tracker("v_ada", 1_000), 1_000);
+    assertThat(linked()).containsExactly("pi_1|null|null", "pi_1|v_ada|email-unverified");
+  }
 }
