@@ -33,6 +33,12 @@ const Live = (() => {
     return Number(minor) / Math.pow(10, Number(exponent) || 0);
   }
 
+  /** Text for the few places that take HTML (ECharts tooltip formatters). */
+  function esc(text) {
+    return String(text).replace(/[&<>"']/g, (c) =>
+      ({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;"})[c]);
+  }
+
   /** A share 0..1 (a decimal string) as a percentage with one decimal. */
   function percent(share) {
     if (share === null || share === undefined) {
@@ -185,6 +191,6 @@ const Live = (() => {
     return charts.get(id);
   }
 
-  return {money, major, percent, el, replace, json, poll, params, setParams, options,
+  return {money, major, esc, percent, el, replace, json, poll, params, setParams, options,
     channelColor, chart};
 })();

@@ -3,7 +3,7 @@
 "use strict";
 
 (() => {
-  const {money, major, percent, el, replace, json, poll, params, setParams, options,
+  const {money, major, esc, percent, el, replace, json, poll, params, setParams, options,
     channelColor, chart} = Live;
   const SELECTORS = ["site", "mode", "currency", "model", "granularity", "basis"];
   const MODEL_NAMES = {
@@ -119,8 +119,8 @@
       grid: {left: 110, right: 100, top: 8, bottom: 8},
       tooltip: {
         trigger: "item",
-        formatter: (p) => p.name + ": " + money(ordered[p.dataIndex].net_minor,
-            ordered[p.dataIndex].currency_exponent) + " " + cur,
+        formatter: (p) => esc(p.name + ": " + money(ordered[p.dataIndex].net_minor,
+            ordered[p.dataIndex].currency_exponent) + " " + cur),
       },
       xAxis: {type: "value", axisLabel: {show: false}},
       yAxis: {type: "category", data: ordered.map((r) => r.channel)},
@@ -166,7 +166,7 @@
     const rows = d.quality;
     chart("chart-quality").setOption({
       animation: false,
-      tooltip: {trigger: "item", formatter: (p) => p.name + ": " + p.value + " payments"},
+      tooltip: {trigger: "item", formatter: (p) => esc(p.name + ": " + p.value + " payments")},
       legend: {orient: "vertical", left: 0, top: "middle", icon: "circle"},
       series: [{
         type: "pie",
