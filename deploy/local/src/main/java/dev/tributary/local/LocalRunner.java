@@ -20,10 +20,11 @@ import org.apache.flink.api.common.JobStatus;
  * {@code deploy/local/run.sh}: the whole of Tributary in one JVM, for a laptop.
  *
  * <p>Starts a Kafka broker, PostgreSQL with the warehouse schema, the Flink job and the gateway
- * ({@link LocalStack}), prints where everything is and how to send it a webhook, optionally plays
- * demo traffic ({@link DemoTraffic}) and prints revenue by channel ({@link RevenueSummary}). Ctrl-C
- * stops demo, gateway, job (with a savepoint), Kafka and PostgreSQL, in that order. Everything is
- * kept in the data directory; the next start continues where this one stopped.
+ * ({@link LocalStack}) and the live page over the warehouse ({@link LivePage}), prints where
+ * everything is and how to send it a webhook, optionally plays demo traffic ({@link DemoTraffic})
+ * and prints revenue by channel ({@link RevenueSummary}). Ctrl-C stops demo, live page, gateway,
+ * job (with a savepoint), Kafka and PostgreSQL, in that order. Everything is kept in the data
+ * directory; the next start continues where this one stopped.
  */
 public final class LocalRunner {
 
@@ -33,6 +34,7 @@ public final class LocalRunner {
   private final AtomicBoolean stopping = new AtomicBoolean();
   private volatile LocalStack stack;
   private volatile DemoTraffic demo;
+  private volatile LivePage livePage;
   private volatile ScheduledExecutorService scheduler;
 
   LocalRunner(RunnerOptions options, Console console) {
@@ -120,6 +122,9 @@ public final class LocalRunner {
     if (stopping.get()) {
       return 0;
     }
+    if (options.livePage()) {
+      startLivePage(stack);
+    }
     console.step("ready in %d ms", stack.startupMillis());
     printBanner(stack);
 
@@ -133,6 +138,24 @@ public final class LocalRunner {
       Thread.currentThread().interrupt();
     }
     return 0;
+  }
+
+  /** The live page; the rest runs on without it if it cannot start (its port taken). */
+  private void startLivePage(LocalStack s) {
+    long start = System.nanoTime();
+    try {
+      LivePage page =
+          LivePage.start(
+              portOrDefault(options.livePort(), RunnerOptions.DEFAULT_LIVE_PORT),
+              s.postgres()::connect,
+              s.site().siteId());
+      livePage = page;
+      console.step(
+          "%-10s started in %5d ms  %s",
+          "live page", (System.nanoTime() - start) / 1_000_000, page.url());
+    } catch (RuntimeException e) {
+      console.step("live page not started: %s", describe(e));
+    }
   }
 
   private static int portOrDefault(Integer explicit, int preferred) {
@@ -170,6 +193,13 @@ public final class LocalRunner {
                     .append(f.jobClient().getJobID())
                     .append('\n'),
             () -> b.append("  Flink        not started (--no-job)\n"));
+    LivePage page = livePage;
+    b.append("  Live page    ")
+        .append(
+            page != null
+                ? page.url() + "  (revenue, attribution quality, payments; refreshes itself)"
+                : options.livePage() ? "not started" : "off (--no-live-page)")
+        .append('\n');
     b.append("  Site         ").append(site.siteId()).append('\n');
     b.append("  Stripe secret ").append(site.stripeSecret()).append("   (local demo secret)\n");
     b.append("  API key      ").append(site.apiKey()).append("   (local demo key)\n");
@@ -357,6 +387,14 @@ public final class LocalRunner {
         d.close();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+      }
+    }
+    LivePage page = livePage;
+    if (page != null) {
+      try {
+        page.close();
+      } catch (RuntimeException e) {
+        // stopping anyway
       }
     }
     LocalStack s = stack;

@@ -11,6 +11,8 @@ import java.util.Map;
  * @param kafkaPort explicit port, or null for the default (19092 if free, else any)
  * @param postgresPort explicit port, or null for the default (54329 if free, else any)
  * @param flinkPort explicit REST port, or null for the default (8081 if free, else any)
+ * @param livePort explicit port of the live page, or null for the default (8082 if free, else any)
+ * @param livePage whether to serve the live page at all
  */
 public record RunnerOptions(
     boolean help,
@@ -21,6 +23,8 @@ public record RunnerOptions(
     Integer kafkaPort,
     Integer postgresPort,
     Integer flinkPort,
+    Integer livePort,
+    boolean livePage,
     int summaryEverySeconds,
     boolean startJob,
     boolean freshState,
@@ -32,6 +36,7 @@ public record RunnerOptions(
   public static final int DEFAULT_KAFKA_PORT = 19092;
   public static final int DEFAULT_POSTGRES_PORT = 54329;
   public static final int DEFAULT_FLINK_PORT = 8081;
+  public static final int DEFAULT_LIVE_PORT = 8082;
 
   /**
    * Job options the runner sets unless {@code --job-option} overrides them: a payment is written a
@@ -61,6 +66,9 @@ public record RunnerOptions(
         --kafka-port <n>        Kafka PLAINTEXT port (default 19092 if free, 0 = any)
         --pg-port <n>           PostgreSQL port (default 54329 if free, 0 = any)
         --flink-port <n>        Flink web UI / REST port (default 8081 if free, 0 = any)
+        --live-port <n>         port of the live page, a read-only web view of the warehouse
+                                (default 8082 if free, 0 = any; on localhost only)
+        --no-live-page          do not serve the live page
         --summary-every <s>     print revenue by channel every <s> seconds (default 30 with
                                 --demo, else 0 = off); in a terminal, Enter prints it too
         --no-job                do not start the Flink job (gateway, Kafka and PostgreSQL only)
@@ -82,6 +90,8 @@ public record RunnerOptions(
     Integer kafkaPort = null;
     Integer postgresPort = null;
     Integer flinkPort = null;
+    Integer livePort = null;
+    boolean livePage = true;
     Integer summaryEvery = null;
     boolean startJob = true;
     boolean fresh = false;
@@ -104,6 +114,7 @@ public record RunnerOptions(
         case "-h", "--help" -> help = true;
         case "--demo" -> demo = true;
         case "--no-job" -> startJob = false;
+        case "--no-live-page" -> livePage = false;
         case "--fresh-state" -> fresh = true;
         case "--demo-rate" -> {
           rate = parseDouble(arg, inline != null ? inline : value(args, ++i, arg));
@@ -119,6 +130,7 @@ public record RunnerOptions(
             postgresPort = port(arg, inline != null ? inline : value(args, ++i, arg));
         case "--flink-port" ->
             flinkPort = port(arg, inline != null ? inline : value(args, ++i, arg));
+        case "--live-port" -> livePort = port(arg, inline != null ? inline : value(args, ++i, arg));
         case "--summary-every" -> {
           summaryEvery = parseInt(arg, inline != null ? inline : value(args, ++i, arg));
           if (summaryEvery < 0) {
@@ -159,6 +171,8 @@ public record RunnerOptions(
         kafkaPort,
         postgresPort,
         flinkPort,
+        livePort,
+        livePage,
         summary,
         startJob,
         fresh,

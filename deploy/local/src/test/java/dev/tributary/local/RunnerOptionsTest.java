@@ -16,6 +16,8 @@ class RunnerOptionsTest {
     assertThat(o.dataDir()).isEqualTo(Path.of("data"));
     assertThat(o.port()).isEqualTo(8080);
     assertThat(o.kafkaPort()).isNull();
+    assertThat(o.livePort()).isNull();
+    assertThat(o.livePage()).isTrue();
     assertThat(o.summaryEverySeconds()).isZero();
     assertThat(o.startJob()).isTrue();
     assertThat(o.checkpointInterval()).isEqualTo(Duration.ofSeconds(5));
@@ -34,6 +36,7 @@ class RunnerOptionsTest {
             "10",
             "--no-job",
             "--fresh-state",
+            "--live-port=0",
             "--job-option",
             "tributary.payments.settle-time=30 s",
             "--job-option=parallelism.default=1");
@@ -43,6 +46,8 @@ class RunnerOptionsTest {
     assertThat(o.summaryEverySeconds()).isEqualTo(10);
     assertThat(o.startJob()).isFalse();
     assertThat(o.freshState()).isTrue();
+    assertThat(o.livePort()).isZero();
+    assertThat(RunnerOptions.parse("--no-live-page").livePage()).isFalse();
     assertThat(o.effectiveJobOptions())
         .containsEntry("tributary.payments.settle-time", "30 s")
         .containsEntry("parallelism.default", "1");

@@ -37,7 +37,11 @@ public final class WarehouseSinks {
 
   private WarehouseSinks() {}
 
-  static final String UPSERT_SESSION =
+  /**
+   * The upsert of a session row. Public, with {@link #UPSERT_PAYMENT} and the binders, so that
+   * tests outside this module (the local runner's live page) write rows exactly as the job does.
+   */
+  public static final String UPSERT_SESSION =
       """
       INSERT INTO sessions (site_id, session_id, visitor_id, started_at, last_seen_at, pageviews,
           channel, source, medium, campaign, term, content, referrer, referrer_host, landing_page)
@@ -66,7 +70,11 @@ public final class WarehouseSinks {
                               THEN EXCLUDED.landing_page ELSE sessions.landing_page END
       """;
 
-  static final String UPSERT_PAYMENT =
+  /**
+   * The upsert of a payment's whole position; the trigger of {@code V6__payment_positions.sql}
+   * books the journal from it.
+   */
+  public static final String UPSERT_PAYMENT =
       """
       INSERT INTO payments (site_id, provider, payment_key, event_id, event_type, amount_minor,
           currency, currency_exponent, occurred_at, received_at, visitor_id, session_id,
@@ -172,7 +180,7 @@ public final class WarehouseSinks {
         new DeadLetterProducer(s.kafkaBootstrapServers(), s.deadLetterTopic()));
   }
 
-  static void bindSession(PreparedStatement st, Session s) throws SQLException {
+  public static void bindSession(PreparedStatement st, Session s) throws SQLException {
     int i = 1;
     st.setString(i++, s.siteId());
     st.setString(i++, s.sessionId());
@@ -191,7 +199,7 @@ public final class WarehouseSinks {
     st.setString(i, s.landingPage());
   }
 
-  static void bindPayment(PreparedStatement st, PaymentRow row) throws SQLException {
+  public static void bindPayment(PreparedStatement st, PaymentRow row) throws SQLException {
     AttributedPayment a = row.attributed();
     PaymentEvent p = a.payment();
     int i = 1;

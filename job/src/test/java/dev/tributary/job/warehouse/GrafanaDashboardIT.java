@@ -30,7 +30,10 @@ class GrafanaDashboardIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
-  /** The variable values the checks use (site shop, model linear, USD, live, months). */
+  /**
+   * The variable values the checks use (site shop, model linear, USD, live, months; the payment
+   * explorer explains the fixture's P1).
+   */
   static final Map<String, String> VARIABLES =
       Map.of(
           "site", "shop",
@@ -39,7 +42,8 @@ class GrafanaDashboardIT {
           "livemode", "true",
           "basis", "payment",
           "granularity", "month",
-          "reporting", "USD");
+          "reporting", "USD",
+          "payment", "stripe:pi_1");
 
   private static final Pattern TIME_FILTER = Pattern.compile("\\$__timeFilter\\(([^)]*)\\)");
   private static EmbeddedWarehouse w;
@@ -134,7 +138,7 @@ class GrafanaDashboardIT {
     JsonNode d = dashboard();
     List<String> variables = new ArrayList<>();
     d.path("templating").path("list").forEach(v -> variables.add(v.path("name").asText()));
-    assertThat(variables).contains("site", "model", "currency");
+    assertThat(variables).contains("site", "model", "currency", "payment");
     List<String> sql = new ArrayList<>(panelQueries(d).values());
     assertThat(sql)
         .anySatisfy(s -> assertThat(s).contains("FROM revenue_over_time"))
@@ -143,7 +147,45 @@ class GrafanaDashboardIT {
         .anySatisfy(s -> assertThat(s).contains("FROM conversion_by_channel"))
         .anySatisfy(s -> assertThat(s).contains("FROM aov_by_channel"))
         .anySatisfy(s -> assertThat(s).contains("FROM attribution_quality"))
-        .anySatisfy(s -> assertThat(s).contains("FROM revenue_new_vs_renewal"));
+        .anySatisfy(s -> assertThat(s).contains("FROM revenue_new_vs_renewal"))
+        .anySatisfy(
+            s ->
+                assertThat(s)
+                    .contains("FROM payments p")
+                    .contains("p.method, p.confidence")
+                    .contains("p.reason")
+                    .contains("refunded_minor"))
+        .anySatisfy(s -> assertThat(s).contains("FROM revenue_ledger").contains("entry_type"));
+  }
+
+  @Test
+  void thePaymentExplorerLinksEachPaymentToItsExplanation() throws Exception {
+    JsonNode explorer = null;
+    for (JsonNode p : dashboard().path("panels")) {
+      if (p.path("title").asText().startsWith("Payment explorer")) {
+        explorer = p;
+      }
+    }
+    assertThat(explorer).as("the payment explorer panel").isNotNull();
+    assertThat(explorer.path("type").asText()).isEqualTo("table");
+    List<String> links = new ArrayList<>();
+    for (JsonNode o : explorer.path("fieldConfig").path("overrides")) {
+      if (o.path("matcher").path("options").asText().equals("payment")) {
+        for (JsonNode property : o.path("properties")) {
+          property.path("value").forEach(link -> links.add(link.path("url").asText()));
+        }
+      }
+    }
+    // the link sets the Payment variable that the two panels below it read
+    assertThat(links)
+        .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+        .contains("var-payment=${__value.raw}")
+        .contains("var-site=${site}")
+        .contains("var-model=${model}");
+    assertThat(panelQueries(dashboard()))
+        .containsKeys(
+            "Payment stripe:pi_1: net credit per touch and model",
+            "Payment stripe:pi_1: journal (payment, refunds, corrections)");
   }
 
   @Test
@@ -183,6 +225,53 @@ class GrafanaDashboardIT {
             "metadata / high | 70",
             "email / medium | 60",
             "unattributed / none | 0");
+
+    // The payment explorer (linear, live, the time range), newest first; then P1 explained.
+    assertThat(
+            WarehouseRows.rows(w, panels.get("Payment explorer: latest payments")).stream()
+                .map(r -> r.substring(r.indexOf('|') + 2))
+                .toList())
+        .containsExactly(
+            "stripe:pi_5 | 40.00 GBP | 0.00 GBP | metadata | high | 1 | Direct"
+                + " | metadata visitor id",
+            "razorpay:pay_4 | 1000 JPY | 1000 JPY | unattributed | none | 0 | (unattributed)"
+                + " | no link",
+            // booked on Organic Search, corrected to Paid Search: only the standing credit
+            "stripe:pi_3 | 200.00 USD | 0.00 USD | customer | high | 1 | Paid Search"
+                + " | customer seen before",
+            "paddle:txn_2 | 50.00 EUR | 0.00 EUR | email | medium | 1 | Paid Social"
+                + " | email matched",
+            "stripe:pi_1 | 100.00 USD | 30.00 USD | metadata | high | 1 | Direct, Paid Search"
+                + " | metadata visitor id");
+    // P1 under linear: 50.00 each, less 15.00 each of the refund; last touch: 100.00 - 30.00.
+    // Columns: channel, session, (started), utm, currency, then the six models in order.
+    assertThat(
+            WarehouseRows.rows(w, panels.get("Payment stripe:pi_1: net credit per touch and model"))
+                .stream()
+                .map(
+                    r -> {
+                      String[] cells = r.split(" \\| ", -1);
+                      cells[2] = "*"; // the session's start, in the JVM's time zone
+                      return String.join(" | ", cells);
+                    })
+                .toList())
+        .containsExactly(
+            "Paid Search | s1 | * | google / cpc / spring | USD | null | null | null | 35 | null"
+                + " | null",
+            "Direct | s2 | * |  | USD | null | 70 | null | 35 | null | null");
+    assertThat(
+            WarehouseRows.rows(
+                    w, panels.get("Payment stripe:pi_1: journal (payment, refunds, corrections)"))
+                .stream()
+                .map(r -> r.substring(r.indexOf('|') + 2))
+                .toList())
+        .containsExactly(
+            "payment | last_touch | Direct | s2 | 100 | USD",
+            "payment | linear | Direct | s2 | 50 | USD",
+            "payment | linear | Paid Search | s1 | 50 | USD",
+            "refund | last_touch | Direct | s2 | -30 | USD",
+            "refund | linear | Direct | s2 | -15 | USD",
+            "refund | linear | Paid Search | s1 | -15 | USD");
   }
 
   @Test
