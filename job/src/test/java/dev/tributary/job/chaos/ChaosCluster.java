@@ -117,6 +117,8 @@ final class ChaosCluster implements AutoCloseable {
     yaml.put("heartbeat.timeout", "15 s");
     yaml.put("heartbeat.rpc-failure-threshold", "1");
     yaml.put("web.exception-history-size", "1000");
+    // the REST API caches a job's execution graph this long: fresh answers after each restore
+    yaml.put("web.refresh-interval", "100 ms");
     // a restart while no TaskManager has free slots (the spare still booting) waits for one, rather
     // than failing its slot requests at once and using up restart attempts
     yaml.put("resourcemanager.standalone.start-up-time", "2 h");

@@ -478,6 +478,10 @@ public final class ChaosRun {
         break;
       }
       List<String> busy = cluster.busyTaskManagers(job);
+      for (int i = 0; i < 100 && busy.isEmpty() && "RUNNING".equals(watch.state()); i++) {
+        Thread.sleep(100); // the REST API may still show the tasks of the attempt before
+        busy = cluster.busyTaskManagers(job);
+      }
       if (busy.isEmpty()) {
         stopped = "no live TaskManager ran the job at the moment of the kill";
         break;
@@ -677,13 +681,18 @@ public final class ChaosRun {
     }
   }
 
-  /** Sends in order (one producer, idempotent: the order within a partition is kept). */
+  /** Sends in order (one producer, one request in flight: the order within a partition is kept). */
   private static void produce(EmbeddedKafka kafka, String topic, List<Record> records)
       throws Exception {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    // one request in flight keeps the order through retries; without idempotence, a broker slowed
+    // by a loaded machine cannot refuse a retried batch for its sequence number
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
+    p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
+    p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "60000");
+    p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "600000");
     p.put(ProducerConfig.LINGER_MS_CONFIG, "10");
     p.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024));
     AtomicReference<Exception> failure = new AtomicReference<>();
