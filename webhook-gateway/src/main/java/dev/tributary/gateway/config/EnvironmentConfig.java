@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.tributary.gateway.config.GatewayConfig.Capacity;
 import dev.tributary.gateway.config.GatewayConfig.Mode;
 import dev.tributary.gateway.config.GatewayConfig.Operations;
 import dev.tributary.gateway.config.GatewayConfig.Protection;
@@ -42,6 +43,11 @@ import java.util.Map;
  *   <tr><td>TRIBUTARY_TRUSTED_PROXIES</td><td>comma-separated networks (10.0.0.0/8,fd00::/8);
  *       default none (X-Forwarded-For ignored). TRIBUTARY_TRUSTED_PROXY_HOPS, which it replaces,
  *       stops the start unless it is 0</td></tr>
+ *   <tr><td>TRIBUTARY_IDLE_TIMEOUT_SECONDS / TRIBUTARY_BODY_TIMEOUT_SECONDS /
+ *       TRIBUTARY_MIN_BODY_BYTES_PER_SECOND</td><td>default 30 / 10 / 1024: slow clients ({@link
+ *       GatewayConfig.Capacity})</td></tr>
+ *   <tr><td>TRIBUTARY_WEBHOOK_MAX_IN_FLIGHT / TRIBUTARY_TRACKING_MAX_IN_FLIGHT</td><td>default
+ *       1024 / 256 requests waiting for Kafka per lane</td></tr>
  *   <tr><td>TRIBUTARY_TOPIC_WEBHOOKS / TRIBUTARY_TOPIC_TRACKING</td><td>default
  *       tributary.webhooks / tributary.tracking</td></tr>
  *   <tr><td>TRIBUTARY_SITES_FILE</td><td>{@code {"sites":[{"id":"acme","stripeSecrets":[…],
@@ -69,6 +75,11 @@ final class EnvironmentConfig {
   static final String OPS_BIND_ADDRESS = "TRIBUTARY_OPS_BIND_ADDRESS";
   static final String MODE = "TRIBUTARY_MODE";
   static final String EMAIL_HASH_KEY = "TRIBUTARY_EMAIL_HASH_KEY";
+  static final String IDLE_TIMEOUT = "TRIBUTARY_IDLE_TIMEOUT_SECONDS";
+  static final String BODY_TIMEOUT = "TRIBUTARY_BODY_TIMEOUT_SECONDS";
+  static final String MIN_BODY_RATE = "TRIBUTARY_MIN_BODY_BYTES_PER_SECOND";
+  static final String WEBHOOK_MAX_IN_FLIGHT = "TRIBUTARY_WEBHOOK_MAX_IN_FLIGHT";
+  static final String TRACKING_MAX_IN_FLIGHT = "TRIBUTARY_TRACKING_MAX_IN_FLIGHT";
 
   /** Replaced by {@link #TRUSTED_PROXIES}; read only to refuse it. */
   static final String REMOVED_TRUSTED_PROXY_HOPS = "TRIBUTARY_TRUSTED_PROXY_HOPS";
@@ -117,7 +128,30 @@ final class EnvironmentConfig {
             valueOr(env, OPS_BIND_ADDRESS, Operations.DEFAULT.bindAddress()),
             (int) number(env, OPS_PORT, Operations.DEFAULT.port())),
         mode(env),
-        new GatewayConfig.EmailHashKey(value(env, EMAIL_HASH_KEY)));
+        new GatewayConfig.EmailHashKey(value(env, EMAIL_HASH_KEY)),
+        capacity(env));
+  }
+
+  private static Capacity capacity(Map<String, String> env) {
+    Capacity defaults = Capacity.DEFAULT;
+    int idle = (int) number(env, IDLE_TIMEOUT, defaults.idleTimeoutSeconds());
+    int body = (int) number(env, BODY_TIMEOUT, defaults.bodyTimeoutSeconds());
+    int rate = (int) number(env, MIN_BODY_RATE, defaults.minBodyBytesPerSecond());
+    int webhooks = (int) number(env, WEBHOOK_MAX_IN_FLIGHT, defaults.webhookMaxInFlight());
+    int tracking = (int) number(env, TRACKING_MAX_IN_FLIGHT, defaults.trackingMaxInFlight());
+    try {
+      return new Capacity(idle, body, rate, webhooks, tracking);
+    } catch (IllegalArgumentException e) {
+      // name the variable, not the record component
+      String message =
+          e.getMessage()
+              .replace("idleTimeoutSeconds", IDLE_TIMEOUT)
+              .replace("bodyTimeoutSeconds", BODY_TIMEOUT)
+              .replace("minBodyBytesPerSecond", MIN_BODY_RATE)
+              .replace("webhookMaxInFlight", WEBHOOK_MAX_IN_FLIGHT)
+              .replace("trackingMaxInFlight", TRACKING_MAX_IN_FLIGHT);
+      throw new IllegalArgumentException(message, e);
+    }
   }
 
   private static Mode mode(Map<String, String> env) {

@@ -31,6 +31,9 @@ import java.util.TreeSet;
  *     listener of their own, never the public port
  * @param mode production (the default) or development; only changes which start-up warnings are
  *     logged ({@link #warnings()}), never a check or a limit
+ * @param emailHashKey the key identify emails are hashed with
+ * @param capacity how long a connection may be idle or take to send a body, and how many requests
+ *     of each lane may wait for Kafka at once
  */
 public record GatewayConfig(
     int port,
@@ -42,7 +45,8 @@ public record GatewayConfig(
     Protection protection,
     Operations operations,
     Mode mode,
-    EmailHashKey emailHashKey) {
+    EmailHashKey emailHashKey,
+    Capacity capacity) {
 
   public static final int DEFAULT_PORT = 8080;
   public static final int DEFAULT_MAX_BODY_BYTES = 512 * 1024;
@@ -210,6 +214,80 @@ public record GatewayConfig(
   }
 
   /**
+   * What keeps the public port answering webhooks whatever else arrives: slow clients cost no
+   * thread and are cut off, and each lane has its own budget of requests waiting for Kafka.
+   *
+   * <p>Bodies are read asynchronously (no thread waits for a byte), and every request is answered
+   * from the Kafka producer's callback (no thread waits for an ack). What a slow or stalled client
+   * can still hold is a connection and the bytes it sent, for a bounded time:
+   *
+   * @param idleTimeoutSeconds a connection without a byte in either direction for this long is
+   *     closed (between requests, in a request head, in a body); never cuts a request that waits
+   *     for Kafka, which has its own bound
+   * @param bodyTimeoutSeconds the whole body must have arrived this long after the request head,
+   *     else {@code 408}
+   * @param minBodyBytesPerSecond after the first second of a body, the bytes received must keep up
+   *     with this rate on average, else {@code 408} at once; 0 turns the check off
+   * @param webhookMaxInFlight requests of the webhook lane (webhooks of every provider, the Payment
+   *     API, verified identify: authenticated, money) that may wait for their Kafka ack at once;
+   *     more get {@code 503} with {@code Retry-After}
+   * @param trackingMaxInFlight the same for the tracking lane (pageviews and the public identify);
+   *     a tracker call beyond it is refused {@code 503} before its body is read. The lanes have a
+   *     Kafka producer each, so a tracker flood or its backlog in a broker brownout never sits in
+   *     front of a webhook
+   */
+  public record Capacity(
+      int idleTimeoutSeconds,
+      int bodyTimeoutSeconds,
+      int minBodyBytesPerSecond,
+      int webhookMaxInFlight,
+      int trackingMaxInFlight) {
+
+    public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 30;
+    public static final int DEFAULT_BODY_TIMEOUT_SECONDS = 10;
+    public static final int DEFAULT_MIN_BODY_BYTES_PER_SECOND = 1024;
+    public static final int DEFAULT_WEBHOOK_MAX_IN_FLIGHT = 1024;
+    public static final int DEFAULT_TRACKING_MAX_IN_FLIGHT = 256;
+    public static final int MAX_TIMEOUT_SECONDS = 3600;
+    public static final int MAX_IN_FLIGHT = 100_000;
+
+    public static final Capacity DEFAULT =
+        new Capacity(
+            DEFAULT_IDLE_TIMEOUT_SECONDS,
+            DEFAULT_BODY_TIMEOUT_SECONDS,
+            DEFAULT_MIN_BODY_BYTES_PER_SECOND,
+            DEFAULT_WEBHOOK_MAX_IN_FLIGHT,
+            DEFAULT_TRACKING_MAX_IN_FLIGHT);
+
+    public Capacity {
+      requireBetween("idleTimeoutSeconds", idleTimeoutSeconds, 1, MAX_TIMEOUT_SECONDS);
+      requireBetween("bodyTimeoutSeconds", bodyTimeoutSeconds, 1, MAX_TIMEOUT_SECONDS);
+      requireBetween("minBodyBytesPerSecond", minBodyBytesPerSecond, 0, 1 << 30);
+      requireBetween("webhookMaxInFlight", webhookMaxInFlight, 1, MAX_IN_FLIGHT);
+      requireBetween("trackingMaxInFlight", trackingMaxInFlight, 1, MAX_IN_FLIGHT);
+    }
+
+    /** This capacity with other timeouts and body rate. */
+    public Capacity withTimeouts(int idleSeconds, int bodySeconds, int minBytesPerSecond) {
+      return new Capacity(
+          idleSeconds, bodySeconds, minBytesPerSecond, webhookMaxInFlight, trackingMaxInFlight);
+    }
+
+    /** This capacity with other in-flight budgets. */
+    public Capacity withMaxInFlight(int webhooks, int tracking) {
+      return new Capacity(
+          idleTimeoutSeconds, bodyTimeoutSeconds, minBodyBytesPerSecond, webhooks, tracking);
+    }
+
+    private static void requireBetween(String name, int value, int min, int max) {
+      if (value < min || value > max) {
+        throw new IllegalArgumentException(
+            name + " must be between " + min + " and " + max + ", was " + value);
+      }
+    }
+  }
+
+  /**
    * Production or development. Production (the default) warns at start about settings that are fine
    * on a laptop and not on the internet: a site without {@code allowedOrigins}.
    */
@@ -264,12 +342,39 @@ public record GatewayConfig(
     operations = operations == null ? Operations.LOOPBACK_ANY_PORT : operations;
     mode = mode == null ? Mode.PRODUCTION : mode;
     emailHashKey = emailHashKey == null ? EmailHashKey.NONE : emailHashKey;
+    capacity = capacity == null ? Capacity.DEFAULT : capacity;
     if (port != 0 && operations.port() == port) {
       throw new IllegalArgumentException(
           "the operations port must differ from the public port " + port);
     }
     checkUnique(sites);
     checkSecretsNotShared(sites);
+  }
+
+  /** A config with the default {@link Capacity}. */
+  public GatewayConfig(
+      int port,
+      String kafkaBootstrapServers,
+      int maxBodyBytes,
+      long signatureToleranceSeconds,
+      List<SiteConfig> sites,
+      Topics topics,
+      Protection protection,
+      Operations operations,
+      Mode mode,
+      EmailHashKey emailHashKey) {
+    this(
+        port,
+        kafkaBootstrapServers,
+        maxBodyBytes,
+        signatureToleranceSeconds,
+        sites,
+        topics,
+        protection,
+        operations,
+        mode,
+        emailHashKey,
+        Capacity.DEFAULT);
   }
 
   /**
@@ -339,7 +444,8 @@ public record GatewayConfig(
         limits,
         operations,
         mode,
-        emailHashKey);
+        emailHashKey,
+        capacity);
   }
 
   /** This config with another operations listener. */
@@ -354,7 +460,8 @@ public record GatewayConfig(
         protection,
         listener,
         mode,
-        emailHashKey);
+        emailHashKey,
+        capacity);
   }
 
   /** This config in another mode. */
@@ -369,7 +476,8 @@ public record GatewayConfig(
         protection,
         operations,
         other,
-        emailHashKey);
+        emailHashKey,
+        capacity);
   }
 
   /** This config with an email hashing key. */
@@ -384,7 +492,24 @@ public record GatewayConfig(
         protection,
         operations,
         mode,
-        key);
+        key,
+        capacity);
+  }
+
+  /** This config with other capacity limits. */
+  public GatewayConfig withCapacity(Capacity other) {
+    return new GatewayConfig(
+        port,
+        kafkaBootstrapServers,
+        maxBodyBytes,
+        signatureToleranceSeconds,
+        sites,
+        topics,
+        protection,
+        operations,
+        mode,
+        emailHashKey,
+        other);
   }
 
   /** The body limit of the tracker routes: the smaller of the two limits. */

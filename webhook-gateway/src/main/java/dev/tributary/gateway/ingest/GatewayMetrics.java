@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntSupplier;
 
 /**
  * Counters an operator needs to see that webhooks flow: accepted per provider, rejected per
@@ -24,6 +25,7 @@ public final class GatewayMetrics {
   private final Map<String, LongAdder> accepted = new ConcurrentHashMap<>();
   private final Map<Labels, LongAdder> rejected = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> dropped = new ConcurrentHashMap<>();
+  private final Map<String, IntSupplier> inFlight = new ConcurrentHashMap<>();
 
   private record Labels(String provider, String reason) implements Comparable<Labels> {
     @Override
@@ -93,6 +95,14 @@ public final class GatewayMetrics {
     dropped.computeIfAbsent(reason, k -> new LongAdder()).increment();
   }
 
+  /**
+   * Shows how many requests of a lane ({@code webhooks}, {@code tracking}) wait for their Kafka ack
+   * now, as the gauge {@code tributary_gateway_in_flight{lane}}.
+   */
+  public void inFlight(String lane, IntSupplier count) {
+    inFlight.put(lane, count);
+  }
+
   /** Prometheus text exposition format 0.0.4. */
   public String prometheus() {
     StringBuilder out = new StringBuilder();
@@ -122,6 +132,22 @@ public final class GatewayMetrics {
         .forEach(
             (reason, count) ->
                 sample(out, "tributary_gateway_dropped_total", "reason=\"" + reason + "\"", count));
+    if (!inFlight.isEmpty()) {
+      String gauge = "tributary_gateway_in_flight";
+      out.append("# HELP ")
+          .append(gauge)
+          .append(" Requests waiting for their Kafka ack now, by lane.\n");
+      out.append("# TYPE ").append(gauge).append(" gauge\n");
+      new TreeMap<>(inFlight)
+          .forEach(
+              (lane, count) ->
+                  out.append(gauge)
+                      .append("{lane=\"")
+                      .append(lane)
+                      .append("\"} ")
+                      .append(count.getAsInt())
+                      .append('\n'));
+    }
     String ack = "tributary_gateway_kafka_ack_seconds";
     out.append("# HELP ").append(ack).append(" Time from send to Kafka's acknowledgement.\n");
     out.append("# TYPE ").append(ack).append(" histogram\n");

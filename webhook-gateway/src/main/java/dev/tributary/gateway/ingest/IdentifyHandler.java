@@ -6,6 +6,7 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.time.Clock;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code POST /api/v1/identify}: the tracker's {@code tributary.identify(email)}, which tells the
@@ -41,10 +42,19 @@ final class IdentifyHandler implements Handler {
 
   @Override
   public void handle(Context ctx) {
-    TrackerCalls.Call call = TrackerCalls.begin(ctx, PROVIDER, shared);
-    if (call == null) {
+    if (!TrackerCalls.begin(ctx, PROVIDER, shared)) {
       return;
     }
+    ctx.future(
+        () ->
+            shared
+                .requestBody()
+                .read(ctx)
+                .thenCompose(body -> forward(TrackerCalls.call(ctx, shared, body)))
+                .thenRun(() -> Responses.accepted(ctx, 202, null)));
+  }
+
+  private CompletableFuture<Void> forward(TrackerCalls.Call call) {
     Fields fields = call.fields();
     SiteConfig site = call.site();
 
@@ -57,7 +67,7 @@ final class IdentifyHandler implements Handler {
     Long clientTs = TrackerCalls.clientTs(fields);
     fields.throwIfInvalid();
 
-    forwarder.forward(
+    return forwarder.forward(
         new IdentifyRecord(
             site.siteId(),
             visitorId,
@@ -66,7 +76,6 @@ final class IdentifyHandler implements Handler {
             clientTs,
             clock.instant(),
             UUID.randomUUID().toString()));
-    Responses.accepted(ctx, 202, null);
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.tributary.gateway.ingest;
 
 import dev.tributary.gateway.config.GatewayConfig;
+import dev.tributary.gateway.config.GatewayConfig.Capacity;
 import dev.tributary.gateway.config.SiteDirectory;
 import dev.tributary.gateway.config.WebhookProviders;
 import dev.tributary.gateway.kafka.KafkaPublisher;
@@ -13,6 +14,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The ingest routes and how their failures are answered: every refusal is counted by provider and
  * reason and written as {@code {"error":…,"message":…}}; a Kafka failure is a 503 with {@code
- * Retry-After}, never a 2xx.
+ * Retry-After}, never a 2xx. Every POST route reads its body and waits for Kafka asynchronously
+ * ({@code ctx.future}): a request holds a server thread only while it computes.
  *
  * <table>
  *   <caption>Routes</caption>
@@ -74,16 +80,36 @@ public final class IngestRoutes {
   /**
    * Adds the POST routes, the tracker script, the tracker's CORS preflights and the error mapping
    * to {@code routes}.
+   *
+   * @param webhookProducer the webhook lane's producer: webhooks, Payment API, verified identify
+   * @param trackingProducer the tracking lane's producer: pageviews, public identify
+   * @param timers ends body reads at their deadline
+   * @param completions the HTTP server's thread pool: where a read ended by its deadline is
+   *     answered
    */
   public static void register(
       RoutesConfig routes,
       GatewayConfig config,
-      KafkaPublisher publisher,
+      KafkaPublisher webhookProducer,
+      KafkaPublisher trackingProducer,
       GatewayMetrics metrics,
-      Clock clock) {
+      Clock clock,
+      ScheduledExecutorService timers,
+      Executor completions) {
     SiteDirectory sites = new SiteDirectory(config.sites());
-    RequestBody requestBody = new RequestBody(config.maxBodyBytes());
-    Forwarder forwarder = new Forwarder(publisher, config.topics(), metrics);
+    Capacity capacity = config.capacity();
+    BodyReading reading =
+        new BodyReading(
+            TimeUnit.SECONDS.toMillis(capacity.bodyTimeoutSeconds()),
+            capacity.minBodyBytesPerSecond(),
+            timers,
+            completions,
+            new AtomicLong(),
+            BodyReading.defaultBudgetBytes(),
+            System::nanoTime);
+    RequestBody requestBody = new RequestBody(config.maxBodyBytes(), reading);
+    Forwarder forwarder =
+        new Forwarder(webhookProducer, trackingProducer, config.topics(), metrics, capacity);
 
     for (WebhookProvider provider :
         WebhookProvider.all(Duration.ofSeconds(config.signatureToleranceSeconds()))) {
@@ -102,10 +128,11 @@ public final class IngestRoutes {
     TrackerCalls.Shared tracker =
         new TrackerCalls.Shared(
             sites,
-            new RequestBody(config.trackerMaxBodyBytes()),
+            new RequestBody(config.trackerMaxBodyBytes(), reading),
             metrics,
             new RateLimiter(config.protection().trackingRate()),
-            new ClientAddress(config.protection().trustedProxies()));
+            new ClientAddress(config.protection().trustedProxies()),
+            forwarder);
     // The rate limit and the declared length are checked before the handler reads a byte of the
     // body: a flood of tracker calls costs a header parse each, not a body read.
     routes.before(TrackerCalls.EVENTS_PATH, TrackerCalls.admit(TrackingHandler.PROVIDER, tracker));

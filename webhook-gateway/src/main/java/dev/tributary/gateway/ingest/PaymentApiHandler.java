@@ -69,14 +69,25 @@ final class PaymentApiHandler implements Handler {
     requestBody.checkHeaders(ctx, RequestBody.JSON);
     SiteConfig site = authenticate(sites, RequestHeaders.single(ctx, "Authorization"));
     String deliveryId = deliveryId(RequestHeaders.single(ctx, "Idempotency-Key"));
-    byte[] body = requestBody.read(ctx);
-    String text = RequestBody.utf8(body);
-    Instant receivedAt = clock.instant();
-    validator.accept(Json.parseObject(body), receivedAt);
-    forwarder.forward(
-        new WebhookEnvelope(
-            site.siteId(), PROVIDER, deliveryId, receivedAt, ctx.contentType(), text));
-    Responses.accepted(ctx, 202, deliveryId);
+    ctx.future(
+        () ->
+            requestBody
+                .read(ctx)
+                .thenCompose(
+                    body -> {
+                      String text = RequestBody.utf8(body);
+                      Instant receivedAt = clock.instant();
+                      validator.accept(Json.parseObject(body), receivedAt);
+                      return forwarder.forward(
+                          new WebhookEnvelope(
+                              site.siteId(),
+                              PROVIDER,
+                              deliveryId,
+                              receivedAt,
+                              ctx.contentType(),
+                              text));
+                    })
+                .thenRun(() -> Responses.accepted(ctx, 202, deliveryId)));
   }
 
   /** The site whose API key {@code authorization} carries as a Bearer token; 401 otherwise. */

@@ -2,7 +2,6 @@ package dev.tributary.gateway.ingest;
 
 import io.javalin.http.Context;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -10,11 +9,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The checks every POST route makes before trusting a body: declared and actual size, media type,
  * and UTF-8. Reading is bounded, so a client cannot make the gateway buffer more than the limit
- * whether or not it declares a length.
+ * whether or not it declares a length, and asynchronous ({@link AsyncBody}), so a slow client holds
+ * no thread while its bytes trickle in, and is cut off ({@link BodyReading}).
  */
 final class RequestBody {
 
@@ -24,9 +25,11 @@ final class RequestBody {
   static final Set<String> JSON_OR_TEXT = Set.of("application/json", "text/plain");
 
   private final int maxBytes;
+  private final BodyReading reading;
 
-  RequestBody(int maxBytes) {
+  RequestBody(int maxBytes, BodyReading reading) {
     this.maxBytes = maxBytes;
+    this.reading = reading;
   }
 
   /**
@@ -40,20 +43,23 @@ final class RequestBody {
   /** 413 if the request declares a body over the limit; reads nothing. */
   void checkDeclaredLength(Context ctx) {
     if (ctx.req().getContentLengthLong() > maxBytes) {
-      throw tooLarge();
+      throw tooLarge(maxBytes);
     }
   }
 
-  /** Reads the body, at most {@code maxBytes}; 413 if there is more, whatever was declared. */
-  byte[] read(Context ctx) {
-    try (InputStream in = ctx.req().getInputStream()) {
-      byte[] body = in.readNBytes(maxBytes + 1);
-      if (body.length > maxBytes) {
-        throw tooLarge();
-      }
-      return body;
-    } catch (IOException e) {
-      throw new ApiError(400, "unreadable_body", "the request body could not be read");
+  /**
+   * Reads the body without a waiting thread, at most {@code maxBytes}; the future fails with the
+   * {@link ApiError} to answer: 413 if there is more, whatever was declared, 408 if the client is
+   * too slow, 400 if the connection broke. Call it only where the request is asynchronous already:
+   * inside the supplier given to {@code ctx.future}.
+   */
+  CompletableFuture<byte[]> read(Context ctx) {
+    try {
+      return AsyncBody.read(
+          ctx.req().getInputStream(), maxBytes, ctx.req().getContentLengthLong(), reading);
+    } catch (IOException | IllegalStateException e) {
+      return CompletableFuture.failedFuture(
+          new ApiError(400, "unreadable_body", "the request body could not be read"));
     }
   }
 
@@ -74,7 +80,7 @@ final class RequestBody {
     }
   }
 
-  private ApiError tooLarge() {
+  static ApiError tooLarge(int maxBytes) {
     return new ApiError(413, "payload_too_large", "the body is larger than " + maxBytes + " bytes");
   }
 

@@ -29,24 +29,29 @@ final class TrackerCalls {
   record Call(Fields fields, SiteConfig site) {}
 
   /**
-   * What the tracker routes share besides the request: sites, the tracker body limit, metrics, and
-   * the rate limit per client address (one bucket for both routes and every site).
+   * What the tracker routes share besides the request: sites, the tracker body limit, metrics, the
+   * rate limit per client address (one bucket for both routes and every site), and the forwarder
+   * whose tracking lane they fill.
    */
   record Shared(
       SiteDirectory sites,
       RequestBody requestBody,
       GatewayMetrics metrics,
       RateLimiter limiter,
-      ClientAddress clients) {}
+      ClientAddress clients,
+      Forwarder forwarder) {}
 
   /**
    * The {@code before} handler of a tracker route, run before its body is read: tags the provider
    * for metrics, takes a token of the client's rate limit (429 with {@code Retry-After} when there
-   * is none) and refuses a declared body over the tracker limit (413). Only for POST: a preflight
-   * costs nothing. Bots' calls count too: a flood is a flood whoever sends it.
+   * is none), refuses the call while the tracking lane is full (503 {@code overloaded} with {@code
+   * Retry-After}: as many tracker calls as it holds are waiting for Kafka already) and refuses a
+   * declared body over the tracker limit (413). Only for POST: a preflight costs nothing. Bots'
+   * calls count too: a flood is a flood whoever sends it.
    *
-   * <p>The site is in the body and not known yet, so a 429 carries the CORS answer a preflight
-   * would get (the Origin is reflected if some site allows it), so that the browser can read it.
+   * <p>The site is in the body and not known yet, so a 429 or 503 carries the CORS answer a
+   * preflight would get (the Origin is reflected if some site allows it), so that the browser can
+   * read it.
    */
   static Handler admit(String provider, Shared shared) {
     return ctx -> {
@@ -56,11 +61,7 @@ final class TrackerCalls {
       IngestRoutes.tagProvider(ctx, provider);
       long retryAfter = shared.limiter().acquire(shared.clients().of(ctx));
       if (retryAfter > 0) {
-        String origin = RequestHeaders.single(ctx, "Origin");
-        if (origin != null && shared.sites().anyAllowsOrigin(origin)) {
-          ctx.header("Access-Control-Allow-Origin", origin);
-          ctx.header("Vary", "Origin");
-        }
+        allowAnyConfiguredOrigin(ctx, shared);
         throw new ApiError(
             429,
             RATE_LIMITED,
@@ -68,23 +69,41 @@ final class TrackerCalls {
             Map.of(),
             Map.of("Retry-After", Long.toString(retryAfter)));
       }
+      if (shared.forwarder().trackingLaneFull()) {
+        allowAnyConfiguredOrigin(ctx, shared);
+        throw Forwarder.overloaded();
+      }
       shared.requestBody().checkDeclaredLength(ctx);
     };
   }
 
+  private static void allowAnyConfiguredOrigin(Context ctx, Shared shared) {
+    String origin = RequestHeaders.single(ctx, "Origin");
+    if (origin != null && shared.sites().anyAllowsOrigin(origin)) {
+      ctx.header("Access-Control-Allow-Origin", origin);
+      ctx.header("Vary", "Origin");
+    }
+  }
+
   /**
    * The start every tracker route shares once {@link #admit} let the call in: drop bots (answered
-   * 202), check the content type, read the body (at most the tracker limit; UTF-8, a JSON object),
-   * find the site and check the browser origin. Returns null when the call was a bot's and has been
-   * answered.
+   * 202) and check the content type. Returns false when the call was a bot's and has been answered;
+   * else the route reads the body asynchronously and hands it to {@link #call}.
    */
-  static Call begin(Context ctx, String provider, Shared shared) {
+  static boolean begin(Context ctx, String provider, Shared shared) {
     IngestRoutes.tagProvider(ctx, provider);
     if (dropBot(ctx, shared.metrics())) {
-      return null;
+      return false;
     }
     shared.requestBody().checkHeaders(ctx, RequestBody.JSON_OR_TEXT);
-    byte[] body = shared.requestBody().read(ctx);
+    return true;
+  }
+
+  /**
+   * A tracker call's body (at most the tracker limit; UTF-8, a JSON object) as fields, with its
+   * site, once the browser origin is checked.
+   */
+  static Call call(Context ctx, Shared shared, byte[] body) {
     // Strict UTF-8 first: the JSON parser lets encoded surrogates through, which would reach Kafka
     // as text that is not Unicode.
     RequestBody.utf8(body);

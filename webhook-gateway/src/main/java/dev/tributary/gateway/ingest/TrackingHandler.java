@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 
 /**
@@ -42,10 +43,19 @@ final class TrackingHandler implements Handler {
 
   @Override
   public void handle(Context ctx) {
-    TrackerCalls.Call call = TrackerCalls.begin(ctx, PROVIDER, shared);
-    if (call == null) {
+    if (!TrackerCalls.begin(ctx, PROVIDER, shared)) {
       return;
     }
+    ctx.future(
+        () ->
+            shared
+                .requestBody()
+                .read(ctx)
+                .thenCompose(body -> forward(TrackerCalls.call(ctx, shared, body)))
+                .thenRun(() -> Responses.accepted(ctx, 202, null)));
+  }
+
+  private CompletableFuture<Void> forward(TrackerCalls.Call call) {
     Fields fields = call.fields();
     SiteConfig site = call.site();
 
@@ -69,7 +79,7 @@ final class TrackingHandler implements Handler {
     Long clientTs = TrackerCalls.clientTs(fields);
     fields.throwIfInvalid();
 
-    forwarder.forward(
+    return forwarder.forward(
         new TrackingRecord(
             type == null ? "pageview" : type,
             site.siteId(),
@@ -82,7 +92,6 @@ final class TrackingHandler implements Handler {
             clientTs,
             clock.instant(),
             UUID.randomUUID().toString()));
-    Responses.accepted(ctx, 202, null);
   }
 
   /**

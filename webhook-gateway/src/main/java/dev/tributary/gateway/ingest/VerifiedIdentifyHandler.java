@@ -7,6 +7,7 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.time.Clock;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code POST /api/v1/identify/verified}: the merchant's server says which visitor is the person
@@ -48,7 +49,15 @@ final class VerifiedIdentifyHandler implements Handler {
     requestBody.checkHeaders(ctx, RequestBody.JSON);
     SiteConfig site =
         PaymentApiHandler.authenticate(sites, RequestHeaders.single(ctx, "Authorization"));
-    byte[] body = requestBody.read(ctx);
+    ctx.future(
+        () ->
+            requestBody
+                .read(ctx)
+                .thenCompose(body -> forward(site, body))
+                .thenRun(() -> Responses.accepted(ctx, 202, null)));
+  }
+
+  private CompletableFuture<Void> forward(SiteConfig site, byte[] body) {
     RequestBody.utf8(body);
     Fields fields = new Fields(Json.parseObject(body));
     String siteId = fields.optional("siteId", SiteConfig.SITE_ID);
@@ -62,8 +71,7 @@ final class VerifiedIdentifyHandler implements Handler {
       fields.error("email", "must be an email address");
     }
     fields.throwIfInvalid();
-
-    forwarder.forward(
+    return forwarder.forward(
         new IdentifyRecord(
             site.siteId(),
             visitorId,
@@ -73,6 +81,5 @@ final class VerifiedIdentifyHandler implements Handler {
             clock.instant(),
             UUID.randomUUID().toString(),
             true));
-    Responses.accepted(ctx, 202, null);
   }
 }

@@ -10,11 +10,13 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code POST /webhooks/{provider}/{siteId}} (Gumroad: {@code …/{siteId}/{token}}): verifies the
  * signature over the raw bytes, wraps them in a {@link WebhookEnvelope} and answers 200 only once
- * Kafka has acknowledged it. A request that fails any check produces nothing.
+ * Kafka has acknowledged it. A request that fails any check produces nothing. Asynchronous: no
+ * thread waits for the body or the ack.
  */
 final class WebhookHandler implements Handler {
 
@@ -46,7 +48,15 @@ final class WebhookHandler implements Handler {
     if (secrets.isEmpty()) {
       throw ApiError.unknownSite("no " + provider.name() + " endpoint for this site");
     }
-    byte[] body = requestBody.read(ctx);
+    // The body is read, verified and forwarded without a thread waiting on the client or on Kafka;
+    // the answer is written when the ack (or a refusal) is in.
+    ctx.future(
+        () ->
+            requestBody.read(ctx).thenCompose(body -> verifyAndForward(ctx, site, secrets, body)));
+  }
+
+  private CompletableFuture<Void> verifyAndForward(
+      Context ctx, SiteConfig site, List<String> secrets, byte[] body) {
     Instant now = clock.instant();
     Map<String, String> pathParams = ctx.pathParamMap();
     // Path parameters other than the site reach the verifier as ":name" pseudo-headers; real
@@ -73,7 +83,6 @@ final class WebhookHandler implements Handler {
             now,
             ctx.contentType(),
             RequestBody.utf8(body));
-    forwarder.forward(envelope);
-    Responses.accepted(ctx, 200, deliveryId);
+    return forwarder.forward(envelope).thenRun(() -> Responses.accepted(ctx, 200, deliveryId));
   }
 }

@@ -3,6 +3,7 @@ package dev.tributary.gateway.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tributary.gateway.config.GatewayConfig.Capacity;
 import dev.tributary.gateway.config.GatewayConfig.Mode;
 import dev.tributary.gateway.config.GatewayConfig.Operations;
 import dev.tributary.gateway.config.GatewayConfig.Protection;
@@ -428,6 +429,49 @@ class GatewayConfigTest {
       env.put(pairs[i], pairs[i + 1]);
     }
     return env;
+  }
+
+  @Test
+  void readsTheCapacityLimits() {
+    assertThat(GatewayConfig.fromEnvironment(env()).capacity())
+        .isEqualTo(new Capacity(30, 10, 1024, 1024, 256))
+        .isEqualTo(Capacity.DEFAULT);
+    assertThat(new GatewayConfig(0, "k:1", List.of()).capacity()).isEqualTo(Capacity.DEFAULT);
+
+    GatewayConfig config =
+        GatewayConfig.fromEnvironment(
+            env(
+                "TRIBUTARY_IDLE_TIMEOUT_SECONDS", "60",
+                "TRIBUTARY_BODY_TIMEOUT_SECONDS", "5",
+                "TRIBUTARY_MIN_BODY_BYTES_PER_SECOND", "0",
+                "TRIBUTARY_WEBHOOK_MAX_IN_FLIGHT", "4096",
+                "TRIBUTARY_TRACKING_MAX_IN_FLIGHT", "32"));
+
+    assertThat(config.capacity()).isEqualTo(new Capacity(60, 5, 0, 4096, 32));
+    // Kept by the other with… methods.
+    assertThat(config.withMode(Mode.DEVELOPMENT).withProtection(Protection.DEFAULT).capacity())
+        .isEqualTo(config.capacity());
+  }
+
+  @Test
+  void refusesUnusableCapacityLimitsNamingTheVariable() {
+    assertThatThrownBy(
+            () -> GatewayConfig.fromEnvironment(env("TRIBUTARY_BODY_TIMEOUT_SECONDS", "0")))
+        .hasMessageContaining("TRIBUTARY_BODY_TIMEOUT_SECONDS must be between 1 and 3600, was 0");
+    assertThatThrownBy(
+            () -> GatewayConfig.fromEnvironment(env("TRIBUTARY_IDLE_TIMEOUT_SECONDS", "-5")))
+        .hasMessageContaining("TRIBUTARY_IDLE_TIMEOUT_SECONDS must be between 1 and 3600");
+    assertThatThrownBy(
+            () -> GatewayConfig.fromEnvironment(env("TRIBUTARY_MIN_BODY_BYTES_PER_SECOND", "-1")))
+        .hasMessageContaining("TRIBUTARY_MIN_BODY_BYTES_PER_SECOND must be between 0");
+    assertThatThrownBy(
+            () -> GatewayConfig.fromEnvironment(env("TRIBUTARY_TRACKING_MAX_IN_FLIGHT", "0")))
+        .hasMessageContaining("TRIBUTARY_TRACKING_MAX_IN_FLIGHT must be between 1 and 100000");
+    assertThatThrownBy(
+            () -> GatewayConfig.fromEnvironment(env("TRIBUTARY_WEBHOOK_MAX_IN_FLIGHT", "many")))
+        .hasMessageContaining("TRIBUTARY_WEBHOOK_MAX_IN_FLIGHT must be an integer");
+    assertThatThrownBy(() -> Capacity.DEFAULT.withMaxInFlight(1024, 0))
+        .hasMessageContaining("trackingMaxInFlight must be between 1 and 100000, was 0");
   }
 
   @Test

@@ -39,4 +39,16 @@ class GatewayMetricsTest {
         .contains("tributary_gateway_kafka_ack_seconds_count 3")
         .contains("tributary_gateway_kafka_ack_seconds_sum 20.0038");
   }
+
+  @Test
+  void inFlightIsAGaugePerLane() {
+    GatewayMetrics m = new GatewayMetrics();
+    assertThat(m.prometheus()).doesNotContain("tributary_gateway_in_flight");
+    m.inFlight("webhooks", () -> 3);
+    m.inFlight("tracking", () -> 0);
+    assertThat(m.prometheus())
+        .contains("# TYPE tributary_gateway_in_flight gauge")
+        .contains("tributary_gateway_in_flight{lane=\"tracking\"} 0")
+        .contains("tributary_gateway_in_flight{lane=\"webhooks\"} 3");
+  }
 }

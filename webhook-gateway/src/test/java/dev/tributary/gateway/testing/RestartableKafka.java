@@ -31,16 +31,37 @@ public final class RestartableKafka implements AutoCloseable {
 
   private final Path logDir;
   private final int port;
+  private final int advertisedPort;
   private KafkaRaftServer server;
 
-  private RestartableKafka(Path logDir, int port) {
+  private RestartableKafka(Path logDir, int port, int advertisedPort) {
     this.logDir = logDir;
     this.port = port;
+    this.advertisedPort = advertisedPort;
   }
 
   /** Formats {@code logDir}, starts the node on a free port and creates {@code topics}. */
   public static RestartableKafka start(Path logDir, String... topics) throws Exception {
-    RestartableKafka kafka = new RestartableKafka(logDir.toAbsolutePath(), freePort());
+    int port = freePort();
+    return start(logDir, port, port, topics);
+  }
+
+  /**
+   * A free port for {@link #start(Path, int, int, String...)}: the broker's own, when something (a
+   * {@link LaggyProxy}) is to stand between it and its clients.
+   */
+  public static int freeListenerPort() throws IOException {
+    return freePort();
+  }
+
+  /**
+   * Like {@link #start(Path, String...)}, listening on {@code port} but telling clients to connect
+   * to {@code advertisedPort} on localhost, where a proxy forwards to {@code port}: every client,
+   * this class's own included, then talks to the broker through the proxy.
+   */
+  public static RestartableKafka start(Path logDir, int port, int advertisedPort, String... topics)
+      throws Exception {
+    RestartableKafka kafka = new RestartableKafka(logDir.toAbsolutePath(), port, advertisedPort);
     try {
       kafka.startServer();
       try (Admin admin = kafka.admin()) {
@@ -57,7 +78,7 @@ public final class RestartableKafka implements AutoCloseable {
   }
 
   public String bootstrapServers() {
-    return "localhost:" + port;
+    return "localhost:" + advertisedPort;
   }
 
   /** Shuts the node down (controlled) and waits until its port is closed. */
@@ -100,7 +121,7 @@ public final class RestartableKafka implements AutoCloseable {
     props.put("controller.quorum.voters", NODE_ID + "@localhost:" + controllerPort);
     props.put(
         "listeners", "PLAINTEXT://localhost:" + port + ",CONTROLLER://localhost:" + controllerPort);
-    props.put("advertised.listeners", "PLAINTEXT://localhost:" + port);
+    props.put("advertised.listeners", "PLAINTEXT://localhost:" + advertisedPort);
     props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
     props.put("controller.listener.names", "CONTROLLER");
     props.put("inter.broker.listener.name", "PLAINTEXT");
