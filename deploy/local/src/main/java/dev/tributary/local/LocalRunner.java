@@ -211,7 +211,8 @@ public final class LocalRunner {
     b.append("    curl -sS -X POST ")
         .append(url)
         .append("/api/v1/events -H 'Content-Type: application/json' \\\n")
-        .append("      -A 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0' \\\n")
+        .append(
+            "      -A 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0' \\\n")
         .append("      -d '{\"siteId\":\"")
         .append(site.siteId())
         .append(
