@@ -329,6 +329,13 @@ class GatewayFuzzIT {
     } catch (IOException e) {
       return "not JSON: " + shown(response);
     }
+    if (c.kind() == Kind.BOT) {
+      // dropped, and told so (issue #14): never mistaken for an accepted call
+      return "dropped".equals(json.path("status").asText())
+              && "bot_user_agent".equals(json.path("reason").asText())
+          ? null
+          : "not dropped as a bot: " + shown(response);
+    }
     if (c.expectStatus() / 100 == 2) {
       return "accepted".equals(json.path("status").asText())
           ? null

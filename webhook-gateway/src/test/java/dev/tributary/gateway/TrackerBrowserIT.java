@@ -182,12 +182,16 @@ class TrackerBrowserIT {
     // Cross-origin navigations carry only the origin (strict-origin-when-cross-origin).
     assertThat(first.path("referrer").asText()).isEqualTo(foreignOrigin() + "/");
 
-    List<JsonNode> pricingViews = all(records, "pageview", pricing);
+    // The gateway forwards a page address with only the query parameters attribution reads
+    // (plan=pro is not one of them) and a referrer's origin and path (issue #13).
+    String pricingForwarded = siteOrigin() + "/pricing";
+    List<JsonNode> pricingViews = all(records, "pageview", pricingForwarded);
     assertThat(pricingViews).hasSize(2);
+    assertThat(records.toString()).doesNotContain("plan=pro");
     // The SPA pageview's referrer is the page before it, as on a full page load.
     assertThat(pricingViews)
         .extracting(view -> view.path("referrer").asText())
-        .containsExactlyInAnyOrder(landing, pricing);
+        .containsExactlyInAnyOrder(siteOrigin() + "/landing", pricingForwarded);
     assertThat(pricingViews).allSatisfy(view -> assertThat(view.path("utm").isEmpty()).isTrue());
 
     JsonNode identify = records.stream().filter(r -> isType(r, "identify")).findFirst().get();

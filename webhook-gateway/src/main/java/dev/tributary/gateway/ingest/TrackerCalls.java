@@ -130,8 +130,8 @@ final class TrackerCalls {
     Responses.dropped(
         ctx,
         "bot_user_agent",
-        "the User-Agent is a bot's or a script's (curl, crawlers, headless browsers): tracker calls"
-            + " from bots are not recorded; send a browser's User-Agent to try it by hand");
+        "tracker calls from bots and scripts (curl, crawlers, headless browsers) are not"
+            + " recorded; send a browser's User-Agent to try it by hand");
     return true;
   }
 
