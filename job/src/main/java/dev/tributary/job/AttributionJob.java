@@ -36,10 +36,15 @@ public final class AttributionJob {
   public static void main(String[] args) throws Exception {
     Configuration given = Configuration.fromMap(ParameterTool.fromArgs(args).toMap());
     // the password may come from the environment (a Kubernetes Secret), so that it never shows
-    // in the job's arguments or on the Flink UI
+    // in the job's arguments or on the Flink UI's job parameters
     String password = System.getenv("TRIBUTARY_JDBC_PASSWORD");
     if (password != null && !given.contains(JobOptions.JDBC_PASSWORD)) {
       given.set(JobOptions.JDBC_PASSWORD, password);
+    }
+    // the email hashing key likewise (the gateway reads the same variable)
+    String emailHashKey = System.getenv("TRIBUTARY_EMAIL_HASH_KEY");
+    if (emailHashKey != null && !given.contains(JobOptions.EMAIL_HASH_KEY)) {
+      given.set(JobOptions.EMAIL_HASH_KEY, emailHashKey);
     }
     Configuration conf = withProductionDefaults(given);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
