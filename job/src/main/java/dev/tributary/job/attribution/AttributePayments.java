@@ -15,6 +15,8 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Stages 4–5 for payments linked to a visitor (by metadata, customer or email), keyed by (site,
@@ -33,9 +35,11 @@ import org.apache.flink.util.Collector;
  *       history is bounded by the window in which it can still earn credit.
  *   <li>{@code pending}: MapState paymentKey → {@link PaymentEvent} waiting for the watermark; each
  *       entry is removed by its event-time timer.
- *   <li>{@code attributed}: MapState paymentKey → {@link PaymentEvent} already attributed; a
- *       session that starts before one of them but arrives after it re-attributes it (the ledger
- *       books the difference as a correction); TTL the lookback from the last write.
+ *   <li>{@code attributed}: MapState paymentKey → {@link PaymentEvent} already attributed, its
+ *       strongest version (by link method) when several resolvers linked it to this visitor; a
+ *       session that starts before one of them (or that its checkout named) but arrives after it
+ *       re-attributes it (the ledger books the difference as a correction); TTL the lookback from
+ *       the last write.
  * </ul>
  *
  * <p>Timers: one event-time timer per pending payment at its {@code occurredAt}; on firing, every
@@ -47,6 +51,7 @@ import org.apache.flink.util.Collector;
 public final class AttributePayments
     extends KeyedCoProcessFunction<String, Session, PaymentEvent, AttributedPayment> {
   public static final String UID = "attribute-linked-payments";
+  private static final Logger LOG = LoggerFactory.getLogger(AttributePayments.class);
 
   private final Duration lookback;
   private final Duration halfLife;
@@ -87,6 +92,8 @@ public final class AttributePayments
     if (touch.equals(before)) {
       return;
     }
+    LOG.debug(
+        "touch {} of {} at {}", touch.sessionId(), ctx.getCurrentKey(), touch.startedAtMillis());
     // A session that started before a payment but arrived after it was attributed (a pageview
     // before its payment webhook, delivered late), or one whose start and channel changed (its
     // landing pageview, with a click id, came late): attribute that payment again; the ledger
@@ -94,7 +101,10 @@ public final class AttributePayments
     List<PaymentEvent> affected = new ArrayList<>();
     for (PaymentEvent p : attributedPayments.values()) {
       long from = p.occurredAtMillis() - lookback.toMillis();
-      if (touch.startedAtMillis() <= p.occurredAtMillis() && touch.startedAtMillis() >= from) {
+      // the session the checkout named ends the journey wherever it starts (Journey.of)
+      boolean named = session.sessionId().equals(p.sessionId());
+      if (named
+          || touch.startedAtMillis() <= p.occurredAtMillis() && touch.startedAtMillis() >= from) {
         affected.add(p);
       }
     }
@@ -123,7 +133,13 @@ public final class AttributePayments
 
   private void attribute(PaymentEvent p, Context ctx, Collector<AttributedPayment> out)
       throws Exception {
-    attributedPayments.put(p.paymentKey(), p);
+    // One payment reaches this visitor once per resolver that links it (metadata, customer,
+    // email): keep the strongest, the one the ledger books, so that a session arriving later
+    // re-attributes that one and not a weaker version the ledger would refuse
+    PaymentEvent kept = attributedPayments.get(p.paymentKey());
+    if (kept == null || p.linkStrength() >= kept.linkStrength()) {
+      attributedPayments.put(p.paymentKey(), p);
+    }
     List<Touch> history = new ArrayList<>();
     touches.values().forEach(history::add);
     List<Touch> journey = Journey.of(p, history, lookback);
@@ -132,6 +148,16 @@ public final class AttributePayments
             ? "no session of theirs in the lookback window"
             : journey.size() + " touch(es) in the window";
     attributed.inc();
+    if (LOG.isDebugEnabled()) {
+      LOG.debug(
+          "attributed {} to {} by {}: {} of {} touches ({})",
+          p.consolidationKey(),
+          p.visitorId(),
+          p.linkMethod(),
+          journey.size(),
+          history.size(),
+          journey.stream().map(t -> t.sessionId() + "@" + t.startedAtMillis()).toList());
+    }
     out.collect(
         new AttributedPayment(
             p,

@@ -157,6 +157,45 @@ class AttributePaymentsTest {
   }
 
   @Test
+  void theNamedSessionArrivingLateEndsTheJourneyEvenWhenItsClockIsAfterThePayment()
+      throws Exception {
+    harness.processElement1(session("v1", "s_1", 1_000, "Organic Social"), 1_000);
+    // the checkout names s_2; the tracker's clock put its first pageview after the provider's
+    harness.processElement2(payment("pi_1", "e1", 1_000, 10_000, "v1", "s_2"), 10_000);
+    harness.processBothWatermarks(new Watermark(20_000));
+    harness.processElement1(session("v1", "s_2", 10_400, "Paid Search"), 30_000);
+
+    // on time, s_2 would have been in: the late arrival ends on the same journey
+    assertThat(harness.extractOutputValues())
+        .extracting(
+            a ->
+                a.credits().stream()
+                    .filter(e -> e.model().equals("last_touch"))
+                    .findFirst()
+                    .orElseThrow()
+                    .sessionId())
+        .containsExactly("s_1", "s_2");
+  }
+
+  @Test
+  void aLateSessionReattributesTheStrongestVersionOfAPaymentSeveralResolversLinked()
+      throws Exception {
+    // found by the chaos run: the checkout named the visitor, and resolve-by-customer and
+    // resolve-by-email linked the same payment to them too; the weaker versions came last
+    PaymentEvent byMetadata = payment("pi_1", "e1", 1_000, 10_000, "v1", null);
+    harness.processBothWatermarks(new Watermark(20_000));
+    harness.processElement2(byMetadata, 10_000);
+    harness.processElement2(byMetadata.withVisitor("v1", PaymentEvent.CUSTOMER), 10_000);
+    harness.processElement2(byMetadata.withVisitor("v1", PaymentEvent.EMAIL), 10_000);
+    harness.processElement1(session("v1", "s_1", 5_000, "Paid Search"), 30_000);
+
+    AttributedPayment last =
+        harness.extractOutputValues().get(harness.extractOutputValues().size() - 1);
+    assertThat(last.payment().linkMethod()).isEqualTo(PaymentEvent.METADATA);
+    assertThat(last.touches()).isEqualTo(1);
+  }
+
+  @Test
   void aSessionWhoseLandingArrivesLateIsReclassifiedAndThePaymentAttributedAgain()
       throws Exception {
     harness.processElement1(session("v1", "s_1", 5_000, "Direct"), 5_000);
