@@ -26,6 +26,8 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Stage 6, keyed by (site, provider, paymentKey): the credits that stand for each payment, and what
@@ -82,6 +84,7 @@ import org.apache.flink.util.OutputTag;
 public final class Ledger
     extends KeyedCoProcessFunction<String, AttributedPayment, RefundEvent, PaymentRow> {
   public static final String UID = "ledger";
+  private static final Logger LOG = LoggerFactory.getLogger(Ledger.class);
 
   /**
    * The refunds the ledger accepted, for the {@code refunds} table: one in another currency than
@@ -163,7 +166,8 @@ public final class Ledger
   /**
    * True when {@code next} rests on better evidence than {@code current}: the provider's own
    * webhook where only a Payment API report stood, another standing amount, a stronger link method,
-   * or the same method with more touches or the same number of touches forming another journey.
+   * or the same method with more touches or the same number of touches forming another journey, or
+   * the same credits resting on an event that stands before the booked one.
    */
   static boolean better(AttributedPayment next, AttributedPayment current) {
     PaymentEvent was = current.payment();
@@ -179,10 +183,19 @@ public final class Ledger
       return true;
     }
     int byMethod = Integer.compare(rank(next), rank(current));
-    return byMethod > 0
-        || byMethod == 0
-            && (next.touches() > current.touches()
-                || next.touches() == current.touches() && !journey(next).equals(journey(current)));
+    if (byMethod != 0) {
+      return byMethod > 0;
+    }
+    if (next.touches() != current.touches()) {
+      return next.touches() > current.touches();
+    }
+    if (!journey(next).equals(journey(current))) {
+      return true;
+    }
+    // the same credits, but an earlier event of the same money now stands (its time and id are
+    // the row's): taken only in the order of PaymentEvent.mergedWith, so any arrival order ends on
+    // the same event
+    return !is.eventId().equals(was.eventId()) && PaymentEvent.standsBefore(is, was);
   }
 
   /**
@@ -236,7 +249,16 @@ public final class Ledger
       emitRow(out);
       return;
     }
-    if (!better(next, current)) {
+    boolean replaces = better(next, current);
+    LOG.debug(
+        "{}: {} with {} touch(es) {} the booked {} with {}",
+        next.paymentKey(),
+        next.resolution().method(),
+        next.touches(),
+        replaces ? "replaces" : "does not replace",
+        current.resolution().method(),
+        current.touches());
+    if (!replaces) {
       if (!Objects.equals(next.payment().conflicts(), current.payment().conflicts())) {
         // nothing to re-book, but the row says what the reports of this money disagreed on
         booked.update(

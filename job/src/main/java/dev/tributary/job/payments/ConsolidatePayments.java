@@ -19,9 +19,10 @@ import org.apache.flink.util.Collector;
  *
  * <p>An event for a payment already sent on (a retry days later) is a duplicate and is counted and
  * swallowed, unless it names the visitor, email, customer, session or subscription the sent payment
- * lacked (its evidence counts as if it had come on time), or it is the provider's signed webhook
- * for money so far known only from a Payment API report: then the payment goes on again and the
- * ledger re-books it (with the webhook's amount, currency and mode).
+ * lacked (its evidence counts as if it had come on time), it is the provider's signed webhook for
+ * money so far known only from a Payment API report, or it changes the event that stands for the
+ * money (an earlier event of the same payment, another amount): then the payment goes on again and
+ * the ledger re-books it, so the result is the on-time one whatever the arrival order.
  *
  * <p>State:
  *
@@ -80,9 +81,14 @@ public final class ConsolidatePayments
       boolean signedNow = sent.fromPaymentApi() && !merged.fromPaymentApi();
       // an earlier report, or one that disagrees: the rule of mergedWith decides what stands, and
       // the row says what was reported differently, whatever order the reports came in
+      // An earlier event of the same money (transaction.paid after .completed) now stands: its
+      // time is the payment's, which time-decay credits and the row's occurred_at depend on
       boolean changed =
           merged.amountMinor() != sent.amountMinor()
               || !merged.currency().equals(sent.currency())
+              || !merged.eventId().equals(sent.eventId())
+              || merged.occurredAtMillis() != sent.occurredAtMillis()
+              || merged.livemode() != sent.livemode()
               || !java.util.Objects.equals(merged.conflicts(), sent.conflicts());
       if (linksNow || addsEvidence || signedNow || changed) {
         // Evidence that arrives after the payment settled: send it on again; the ledger replaces

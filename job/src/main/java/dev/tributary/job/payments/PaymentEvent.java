@@ -227,8 +227,11 @@ public record PaymentEvent(
     return c.build();
   }
 
-  /** The order of {@link #mergedWith}: signed webhook, then earlier, then smaller event id. */
-  private static boolean standsBefore(PaymentEvent a, PaymentEvent b) {
+  /**
+   * The order of {@link #mergedWith}: signed webhook, then earlier, then smaller event id. A total
+   * order, so "the event that stands" converges whatever order the events arrive in.
+   */
+  public static boolean standsBefore(PaymentEvent a, PaymentEvent b) {
     if (a.fromPaymentApi() != b.fromPaymentApi()) {
       return !a.fromPaymentApi();
     }

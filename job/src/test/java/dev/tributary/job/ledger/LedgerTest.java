@@ -204,6 +204,37 @@ class LedgerTest {
         .containsExactly("unattributed", "email");
   }
 
+  private static AttributedPayment byEmailFrom(String eventId, long occurredAt) {
+    PaymentEvent p =
+        payment("pi_1", eventId, AMOUNT, occurredAt, null, null)
+            .withVisitor("v_1", PaymentEvent.EMAIL);
+    return new AttributedPayment(
+        p,
+        Resolution.linked(PaymentEvent.EMAIL, "test"),
+        Credits.of(p, List.of(MAIL), HALF_LIFE),
+        1);
+  }
+
+  @Test
+  void theSameCreditsOnAnEarlierEventOfTheMoneyEndOnThatEventInEitherOrder() throws Exception {
+    // Paddle's transaction.completed settled first; transaction.paid, earlier, came a day late
+    pay(byEmailFrom("evt_completed", 1_000), 1_000);
+    pay(byEmailFrom("evt_paid", 950), 86_400_000);
+    pay(byEmailFrom("evt_completed", 1_000), 86_500_000); // a retry of the later one
+    assertThat(rows()).hasSize(2);
+    assertThat(last(rows()).attributed().payment().eventId()).isEqualTo("evt_paid");
+    assertThat(last(rows()).attributed().payment().occurredAtMillis()).isEqualTo(950);
+    assertThat(netByModel(rows())).allSatisfy((model, net) -> assertThat(net).isEqualTo(AMOUNT));
+  }
+
+  @Test
+  void theSameCreditsOnALaterEventOfTheMoneyChangeNothing() throws Exception {
+    pay(byEmailFrom("evt_paid", 950), 1_000);
+    pay(byEmailFrom("evt_completed", 1_000), 2_000);
+    assertThat(rows()).hasSize(1);
+    assertThat(last(rows()).attributed().payment().eventId()).isEqualTo("evt_paid");
+  }
+
   @Test
   void weakerOrEqualEvidenceChangesNothingAndMoreTouchesCount() throws Exception {
     pay(byEmail(MAIL), 1_000);

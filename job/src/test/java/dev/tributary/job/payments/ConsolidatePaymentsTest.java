@@ -100,6 +100,21 @@ class ConsolidatePaymentsTest {
   }
 
   @Test
+  void aLateEarlierEventOfTheSameMoneySendsThePaymentOnAgainWithItsTime() throws Exception {
+    // transaction.completed settles alone; transaction.paid, a second earlier, comes a day late
+    harness.processElement(payment("txn_1", "evt_completed", 800, 2_000, "v_1", null), 2_000);
+    harness.processWatermark(new Watermark(2_000 + SETTLE.toMillis()));
+    harness.processElement(payment("txn_1", "evt_paid", 800, 1_000, "v_1", null), 86_400_000);
+    harness.processElement(payment("txn_1", "evt_paid", 800, 1_000, "v_1", null), 86_500_000);
+    harness.processElement(payment("txn_1", "evt_completed", 800, 2_000, "v_1", null), 86_600_000);
+
+    // on time, the merge would have stood on evt_paid: the late arrival ends on the same event
+    assertThat(output())
+        .extracting(p -> p.eventId() + "@" + p.occurredAtMillis())
+        .containsExactly("evt_completed@2000", "evt_paid@1000");
+  }
+
+  @Test
   void stateEmptiesTimerAtSettleAndTtlAfterRetention() throws Exception {
     harness.processElement(payment("pi_3", "evt_1", 500, 1_000, null, null), 1_000);
     assertThat(harness.numEventTimeTimers()).isEqualTo(1);
