@@ -8,7 +8,7 @@
 # records, kills, run times and PASS/FAIL with the first differences, then a summary table.
 #
 #   deploy/bench/chaos.sh [--seeds 1,2,3 | --count 20] [--visitors 2500] [--kills 6]
-#                         [--checkpoint-ms 500] [--work dir] [--control]
+#                         [--checkpoint-ms 500] [--read-seconds 60] [--work dir] [--control]
 #
 # Defaults: seeds 1..20. --control also plays the hostile delivery without faults (what the
 # delivery order alone changes). The cluster's logs stay under --work (default

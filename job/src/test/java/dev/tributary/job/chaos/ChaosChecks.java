@@ -367,6 +367,74 @@ final class ChaosChecks {
     return out;
   }
 
+  /**
+   * For a few payments that differ: what each warehouse holds about them (the event that stands,
+   * its time, the link) and about their visitor's sessions, so a report says where two runs parted.
+   */
+  static List<String> explain(
+      EmbeddedWarehouse reference, EmbeddedWarehouse other, Set<String> keys) throws SQLException {
+    List<String> out = new ArrayList<>();
+    for (String key : keys.stream().limit(4).toList()) {
+      String[] pk = key.split("\\|", 2);
+      for (var run : List.of(Map.entry("ordered", reference), Map.entry("other", other))) {
+        EmbeddedWarehouse w = run.getValue();
+        String visitor = null;
+        for (var r :
+            w.query(
+                "SELECT event_id, occurred_at, visitor_id, session_id, method FROM payments"
+                    + " WHERE site_id = '%s' AND provider = '%s' AND payment_key = '%s'"
+                        .formatted(ChaosMonth.SITE, pk[0], pk[1].replace("'", "''")))) {
+          visitor = (String) r.get("visitor_id");
+          out.add(
+              "(c)   %s %s: event %s at %s, %s → visitor %s session %s"
+                  .formatted(
+                      key,
+                      run.getKey(),
+                      r.get("event_id"),
+                      r.get("occurred_at"),
+                      r.get("method"),
+                      visitor,
+                      r.get("session_id")));
+        }
+        if (visitor != null) {
+          List<String> sessions = new ArrayList<>();
+          for (var r :
+              w.query(
+                  "SELECT session_id, started_at, channel, pageviews FROM sessions WHERE site_id"
+                      + " = '%s' AND visitor_id = '%s' ORDER BY started_at"
+                          .formatted(ChaosMonth.SITE, visitor.replace("'", "''")))) {
+            sessions.add(
+                "%s %s %s ×%s"
+                    .formatted(
+                        r.get("session_id"),
+                        r.get("started_at"),
+                        r.get("channel"),
+                        r.get("pageviews")));
+          }
+          out.add("(c)   %s %s: sessions %s".formatted(key, run.getKey(), sessions));
+        }
+        // the journal in the order it was written (an append-only heap: ctid order), two models
+        List<String> journal = new ArrayList<>();
+        for (var r :
+            w.query(
+                ("SELECT model, entry_type, session_id, amount_minor FROM revenue_ledger WHERE"
+                        + " site_id = '%s' AND provider = '%s' AND payment_key = '%s' AND model IN"
+                        + " ('first_touch', 'time_decay') ORDER BY ctid")
+                    .formatted(ChaosMonth.SITE, pk[0], pk[1].replace("'", "''")))) {
+          journal.add(
+              "%s %s %s %+d"
+                  .formatted(
+                      r.get("model"),
+                      r.get("entry_type"),
+                      r.get("session_id"),
+                      ((Number) r.get("amount_minor")).longValue()));
+        }
+        out.add("(c)   %s %s: journal %s".formatted(key, run.getKey(), journal));
+      }
+    }
+    return out;
+  }
+
   /** Payments the reference run linked by timestamp that the other run linked differently. */
   static int timestampLinksThatDiffer(Snapshot reference, Snapshot other) {
     int n = 0;

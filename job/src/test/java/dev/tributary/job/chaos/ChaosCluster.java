@@ -116,6 +116,9 @@ final class ChaosCluster implements AutoCloseable {
     yaml.put("heartbeat.interval", "1 s");
     yaml.put("heartbeat.timeout", "15 s");
     yaml.put("heartbeat.rpc-failure-threshold", "1");
+    // deploying some forty tasks to a TaskManager that has just booted, on two loaded cores, took
+    // longer than the default 10 s and failed the deployment (a restart that is no kill)
+    yaml.put("pekko.ask.timeout", "30 s");
     yaml.put("web.exception-history-size", "1000");
     // the REST API caches a job's execution graph this long: fresh answers after each restore
     yaml.put("web.refresh-interval", "100 ms");
@@ -141,7 +144,11 @@ final class ChaosCluster implements AutoCloseable {
         logger.kafka.level = WARN
         logger.pekko.name = org.apache.pekko
         logger.pekko.level = WARN
-        """);
+        """
+            // -Dchaos.debug=true: the job's DEBUG lines (each attribution and booking) in the logs
+            + (Boolean.getBoolean("chaos.debug")
+                ? "logger.tributary.name = dev.tributary.job\nlogger.tributary.level = DEBUG\n"
+                : ""));
     Configuration conf = new Configuration();
     yaml.forEach(conf::setString);
     ChaosCluster c = new ChaosCluster(dir, classpath, conf, restPort);

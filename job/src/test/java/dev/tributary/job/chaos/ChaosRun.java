@@ -73,14 +73,18 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * <p>Kill moments, from the seed: each kill strikes either early (one in five: 0–1.5 s after the
  * restarted tasks are deployed, while they restore or just after) or once the job has completed a
  * checkpoint on its new TaskManager and written a target share of the month's sessions and payments
- * (one target in each of {@code --kills} equal slices of 3 %–80 %), plus 0–0.5 s. So the kills
- * spread over the run whatever the machine's speed, and every one strikes a running job.
+ * (one target in each of {@code --kills} equal slices of 3 %–80 %), plus 0–0.5 s. The chaos job
+ * reads at a fixed pace ({@link ThrottledSource}: the month's fuller partition in about {@code
+ * --read-seconds}), so the month outlasts the kills on a fast machine as on a loaded one, where a
+ * restore took up to 25 s: the kills spread over the run whatever the machine's speed, and every
+ * one strikes a running job.
  *
  * <p>{@code deploy/bench/chaos.sh} runs it: {@code --seeds 1,2,3} or {@code --count 20} (seeds
  * 1..20), {@code --visitors 2500}, {@code --kills 6} (at least 5), {@code --checkpoint-ms 500},
- * {@code --work dir}, {@code --control}. Exit code 1 when a seed failed.
+ * {@code --read-seconds 60}, {@code --work dir}, {@code --control}. Exit code 1 when a seed failed.
  */
 public final class ChaosRun {
+  private static final int PARTITIONS = 2;
   private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
   private ChaosRun() {}
@@ -91,11 +95,16 @@ public final class ChaosRun {
       int visitors,
       int kills,
       Duration checkpointInterval,
+      int readSeconds,
       Path work,
       boolean control) {
     public Options {
       if (kills < 5) {
         throw new IllegalArgumentException("--kills must be at least 5, was " + kills);
+      }
+      if (readSeconds < 10) {
+        throw new IllegalArgumentException(
+            "--read-seconds must be at least 10, was " + readSeconds);
       }
     }
   }
@@ -184,6 +193,7 @@ public final class ChaosRun {
     int visitors = 2500;
     int kills = 6;
     long checkpointMs = 500;
+    int readSeconds = 60;
     Path work =
         Path.of("..", "deploy", "bench", "target", "chaos-" + LocalDateTime.now().format(STAMP));
     boolean control = false;
@@ -196,6 +206,7 @@ public final class ChaosRun {
         case "--visitors" -> visitors = Integer.parseInt(v);
         case "--kills" -> kills = Integer.parseInt(v);
         case "--checkpoint-ms" -> checkpointMs = Long.parseLong(v);
+        case "--read-seconds" -> readSeconds = Integer.parseInt(v);
         case "--work" -> work = Path.of(v);
         case "--control" -> {
           control = true;
@@ -204,7 +215,8 @@ public final class ChaosRun {
         default ->
             throw new IllegalArgumentException(
                 "usage: chaos.sh [--seeds 1,2,3 | --count 20] [--visitors 2500] [--kills 6]"
-                    + " [--checkpoint-ms 500] [--work dir] [--control]; unknown "
+                    + " [--checkpoint-ms 500] [--read-seconds 60] [--work dir] [--control];"
+                    + " unknown "
                     + args[i]);
       }
       i++;
@@ -214,6 +226,7 @@ public final class ChaosRun {
         visitors,
         kills,
         Duration.ofMillis(checkpointMs),
+        readSeconds,
         work.toAbsolutePath().normalize(),
         control);
   }
@@ -277,6 +290,9 @@ public final class ChaosRun {
           List<String> d = new ArrayList<>(ChaosChecks.nets("control", s));
           d.addAll(ChaosChecks.truth("control", s, month));
           d.addAll(ChaosChecks.sameLinks(ref, s));
+          d.addAll(
+              ChaosChecks.explain(
+                  orderedWarehouse, w, ChaosChecks.linkDifferences(ref, s).keySet()));
           controlDifferences = List.copyOf(d);
         }
       }
@@ -292,6 +308,7 @@ public final class ChaosRun {
       differences.addAll(ChaosChecks.truth("chaos", b, month));
       differences.addAll(ChaosChecks.sameLinks(a, b));
       Set<String> chaosLinks = ChaosChecks.linkDifferences(a, b).keySet();
+      differences.addAll(ChaosChecks.explain(orderedWarehouse, chaosWarehouse, chaosLinks));
       if (!chaosLinks.isEmpty()) {
         Set<String> broken = ChaosChecks.notNetting(b);
         long doubled = chaosLinks.stream().filter(broken::contains).count();
@@ -431,10 +448,19 @@ public final class ChaosRun {
     conf.set(RestOptions.PORT, cluster.restPort());
     JobSettings settings = JobOptions.settings(conf);
     StreamExecutionEnvironment env = new StreamExecutionEnvironment(conf);
+    // read at a fixed pace, so that the month outlasts the kill schedule on any machine: the
+    // fuller topic's partition takes about readSeconds (replays after restores come on top)
+    double perSecond =
+        Math.max(month.deliveredTracking().size(), month.deliveredWebhooks().size())
+            / (double) PARTITIONS
+            / o.readSeconds();
+    Pipeline.Sources topics = AttributionJob.kafkaSources(settings, true);
     Pipeline.build(
         env,
         settings,
-        AttributionJob.kafkaSources(settings, true),
+        new Pipeline.Sources(
+            ThrottledSource.of(topics.webhooks(), perSecond),
+            ThrottledSource.of(topics.tracking(), perSecond)),
         AttributionJob.productionSinks(settings));
     long t0 = System.nanoTime();
     JobClient client = env.executeAsync("chaos-" + run);
@@ -672,7 +698,8 @@ public final class ChaosRun {
       for (String run : runs) {
         for (String t : List.of("webhooks", "tracking")) {
           topics.add(
-              new NewTopic(run + "." + t, 2, (short) 1).configs(Map.of("retention.ms", "-1")));
+              new NewTopic(run + "." + t, PARTITIONS, (short) 1)
+                  .configs(Map.of("retention.ms", "-1")));
         }
         topics.add(
             new NewTopic(run + ".deadletter", 1, (short) 1).configs(Map.of("retention.ms", "-1")));
