@@ -274,7 +274,7 @@ public final class ChaosRun {
     try (EmbeddedWarehouse orderedWarehouse = EmbeddedWarehouse.start();
         EmbeddedWarehouse chaosWarehouse = EmbeddedWarehouse.start()) {
       long t0 = System.nanoTime();
-      runOnMiniCluster(kafka, orderedWarehouse, ordered, dir, o);
+      runOnMiniCluster(kafka, orderedWarehouse, ordered, dir, o, 0);
       long orderedMillis = (System.nanoTime() - t0) / 1_000_000;
       long controlMillis = 0;
       List<String> controlDifferences = List.of();
@@ -283,7 +283,14 @@ public final class ChaosRun {
         // the chaos delivery without faults: what the shuffles and duplicates alone change
         try (EmbeddedWarehouse w = EmbeddedWarehouse.start()) {
           long t1 = System.nanoTime();
-          runOnMiniCluster(kafka, w, control, dir, o);
+          // -Dchaos.pace-control=true: read at the chaos run's pace, to tell the pace's effect
+          runOnMiniCluster(
+              kafka,
+              w,
+              control,
+              dir,
+              o,
+              Boolean.getBoolean("chaos.pace-control") ? pace(month, o) : 0);
           controlMillis = (System.nanoTime() - t1) / 1_000_000;
           var ref = ChaosChecks.read(orderedWarehouse);
           var s = ChaosChecks.read(w);
@@ -293,6 +300,7 @@ public final class ChaosRun {
           d.addAll(
               ChaosChecks.explain(
                   orderedWarehouse, w, ChaosChecks.linkDifferences(ref, s).keySet()));
+          d.add("methods " + s.methods());
           controlDifferences = List.copyOf(d);
         }
       }
@@ -391,7 +399,12 @@ public final class ChaosRun {
 
   /** A fault-free run in this JVM (the ordered run, and the control). */
   private static void runOnMiniCluster(
-      EmbeddedKafka kafka, EmbeddedWarehouse warehouse, String run, Path dir, Options o)
+      EmbeddedKafka kafka,
+      EmbeddedWarehouse warehouse,
+      String run,
+      Path dir,
+      Options o,
+      double perSecond)
       throws Exception {
     Configuration conf = jobConfiguration(kafka, warehouse, run, dir, o);
     conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
@@ -402,12 +415,24 @@ public final class ChaosRun {
         Files.createDirectories(dir.resolve(run + "-rocksdb")).toString());
     JobSettings settings = JobOptions.settings(conf);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+    Pipeline.Sources topics = AttributionJob.kafkaSources(settings, true);
     Pipeline.build(
         env,
         settings,
-        AttributionJob.kafkaSources(settings, true),
+        perSecond > 0
+            ? new Pipeline.Sources(
+                ThrottledSource.of(topics.webhooks(), perSecond),
+                ThrottledSource.of(topics.tracking(), perSecond))
+            : topics,
         AttributionJob.productionSinks(settings));
     env.execute("chaos-" + run);
+  }
+
+  /** Records a second per reader: the month's fuller partition in about {@code readSeconds}. */
+  private static double pace(ChaosMonth month, Options o) {
+    return Math.max(month.deliveredTracking().size(), month.deliveredWebhooks().size())
+        / (double) PARTITIONS
+        / o.readSeconds();
   }
 
   /** What the chaos run did. */
@@ -450,10 +475,7 @@ public final class ChaosRun {
     StreamExecutionEnvironment env = new StreamExecutionEnvironment(conf);
     // read at a fixed pace, so that the month outlasts the kill schedule on any machine: the
     // fuller topic's partition takes about readSeconds (replays after restores come on top)
-    double perSecond =
-        Math.max(month.deliveredTracking().size(), month.deliveredWebhooks().size())
-            / (double) PARTITIONS
-            / o.readSeconds();
+    double perSecond = pace(month, o);
     Pipeline.Sources topics = AttributionJob.kafkaSources(settings, true);
     Pipeline.build(
         env,
