@@ -93,6 +93,46 @@ public final class GatewayClient {
     return send(request);
   }
 
+  /**
+   * POSTs an identify call to the public tracker endpoint, as the page would (anyone can: the
+   * gateway marks it unverified).
+   */
+  public Response identify(String siteId, String visitorId, String email, String pageUrl)
+      throws IOException, InterruptedException {
+    ObjectNode body = JSON.createObjectNode();
+    body.put("siteId", siteId);
+    body.put("visitorId", visitorId);
+    body.put("email", email);
+    HttpRequest request =
+        HttpRequest.newBuilder(base.resolve("api/v1/identify"))
+            .timeout(Duration.ofSeconds(15))
+            .header("Content-Type", "application/json")
+            .header("Origin", originOf(pageUrl))
+            .header("User-Agent", "tributary-local-demo")
+            .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8))
+            .build();
+    return send(request);
+  }
+
+  /**
+   * POSTs a verified identify call, as the merchant's server does after it authenticated the
+   * person, with the site's API key.
+   */
+  public Response verifiedIdentify(String apiKey, String visitorId, String email)
+      throws IOException, InterruptedException {
+    ObjectNode body = JSON.createObjectNode();
+    body.put("visitorId", visitorId);
+    body.put("email", email);
+    HttpRequest request =
+        HttpRequest.newBuilder(base.resolve("api/v1/identify/verified"))
+            .timeout(Duration.ofSeconds(15))
+            .header("Content-Type", "application/json")
+            .header("Authorization", "Bearer " + apiKey)
+            .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8))
+            .build();
+    return send(request);
+  }
+
   /** POSTs {@code body} to {@code /webhooks/stripe/<siteId>}, signed with {@code signer}. */
   public Response stripeWebhook(String siteId, StripeSigner signer, String body)
       throws IOException, InterruptedException {

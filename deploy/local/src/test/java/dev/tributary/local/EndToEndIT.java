@@ -336,6 +336,63 @@ class EndToEndIT {
         .containsEntry("method", "metadata");
   }
 
+  /**
+   * Issue 13, through the real gateway, broker, job and warehouse: an affiliate identifies its own
+   * visitor with a customer's email on the public tracker; the customer signs in (the merchant's
+   * server identifies them with the site's API key) and pays without metadata. The payment is the
+   * customer's, by their verified email; the forged claim takes nothing. An email nobody verified
+   * still goes to whoever claimed it first, but only at confidence low (the documented residual).
+   */
+  @Test
+  void aForgedIdentifyCannotTakeTheCreditOfAVerifiedBuyer() throws Exception {
+    String id = StripeEvents.randomId(8);
+    String victimEmail = "buyer-" + id + "@example.com";
+    String unclaimedEmail = "other-" + id + "@example.com";
+    String affiliatePage =
+        "https://www.demo-shop.test/?utm_source=aff-" + id + "&utm_medium=affiliate";
+    String attacker = "v_aff_" + id;
+    pageview(attacker, "s_aff_" + id, affiliatePage, null);
+    for (String email : List.of(victimEmail, unclaimedEmail)) {
+      GatewayClient.Response claim = gateway.identify("demo", attacker, email, affiliatePage);
+      assertThat(claim.status()).as("public identify %s", claim.body()).isEqualTo(202);
+    }
+
+    String buyer = "v_buyer_" + id;
+    pageview(
+        buyer,
+        "s_buyer_" + id,
+        "https://www.demo-shop.test/?utm_source=google&utm_medium=cpc&gclid=g" + id,
+        "https://www.google.com/");
+    GatewayClient.Response verified = gateway.verifiedIdentify(demoApiKey, buyer, victimEmail);
+    assertThat(verified.status()).as("verified identify %s", verified.body()).isEqualTo(202);
+    // Stripe's times have whole seconds: pay a second after the claims, as a real buyer would
+    Thread.sleep(1_100);
+
+    Payment bought = Payment.create(7_700, "usd", null, victimEmail, null, null, Instant.now());
+    long posted =
+        postWebhook(
+            StripeEvents.checkoutSessionCompleted(StripeEvents.newEventId(), bought),
+            demoSigner,
+            "demo");
+    Payment other = Payment.create(1_100, "usd", null, unclaimedEmail, null, null, Instant.now());
+    long otherPosted =
+        postWebhook(
+            StripeEvents.checkoutSessionCompleted(StripeEvents.newEventId(), other),
+            demoSigner,
+            "demo");
+
+    assertThat(awaitPayment("demo", bought.paymentIntentId(), posted, "verified buyer"))
+        .containsEntry("visitor_id", buyer)
+        .containsEntry("method", "email")
+        .containsEntry("confidence", "medium");
+    assertThat(awaitLedger("demo", bought.paymentIntentId(), 7_700))
+        .allSatisfy(e -> assertThat(e.get("visitor_id")).isEqualTo(buyer));
+    assertThat(awaitPayment("demo", other.paymentIntentId(), otherPosted, "claimed only"))
+        .containsEntry("visitor_id", attacker)
+        .containsEntry("method", "email")
+        .containsEntry("confidence", "low");
+  }
+
   // ---------------------------------------------------------------------------------------------
 
   private static void pageview(String visitor, String session, String url, String referrer)
