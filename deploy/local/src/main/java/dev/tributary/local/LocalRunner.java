@@ -205,58 +205,71 @@ public final class LocalRunner {
     b.append("  API key      ").append(site.apiKey()).append("   (local demo key)\n");
     b.append('\n');
     b.append("  Try it:\n");
-    b.append(
-        "    # a pageview from a newsletter click (with a browser's User-Agent: the gateway drops"
-            + " curl's and bots' tracker calls, and says so)\n");
-    b.append("    curl -sS -X POST ")
-        .append(url)
-        .append("/api/v1/events -H 'Content-Type: application/json' \\\n")
-        .append(
-            "      -A 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0' \\\n")
-        .append("      -d '{\"siteId\":\"")
-        .append(site.siteId())
-        .append(
-            "\",\"visitorId\":\"v_me\",\"sessionId\":\"s_me\",\"url\":\"https://www.demo-shop.test/"
-                + "?utm_source=newsletter&utm_medium=email&utm_campaign=weekly\"}'\n");
-    b.append("    # a Stripe payment by that visitor, signed like Stripe does\n");
-    b.append("    secret='").append(site.stripeSecret()).append("'\n");
-    b.append("    t=$(date +%s)\n");
-    b.append(
-        "    body='{\"id\":\"evt_me_1\",\"type\":\"payment_intent.succeeded\",\"created\":'$t',"
-            + "\"livemode\":false,\"data\":{\"object\":{\"id\":\"pi_me_1\",\"object\":"
-            + "\"payment_intent\",\"amount\":4900,\"amount_received\":4900,\"currency\":\"usd\","
-            + "\"metadata\":{\"tributary_visitor_id\":\"v_me\",\"tributary_session_id\":\"s_me\"}}}}'\n");
-    b.append(
-        "    sig=$(printf '%s' \"$t.$body\" | openssl dgst -sha256 -hmac \"$secret\" | sed 's/^.*= //')\n");
-    b.append("    curl -sS -X POST ")
-        .append(url)
-        .append("/webhooks/stripe/")
-        .append(site.siteId())
-        .append(" -H 'Content-Type: application/json' \\\n")
-        .append("      -H \"Stripe-Signature: t=$t,v1=$sig\" --data-binary \"$body\"\n");
-    b.append("    # the custom Payment API\n");
-    b.append("    curl -sS -X POST ")
-        .append(url)
-        .append("/api/v1/payments -H 'Authorization: Bearer ")
-        .append(site.apiKey())
-        .append("' \\\n")
-        .append("      -H 'Content-Type: application/json' -d '{\"provider\":\"shop\",")
-        .append("\"providerPaymentId\":\"ord_1\",\"amount\":\"19.90\",\"currency\":\"EUR\",")
-        .append("\"visitorId\":\"v_me\"}'\n");
-    b.append("    # the warehouse\n");
-    b.append("    psql -h localhost -p ")
-        .append(pg.port())
-        .append(" -U ")
-        .append(pg.user())
-        .append(' ')
-        .append(LocalPostgres.DATABASE)
-        .append(" -c \"SELECT * FROM revenue_by_channel WHERE model = 'last_touch'\"\n");
+    tryIt(url, site, pg.port(), pg.user())
+        .lines()
+        .forEach(l -> b.append("    ").append(l).append('\n'));
     b.append('\n');
     b.append(
         System.console() != null
             ? "  Enter prints revenue by channel · Ctrl-C stops (state is kept)\n"
             : "  Ctrl-C stops (state is kept)\n");
     console.block(b.toString());
+  }
+
+  /**
+   * The "Try it" commands of the start-up text, as they are to be pasted into a shell: a pageview,
+   * a Stripe webhook signed like Stripe signs it, a Payment API call and a warehouse query. {@code
+   * EndToEndIT} runs them as printed.
+   */
+  static String tryIt(String url, LocalStack.Site site, int pgPort, String pgUser) {
+    StringBuilder b = new StringBuilder();
+    b.append(
+        "# a pageview from a newsletter click (with a browser's User-Agent: the gateway drops"
+            + " curl's and bots' tracker calls, and says so)\n");
+    b.append("curl -sS -X POST ")
+        .append(url)
+        .append("/api/v1/events -H 'Content-Type: application/json' \\\n")
+        .append(
+            "  -A 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0' \\\n")
+        .append("  -d '{\"siteId\":\"")
+        .append(site.siteId())
+        .append(
+            "\",\"visitorId\":\"v_me\",\"sessionId\":\"s_me\",\"url\":\"https://www.demo-shop.test/"
+                + "?utm_source=newsletter&utm_medium=email&utm_campaign=weekly\"}'\n");
+    b.append("# a Stripe payment by that visitor, signed like Stripe does\n");
+    b.append("secret='").append(site.stripeSecret()).append("'\n");
+    b.append("t=$(date +%s)\n");
+    b.append(
+        "body='{\"id\":\"evt_me_1\",\"type\":\"payment_intent.succeeded\",\"created\":'$t',"
+            + "\"livemode\":false,\"data\":{\"object\":{\"id\":\"pi_me_1\",\"object\":"
+            + "\"payment_intent\",\"amount\":4900,\"amount_received\":4900,\"currency\":\"usd\","
+            + "\"metadata\":{\"tributary_visitor_id\":\"v_me\",\"tributary_session_id\":\"s_me\"}}}}'\n");
+    b.append(
+        "sig=$(printf '%s' \"$t.$body\" | openssl dgst -sha256 -hmac \"$secret\" | sed 's/^.*= //')\n");
+    b.append("curl -sS -X POST ")
+        .append(url)
+        .append("/webhooks/stripe/")
+        .append(site.siteId())
+        .append(" -H 'Content-Type: application/json' \\\n")
+        .append("  -H \"Stripe-Signature: t=$t,v1=$sig\" --data-binary \"$body\"\n");
+    b.append("# the custom Payment API\n");
+    b.append("curl -sS -X POST ")
+        .append(url)
+        .append("/api/v1/payments -H 'Authorization: Bearer ")
+        .append(site.apiKey())
+        .append("' \\\n")
+        .append("  -H 'Content-Type: application/json' -d '{\"provider\":\"shop\",")
+        .append("\"providerPaymentId\":\"ord_1\",\"amount\":\"19.90\",\"currency\":\"EUR\",")
+        .append("\"visitorId\":\"v_me\"}'\n");
+    b.append("# the warehouse\n");
+    b.append("psql -h localhost -p ")
+        .append(pgPort)
+        .append(" -U ")
+        .append(pgUser)
+        .append(' ')
+        .append(LocalPostgres.DATABASE)
+        .append(" -c \"SELECT * FROM revenue_by_channel WHERE model = 'last_touch'\"\n");
+    return b.toString();
   }
 
   private void startDemo(LocalStack s) {

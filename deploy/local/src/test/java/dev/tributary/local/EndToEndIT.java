@@ -7,6 +7,7 @@ import dev.tributary.job.attribution.Model;
 import dev.tributary.local.GatewayClient.Pageview;
 import dev.tributary.local.StripeEvents.Payment;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -391,6 +392,91 @@ class EndToEndIT {
         .containsEntry("visitor_id", attacker)
         .containsEntry("method", "email")
         .containsEntry("confidence", "low");
+  }
+
+  /**
+   * Issue 14: the "Try it" commands the local runner prints, pasted into bash as printed (curl,
+   * openssl and psql, as the README's requirements name them), do what they promise.
+   */
+  @Test
+  void theRunnersTryItCommandsWorkAsPrinted() throws Exception {
+    LocalStack.Site demo = stack.site();
+    String commands =
+        LocalRunner.tryIt(
+            stack.gatewayUrl(), demo, stack.postgres().port(), stack.postgres().user());
+    int warehouse = commands.indexOf("# the warehouse");
+    Shell sent = Shell.run(commands.substring(0, warehouse), Map.of());
+    assertThat(sent.exit()).as("the commands' output:%n%s", sent.output()).isZero();
+    // the tracker's answer, the webhook's and the Payment API's: none refused, none dropped
+    assertThat(sent.output()).doesNotContain("\"error\"").doesNotContain("dropped");
+
+    Map<String, Object> paid = awaitPayment("demo", "pi_me_1", System.nanoTime(), "try it: stripe");
+    assertThat(paid)
+        .containsEntry("method", "metadata")
+        .containsEntry("visitor_id", "v_me")
+        .containsEntry("session_id", "s_me")
+        .containsEntry("amount_minor", 4_900L);
+    assertThat(awaitLedger("demo", "pi_me_1", 4_900))
+        .allSatisfy(e -> assertThat(e.get("channel")).isEqualTo("Email"));
+    assertThat(awaitPayment("demo", "shop:ord_1", System.nanoTime(), "try it: api"))
+        .containsEntry("visitor_id", "v_me")
+        .containsEntry("amount_minor", 1_990L);
+
+    Shell query = Shell.run(commands.substring(warehouse), Map.of());
+    assertThat(query.exit()).as("psql:%n%s", query.output()).isZero();
+    assertThat(query.output()).contains("Email");
+  }
+
+  /**
+   * Issue 14: the README's curl examples, pasted into bash against the local gateway (its address
+   * and the demo site's secret and key in place of the placeholders), are accepted and booked as
+   * the README says.
+   */
+  @Test
+  void theReadmesCurlExamplesWorkAsWritten() throws Exception {
+    String readme = Files.readString(Path.of("..", "..", "README.md"));
+    List<String> examples = new ArrayList<>();
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("```bash\n(.*?)```", java.util.regex.Pattern.DOTALL)
+            .matcher(readme);
+    while (m.find()) {
+      if (m.group(1).contains("curl") && m.group(1).contains("http://localhost:8080")) {
+        examples.add(m.group(1));
+      }
+    }
+    assertThat(examples).as("the README's curl examples").hasSize(2);
+    LocalStack.Site demo = stack.site();
+    for (String example : examples) {
+      String script =
+          example
+              .replace("http://localhost:8080", stack.gatewayUrl())
+              .replace("secret=whsec_…", "secret='" + demo.stripeSecret() + "'");
+      Shell run = Shell.run(script, Map.of("SITE_API_KEY", demo.apiKey()));
+      assertThat(run.exit()).as("%s%n->%n%s", example, run.output()).isZero();
+      assertThat(run.output()).as("%s%n->%n%s", example, run.output()).doesNotContain("\"error\"");
+    }
+    // the Payment API example: a Stripe PaymentIntent reported with its visitor
+    assertThat(awaitPayment("demo", "pi_1234567890", System.nanoTime(), "readme: api"))
+        .containsEntry("provider", "stripe")
+        .containsEntry("visitor_id", "visitor_123")
+        .containsEntry("amount_minor", 9_999L);
+    // the signed webhook by hand
+    assertThat(awaitPayment("demo", "pi_test_1", System.nanoTime(), "readme: webhook"))
+        .containsEntry("visitor_id", "v_1")
+        .containsEntry("method", "metadata")
+        .containsEntry("amount_minor", 4_999L);
+  }
+
+  /** A bash script's combined output and exit code. */
+  private record Shell(int exit, String output) {
+    static Shell run(String script, Map<String, String> env) throws Exception {
+      ProcessBuilder pb = new ProcessBuilder("bash", "-c", script).redirectErrorStream(true);
+      pb.environment().putAll(env);
+      Process p = pb.start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("the script ended").isTrue();
+      return new Shell(p.exitValue(), out);
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
