@@ -125,10 +125,17 @@ public final class ReferenceData {
   /** Loads {@code file} into the database at {@code jdbcUrl}; returns the number of rows. */
   public static int load(Kind kind, String jdbcUrl, String user, String password, Path file)
       throws IOException, SQLException {
+    long start = System.nanoTime();
+    LOG.info("checking {} ({} bytes)", file, Files.size(file));
     try (Connection c = DriverManager.getConnection(jdbcUrl, user, password);
         Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       int rows = load(kind, c, in);
-      LOG.info("loaded {} {} rows from {}", rows, kind.name().toLowerCase(Locale.ROOT), file);
+      LOG.info(
+          "loaded {} {} rows from {} in {} ms",
+          rows,
+          kind.name().toLowerCase(Locale.ROOT),
+          file,
+          (System.nanoTime() - start) / 1_000_000);
       return rows;
     }
   }
@@ -140,6 +147,7 @@ public final class ReferenceData {
    */
   public static int load(Kind kind, Connection c, Reader in) throws IOException, SQLException {
     List<String[]> lines = readCsv(in, kind == Kind.FX ? FX_HEADER : SPEND_HEADER);
+    LOG.info("{} lines checked, writing them in one transaction", lines.size());
     boolean autoCommit = c.getAutoCommit();
     c.setAutoCommit(false);
     try {

@@ -76,6 +76,10 @@ public final class JobBench {
   /** nanoTime of the first record any source of the running job deserialized; 0 = none yet. */
   static final AtomicLong FIRST_RECORD = new AtomicLong();
 
+  /** Records read by the sources of the running job, for the progress line. */
+  static final java.util.concurrent.atomic.LongAdder READ =
+      new java.util.concurrent.atomic.LongAdder();
+
   private JobBench() {}
 
   record Run(
@@ -127,6 +131,12 @@ public final class JobBench {
         for (int k = 0; k < o.visitors.size(); k++) {
           int visitors = o.visitors.get(k);
           long t = System.nanoTime();
+          System.err.printf(
+              Locale.ROOT,
+              "data set %d: writing %,d events of %,d visitors to Kafka...%n",
+              k,
+              o.events,
+              visitors);
           BenchData.Written data =
               BenchData.produce(
                   kafka.bootstrapServers(),
@@ -399,8 +409,29 @@ public final class JobBench {
       MiniCluster cluster, StreamExecutionEnvironment env, String name, long events)
       throws Exception {
     FIRST_RECORD.set(0);
+    READ.reset();
     long start = System.nanoTime();
-    JobExecutionResult result = env.execute("bench-" + name);
+    // a progress line every 15 s on stderr: minutes pass between a run's first and last line
+    var progress = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+    progress.scheduleAtFixedRate(
+        () ->
+            System.err.printf(
+                Locale.ROOT,
+                "  %s: %,d of %,d events read (%.0f %%), %.0f s%n",
+                name,
+                READ.sum(),
+                events,
+                100.0 * READ.sum() / Math.max(1, events),
+                (System.nanoTime() - start) / 1e9),
+        15,
+        15,
+        java.util.concurrent.TimeUnit.SECONDS);
+    JobExecutionResult result;
+    try {
+      result = env.execute("bench-" + name);
+    } finally {
+      progress.shutdownNow();
+    }
     long end = System.nanoTime();
     long first = FIRST_RECORD.get();
     if (first == 0) {
@@ -442,7 +473,7 @@ public final class JobBench {
         .build();
   }
 
-  /** {@link RawRecordDeserializer} that stamps {@link #FIRST_RECORD}. */
+  /** {@link RawRecordDeserializer} that stamps {@link #FIRST_RECORD} and counts {@link #READ}. */
   static final class Stamping implements KafkaRecordDeserializationSchema<RawRecord> {
     private final RawRecordDeserializer delegate = new RawRecordDeserializer();
 
@@ -452,6 +483,7 @@ public final class JobBench {
       if (FIRST_RECORD.get() == 0) {
         FIRST_RECORD.compareAndSet(0, System.nanoTime());
       }
+      READ.increment();
       delegate.deserialize(record, out);
     }
 
