@@ -153,9 +153,12 @@ public final class JobOptions {
           .withDescription("Sites whose unlinked payments never use the timestamp fallback.");
 
   public static final ConfigOption<String> EMAIL_HASH_KEY =
-      ConfigOptions.key("tributary.privacy.email-hash-key")
+      // "secret" in the key: Flink hides the value in its web UI, REST API and logs ("key" alone
+      // is not one of the words it hides); the first name still works
+      ConfigOptions.key("tributary.privacy.email-hash-secret")
           .stringType()
           .defaultValue("")
+          .withDeprecatedKeys("tributary.privacy.email-hash-key")
           .withDescription(
               "The deployment's email hashing key (at least 32 characters; the same value as the"
                   + " gateway's TRIBUTARY_EMAIL_HASH_KEY): payer emails are hashed with"

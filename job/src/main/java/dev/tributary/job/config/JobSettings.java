@@ -63,7 +63,7 @@ public record JobSettings(
     keptQueryParameters = List.copyOf(keptQueryParameters);
     if (emailHashKey != null && !emailHashKey.isEmpty() && emailHashKey.length() < 32) {
       throw new IllegalArgumentException(
-          "tributary.privacy.email-hash-key must be at least 32 characters (it was "
+          "tributary.privacy.email-hash-secret must be at least 32 characters (it was "
               + emailHashKey.length()
               + ")");
     }

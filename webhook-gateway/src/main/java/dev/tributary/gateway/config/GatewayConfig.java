@@ -57,7 +57,7 @@ public record GatewayConfig(
 
   /**
    * The deployment's email hashing key ({@code TRIBUTARY_EMAIL_HASH_KEY}, the job's {@code
-   * tributary.privacy.email-hash-key}): identify emails are hashed with HMAC-SHA256 under a key
+   * tributary.privacy.email-hash-secret}): identify emails are hashed with HMAC-SHA256 under a key
    * derived from it per site. {@link #NONE}: bare SHA-256, as before 0.2. Never printed.
    */
   public record EmailHashKey(String value) {
@@ -539,7 +539,7 @@ public record GatewayConfig(
         warnings.add(
             "TRIBUTARY_EMAIL_HASH_KEY is not set: identify emails are hashed with bare SHA-256,"
                 + " which an email list reverses and which links one person across sites; set it"
-                + " (and the job's tributary.privacy.email-hash-key) to the same random secret");
+                + " (and the job's tributary.privacy.email-hash-secret) to the same random secret");
       }
     }
     return warnings;
