@@ -464,9 +464,14 @@ class DeploymentFilesTest {
     assertJobArguments(strings(job.get("args")), "FlinkDeployment job.args");
 
     // every variable the pods get comes from a Secret of the examples: the S3 credentials, and
-    // the warehouse password for the JobManager, which runs main() (application mode)
+    // the warehouse password and the email hashing key (the gateway's) for the JobManager, which
+    // runs main() (application mode)
     Map<String, Set<String>> exampleSecrets = new TreeMap<>();
-    for (String file : List.of("flink-s3-secret.example.yaml", "warehouse-secret.example.yaml")) {
+    for (String file :
+        List.of(
+            "flink-s3-secret.example.yaml",
+            "warehouse-secret.example.yaml",
+            "gateway-secret.example.yaml")) {
       Map<String, Object> secret = k8sDocs.get(file).get(0);
       exampleSecrets.put(
           string(map(secret.get("metadata")).get("name")), map(secret.get("stringData")).keySet());
@@ -487,11 +492,16 @@ class DeploymentFilesTest {
         .containsEntry("key", "password")
         .doesNotContainKey("optional");
     assertThat(refs.get("AWS_ACCESS_KEY_ID")).containsEntry("name", "tributary-flink-s3");
-    // the variable the pods get is the one the job reads
+    // the job hashes emails with the key the gateway hashes them with
+    assertThat(refs.get("TRIBUTARY_EMAIL_HASH_KEY"))
+        .containsEntry("name", "tributary-gateway-secrets")
+        .containsEntry("key", "TRIBUTARY_EMAIL_HASH_KEY");
+    // the variables the pods get are the ones the job reads
     assertThat(
             Files.readString(
                 root.resolve("job/src/main/java/dev/tributary/job/AttributionJob.java")))
-        .contains("System.getenv(\"TRIBUTARY_JDBC_PASSWORD\")");
+        .contains("System.getenv(\"TRIBUTARY_JDBC_PASSWORD\")")
+        .contains("System.getenv(\"TRIBUTARY_EMAIL_HASH_KEY\")");
   }
 
   @Test
