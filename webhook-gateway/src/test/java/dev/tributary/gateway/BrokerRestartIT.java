@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tributary.gateway.config.GatewayConfig;
 import dev.tributary.gateway.config.SiteConfig;
 import dev.tributary.gateway.testing.GatewayClient;
+import dev.tributary.gateway.testing.KafkaTestCluster;
 import dev.tributary.gateway.testing.RestartableKafka;
 import dev.tributary.gateway.verify.StripeSignatureVerifier;
 import java.net.http.HttpResponse;
@@ -22,11 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.IntStream;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -164,7 +161,7 @@ class BrokerRestartIT {
   private void assertEveryAcceptedRequestIsInTheTopic(String bootstrap, List<Answer> answers)
       throws Exception {
     Map<String, List<JsonNode>> inTopic = new HashMap<>();
-    for (ConsumerRecord<String, String> record : readAll(bootstrap)) {
+    for (ConsumerRecord<String, String> record : KafkaTestCluster.readAll(bootstrap, WEBHOOKS)) {
       JsonNode envelope = JSON.readTree(record.value());
       inTopic
           .computeIfAbsent(envelope.path("deliveryId").asText(), k -> new ArrayList<>())
@@ -280,32 +277,6 @@ class BrokerRestartIT {
               delivery.path(), "application/json", delivery.body(), "Stripe-Signature", signature);
     }
     return new Answer(delivery, response, Duration.ofNanos(System.nanoTime() - start));
-  }
-
-  private static List<ConsumerRecord<String, String>> readAll(String bootstrap) {
-    List<ConsumerRecord<String, String>> records = new ArrayList<>();
-    try (KafkaConsumer<String, String> consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrap,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                false,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "read_committed"),
-            new StringDeserializer(),
-            new StringDeserializer())) {
-      TopicPartition partition = new TopicPartition(WEBHOOKS, 0);
-      consumer.assign(List.of(partition));
-      consumer.seekToBeginning(List.of(partition));
-      long end = consumer.endOffsets(List.of(partition)).get(partition);
-      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-      while (consumer.position(partition) < end && System.nanoTime() < deadline) {
-        consumer.poll(Duration.ofMillis(100)).forEach(records::add);
-      }
-      assertThat(consumer.position(partition)).as("read to the end").isEqualTo(end);
-    }
-    return records;
   }
 
   private static String describe(Answer answer) {

@@ -11,6 +11,7 @@ import dev.tributary.gateway.config.GatewayConfig.RateLimit;
 import dev.tributary.gateway.config.GatewayConfig.Topics;
 import dev.tributary.gateway.config.SiteConfig;
 import dev.tributary.gateway.kafka.KafkaPublisher;
+import dev.tributary.gateway.testing.KafkaTestCluster;
 import dev.tributary.gateway.testing.LaggyProxy;
 import dev.tributary.gateway.testing.RestartableKafka;
 import dev.tributary.gateway.testing.SlowClients;
@@ -45,11 +46,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -226,7 +223,7 @@ class GatewayStaysUpIT {
     }
 
     assertInKafkaExactlyOnce(
-        readAll(kafka.bootstrapServers()).stream()
+        KafkaTestCluster.readAll(kafka.bootstrapServers(), WEBHOOKS).stream()
             .filter(r -> r.value().contains("evt_pressed_"))
             .toList());
   }
@@ -309,7 +306,7 @@ class GatewayStaysUpIT {
       }
 
       List<ConsumerRecord<String, String>> records =
-          readAll(kafka.bootstrapServers()).stream()
+          KafkaTestCluster.readAll(kafka.bootstrapServers(), WEBHOOKS).stream()
               .filter(r -> r.value().contains("evt_brownout_"))
               .toList();
       Map<String, byte[]> acceptedBodies = accepted(all);
@@ -703,30 +700,6 @@ class GatewayStaysUpIT {
             + n
             + ",\"description\":\"Zoë ✓\"}}}\n")
         .getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static List<ConsumerRecord<String, String>> readAll(String bootstrap) {
-    List<ConsumerRecord<String, String>> records = new ArrayList<>();
-    try (KafkaConsumer<String, String> consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrap,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                false),
-            new StringDeserializer(),
-            new StringDeserializer())) {
-      TopicPartition partition = new TopicPartition(WEBHOOKS, 0);
-      consumer.assign(List.of(partition));
-      consumer.seekToBeginning(List.of(partition));
-      long end = consumer.endOffsets(List.of(partition)).get(partition);
-      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-      while (consumer.position(partition) < end && System.nanoTime() < deadline) {
-        consumer.poll(Duration.ofMillis(100)).forEach(records::add);
-      }
-      assertThat(consumer.position(partition)).as("read to the end").isEqualTo(end);
-    }
-    return records;
   }
 
   private static void awaitOpen(SlowClients slow, int count) throws InterruptedException {

@@ -82,15 +82,7 @@ public final class GatewayClient {
       pv.utm().forEach(utm::put);
     }
     body.put("ts", Instant.now().toEpochMilli());
-    HttpRequest request =
-        HttpRequest.newBuilder(base.resolve("api/v1/events"))
-            .timeout(Duration.ofSeconds(15))
-            .header("Content-Type", "application/json")
-            .header("Origin", originOf(pv.url()))
-            .header("User-Agent", "tributary-local-demo")
-            .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8))
-            .build();
-    return send(request);
+    return trackerCall("api/v1/events", body, pv.url());
   }
 
   /**
@@ -103,8 +95,14 @@ public final class GatewayClient {
     body.put("siteId", siteId);
     body.put("visitorId", visitorId);
     body.put("email", email);
+    return trackerCall("api/v1/identify", body, pageUrl);
+  }
+
+  /** A tracker call as the page's script sends it: JSON, from the page's origin. */
+  private Response trackerCall(String path, ObjectNode body, String pageUrl)
+      throws IOException, InterruptedException {
     HttpRequest request =
-        HttpRequest.newBuilder(base.resolve("api/v1/identify"))
+        HttpRequest.newBuilder(base.resolve(path))
             .timeout(Duration.ofSeconds(15))
             .header("Content-Type", "application/json")
             .header("Origin", originOf(pageUrl))
@@ -123,14 +121,11 @@ public final class GatewayClient {
     ObjectNode body = JSON.createObjectNode();
     body.put("visitorId", visitorId);
     body.put("email", email);
-    HttpRequest request =
-        HttpRequest.newBuilder(base.resolve("api/v1/identify/verified"))
-            .timeout(Duration.ofSeconds(15))
-            .header("Content-Type", "application/json")
-            .header("Authorization", "Bearer " + apiKey)
-            .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8))
-            .build();
-    return send(request);
+    return webhook(
+        "api/v1/identify/verified",
+        "application/json",
+        Map.of("Authorization", "Bearer " + apiKey),
+        body.toString());
   }
 
   /** POSTs {@code body} to {@code /webhooks/stripe/<siteId>}, signed with {@code signer}. */
@@ -150,8 +145,9 @@ public final class GatewayClient {
   }
 
   /**
-   * POSTs a provider's webhook {@code body} to {@code path} (relative, e.g. {@code
-   * webhooks/paddle/demo}) with the given content type and signature headers.
+   * POSTs {@code body} to {@code path} (relative, e.g. {@code webhooks/paddle/demo}) with the given
+   * content type and headers: a provider's webhook with its signature headers, or a call of the
+   * merchant's server with its API key.
    */
   public Response webhook(String path, String contentType, Map<String, String> headers, String body)
       throws IOException, InterruptedException {

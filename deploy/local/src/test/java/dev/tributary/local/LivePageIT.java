@@ -377,30 +377,7 @@ class LivePageIT {
       Touch... journey) {
     List<LedgerEntry> credits = Credits.of(p, List.of(journey), HALF_LIFE);
     if (creditedAt != 0) {
-      credits =
-          credits.stream()
-              .map(
-                  e ->
-                      new LedgerEntry(
-                          e.entryId(),
-                          e.siteId(),
-                          e.provider(),
-                          e.paymentKey(),
-                          e.model(),
-                          e.entryType(),
-                          e.visitorId(),
-                          e.sessionId(),
-                          e.channel(),
-                          e.source(),
-                          e.medium(),
-                          e.campaign(),
-                          e.amountMinor(),
-                          e.currency(),
-                          e.currencyExponent(),
-                          e.paymentAtMillis(),
-                          creditedAt,
-                          e.livemode()))
-              .toList();
+      credits = credits.stream().map(e -> e.bookedAt(creditedAt)).toList();
     }
     return new PaymentRow(
         new AttributedPayment(p, resolution, credits, journey.length), refunded, false, refundedAt);

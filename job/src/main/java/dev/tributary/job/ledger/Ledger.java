@@ -279,7 +279,7 @@ public final class Ledger
     if (tNext != refundedSoFar()) {
       refunded.update(tNext);
     }
-    List<LedgerEntry> standing = next.credits().stream().map(e -> bookedAt(e, at)).toList();
+    List<LedgerEntry> standing = next.credits().stream().map(e -> e.bookedAt(at)).toList();
     booked.update(
         new AttributedPayment(next.payment(), next.resolution(), standing, next.touches()));
     revision.update(rev);
@@ -447,28 +447,5 @@ public final class Ledger
     long t = refundedSoFar();
     long refundedAt = t == 0 ? 0 : Math.max(f.lastAtMillis(), a.payment().occurredAtMillis());
     out.collect(new PaymentRow(a, t, f.chargeback(), refundedAt));
-  }
-
-  /** {@code e} as credited by an attribution made at {@code at}. */
-  private static LedgerEntry bookedAt(LedgerEntry e, long at) {
-    return new LedgerEntry(
-        e.entryId(),
-        e.siteId(),
-        e.provider(),
-        e.paymentKey(),
-        e.model(),
-        e.entryType(),
-        e.visitorId(),
-        e.sessionId(),
-        e.channel(),
-        e.source(),
-        e.medium(),
-        e.campaign(),
-        e.amountMinor(),
-        e.currency(),
-        e.currencyExponent(),
-        e.paymentAtMillis(),
-        at,
-        e.livemode());
   }
 }

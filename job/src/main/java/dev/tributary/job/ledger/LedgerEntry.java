@@ -27,4 +27,28 @@ public record LedgerEntry(
     int currencyExponent,
     long paymentAtMillis,
     long bookedAtMillis,
-    boolean livemode) {}
+    boolean livemode) {
+
+  /** This entry as credited by an attribution made at {@code at}. */
+  public LedgerEntry bookedAt(long at) {
+    return new LedgerEntry(
+        entryId,
+        siteId,
+        provider,
+        paymentKey,
+        model,
+        entryType,
+        visitorId,
+        sessionId,
+        channel,
+        source,
+        medium,
+        campaign,
+        amountMinor,
+        currency,
+        currencyExponent,
+        paymentAtMillis,
+        at,
+        livemode);
+  }
+}

@@ -415,17 +415,19 @@ public final class ChaosRun {
         Files.createDirectories(dir.resolve(run + "-rocksdb")).toString());
     JobSettings settings = JobOptions.settings(conf);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-    Pipeline.Sources topics = AttributionJob.kafkaSources(settings, true);
     Pipeline.build(
-        env,
-        settings,
-        perSecond > 0
-            ? new Pipeline.Sources(
-                ThrottledSource.of(topics.webhooks(), perSecond),
-                ThrottledSource.of(topics.tracking(), perSecond))
-            : topics,
-        AttributionJob.productionSinks(settings));
+        env, settings, sources(settings, perSecond), AttributionJob.productionSinks(settings));
     env.execute("chaos-" + run);
+  }
+
+  /** The bounded Kafka sources of a run, read at {@code perSecond} per reader (0: unpaced). */
+  private static Pipeline.Sources sources(JobSettings settings, double perSecond) {
+    Pipeline.Sources topics = AttributionJob.kafkaSources(settings, true);
+    return perSecond > 0
+        ? new Pipeline.Sources(
+            ThrottledSource.of(topics.webhooks(), perSecond),
+            ThrottledSource.of(topics.tracking(), perSecond))
+        : topics;
   }
 
   /** Records a second per reader: the month's fuller partition in about {@code readSeconds}. */
@@ -475,15 +477,8 @@ public final class ChaosRun {
     StreamExecutionEnvironment env = new StreamExecutionEnvironment(conf);
     // read at a fixed pace, so that the month outlasts the kill schedule on any machine: the
     // fuller topic's partition takes about readSeconds (replays after restores come on top)
-    double perSecond = pace(month, o);
-    Pipeline.Sources topics = AttributionJob.kafkaSources(settings, true);
     Pipeline.build(
-        env,
-        settings,
-        new Pipeline.Sources(
-            ThrottledSource.of(topics.webhooks(), perSecond),
-            ThrottledSource.of(topics.tracking(), perSecond)),
-        AttributionJob.productionSinks(settings));
+        env, settings, sources(settings, pace(month, o)), AttributionJob.productionSinks(settings));
     long t0 = System.nanoTime();
     JobClient client = env.executeAsync("chaos-" + run);
     String job = client.getJobID().toHexString();

@@ -54,27 +54,7 @@ class PaymentPositionsIT {
     PaymentEvent linked = touches.length == 0 ? p : p.withVisitor("v_1", PaymentEvent.EMAIL);
     var credits =
         Credits.of(linked, List.of(touches), HALF_LIFE).stream()
-            .map(
-                e ->
-                    new dev.tributary.job.ledger.LedgerEntry(
-                        e.entryId(),
-                        e.siteId(),
-                        e.provider(),
-                        e.paymentKey(),
-                        e.model(),
-                        e.entryType(),
-                        e.visitorId(),
-                        e.sessionId(),
-                        e.channel(),
-                        e.source(),
-                        e.medium(),
-                        e.campaign(),
-                        e.amountMinor(),
-                        e.currency(),
-                        e.currencyExponent(),
-                        e.paymentAtMillis(),
-                        creditedAt,
-                        e.livemode()))
+            .map(e -> e.bookedAt(creditedAt))
             .toList();
     Resolution r =
         touches.length == 0

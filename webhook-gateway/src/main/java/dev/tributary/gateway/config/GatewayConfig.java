@@ -351,35 +351,9 @@ public record GatewayConfig(
     checkSecretsNotShared(sites);
   }
 
-  /** A config with the default {@link Capacity}. */
-  public GatewayConfig(
-      int port,
-      String kafkaBootstrapServers,
-      int maxBodyBytes,
-      long signatureToleranceSeconds,
-      List<SiteConfig> sites,
-      Topics topics,
-      Protection protection,
-      Operations operations,
-      Mode mode,
-      EmailHashKey emailHashKey) {
-    this(
-        port,
-        kafkaBootstrapServers,
-        maxBodyBytes,
-        signatureToleranceSeconds,
-        sites,
-        topics,
-        protection,
-        operations,
-        mode,
-        emailHashKey,
-        Capacity.DEFAULT);
-  }
-
   /**
-   * A config with operations on loopback at a free port ({@link Operations#LOOPBACK_ANY_PORT}) and
-   * production mode.
+   * A config with operations on loopback at a free port ({@link Operations#LOOPBACK_ANY_PORT}),
+   * production mode, no email hashing key and the default {@link Capacity}.
    */
   public GatewayConfig(
       int port,
@@ -399,7 +373,8 @@ public record GatewayConfig(
         protection,
         Operations.LOOPBACK_ANY_PORT,
         Mode.PRODUCTION,
-        EmailHashKey.NONE);
+        EmailHashKey.NONE,
+        Capacity.DEFAULT);
   }
 
   /** A config with the default {@link Protection}. */

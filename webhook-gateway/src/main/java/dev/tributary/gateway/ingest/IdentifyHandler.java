@@ -42,16 +42,7 @@ final class IdentifyHandler implements Handler {
 
   @Override
   public void handle(Context ctx) {
-    if (!TrackerCalls.begin(ctx, PROVIDER, shared)) {
-      return;
-    }
-    ctx.future(
-        () ->
-            shared
-                .requestBody()
-                .read(ctx)
-                .thenCompose(body -> forward(TrackerCalls.call(ctx, shared, body)))
-                .thenRun(() -> Responses.accepted(ctx, 202, null)));
+    TrackerCalls.handle(ctx, PROVIDER, shared, this::forward);
   }
 
   private CompletableFuture<Void> forward(TrackerCalls.Call call) {

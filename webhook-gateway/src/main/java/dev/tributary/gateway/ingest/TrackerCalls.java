@@ -7,6 +7,8 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /**
  * What the two public tracker routes ({@code /api/v1/events}, {@code /api/v1/identify}) share: the
@@ -86,11 +88,33 @@ final class TrackerCalls {
   }
 
   /**
+   * What every tracker route does once {@link #admit} let the call in: {@link #begin}, then the
+   * body read without a waiting thread, the route's record built from it ({@code forward}) and
+   * {@code 202} once Kafka acknowledged it.
+   */
+  static void handle(
+      Context ctx,
+      String provider,
+      Shared shared,
+      Function<Call, CompletableFuture<Void>> forward) {
+    if (!begin(ctx, provider, shared)) {
+      return;
+    }
+    ctx.future(
+        () ->
+            shared
+                .requestBody()
+                .read(ctx)
+                .thenCompose(body -> forward.apply(call(ctx, shared, body)))
+                .thenRun(() -> Responses.accepted(ctx, 202, null)));
+  }
+
+  /**
    * The start every tracker route shares once {@link #admit} let the call in: drop bots (answered
    * 202) and check the content type. Returns false when the call was a bot's and has been answered;
    * else the route reads the body asynchronously and hands it to {@link #call}.
    */
-  static boolean begin(Context ctx, String provider, Shared shared) {
+  private static boolean begin(Context ctx, String provider, Shared shared) {
     IngestRoutes.tagProvider(ctx, provider);
     if (dropBot(ctx, shared.metrics())) {
       return false;

@@ -138,6 +138,41 @@ public final class KafkaTestCluster implements AutoCloseable {
     return records;
   }
 
+  /**
+   * Every committed record of partition 0 of {@code topic} on the broker at {@code
+   * bootstrapServers}, read to the end offset of now (any broker: a test restarting its broker
+   * passes its address).
+   */
+  public static List<ConsumerRecord<String, String>> readAll(
+      String bootstrapServers, String topic) {
+    List<ConsumerRecord<String, String>> records = new ArrayList<>();
+    try (KafkaConsumer<String, String> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed"),
+            new StringDeserializer(),
+            new StringDeserializer())) {
+      TopicPartition partition = new TopicPartition(topic, 0);
+      consumer.assign(List.of(partition));
+      consumer.seekToBeginning(List.of(partition));
+      long end = consumer.endOffsets(List.of(partition)).get(partition);
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (consumer.position(partition) < end && System.nanoTime() < deadline) {
+        consumer.poll(Duration.ofMillis(100)).forEach(records::add);
+      }
+      if (consumer.position(partition) < end) {
+        throw new IllegalStateException(
+            topic + " not read to its end " + end + " in 20 s: at " + consumer.position(partition));
+      }
+    }
+    return records;
+  }
+
   private static Map<TopicPartition, Long> offsetsAfter(
       List<ConsumerRecord<String, String>> records, Map<TopicPartition, Long> marks) {
     Map<TopicPartition, Long> next = new HashMap<>(marks);
