@@ -17,15 +17,25 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The benchmark's input, written into Kafka before the job starts: pageviews of {@code visitors}
- * visitors (four pageviews per tracker session, five channels) and Stripe webhooks for a share of
- * the events, in event-time order over {@code span}. Every payment names a visitor who just browsed
- * (checkout metadata), half as {@code checkout.session.completed} plus the {@code
- * payment_intent.succeeded} of the same money (consolidated into one payment), half as a lone
- * {@code payment_intent.succeeded}. Deterministic for the same arguments.
+ * visitors (four pageviews per tracker session, {@link #CONCURRENT_SESSIONS} sessions in progress
+ * at a time, five channels) and Stripe webhooks for a share of the events, in event-time order over
+ * {@code span}. Every payment names a visitor who just browsed (checkout metadata), half as {@code
+ * checkout.session.completed} plus the {@code payment_intent.succeeded} of the same money
+ * (consolidated into one payment), half as a lone {@code payment_intent.succeeded}. Deterministic
+ * for the same arguments.
  */
 final class BenchData {
   static final String SITE = "shop";
   static final int PAGEVIEWS_PER_SESSION = 4;
+
+  /**
+   * Sessions in progress at any moment: a session's pageviews are about this many events apart
+   * (minutes of event time at the default span), interleaved with other visitors' sessions, as on a
+   * real site. Until 2026-12-06 a session's pageviews were spread over the whole span, which no
+   * tracker produces (it starts a new session after 30 minutes of inactivity).
+   */
+  static final int CONCURRENT_SESSIONS = 64;
+
   private static final Instant T0 = Instant.parse("2026-10-01T00:00:00Z");
 
   private static final List<Scenario.Channel> CHANNELS = Scenario.CHANNELS;
@@ -56,6 +66,8 @@ final class BenchData {
     p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, String.valueOf(128L * 1024 * 1024));
     SplittableRandom random = new SplittableRandom(seed);
     int[] pageviewsOf = new int[visitors];
+    int[] inProgress = new int[CONCURRENT_SESSIONS];
+    java.util.Arrays.fill(inProgress, -1);
     long step = Math.max(1, span.toMillis() / events);
     long pageviews = 0;
     long webhooks = 0;
@@ -72,10 +84,17 @@ final class BenchData {
         // random
         boolean payment = i >= visitors && random.nextDouble() < paymentShare;
         if (!payment) {
-          int v = pageviews < visitors ? (int) pageviews : random.nextInt(visitors);
-          int n = pageviewsOf[v]++;
-          if (n % PAGEVIEWS_PER_SESSION == 0) {
+          // the next pageview of one of the sessions in progress; a finished session makes room
+          // for a new one, of a visitor not seen yet while there are any, else of any visitor
+          int slot = random.nextInt(CONCURRENT_SESSIONS);
+          if (inProgress[slot] < 0) {
+            inProgress[slot] = sessions < visitors ? (int) sessions : random.nextInt(visitors);
             sessions++;
+          }
+          int v = inProgress[slot];
+          int n = pageviewsOf[v]++;
+          if ((n + 1) % PAGEVIEWS_PER_SESSION == 0) {
+            inProgress[slot] = -1;
           }
           int session = n / PAGEVIEWS_PER_SESSION;
           Scenario.Channel c = CHANNELS.get((v + session) % CHANNELS.size());

@@ -26,6 +26,23 @@ public final class EmbeddedWarehouse implements AutoCloseable {
   }
 
   /**
+   * A warehouse whose server also keeps {@code pg_stat_statements} of every statement, the
+   * triggers' included: the benchmark's view of where PostgreSQL's time goes.
+   */
+  public static EmbeddedWarehouse startWithStatementStats() throws Exception {
+    EmbeddedWarehouse w =
+        new EmbeddedWarehouse(
+            EmbeddedPostgres.builder()
+                .setServerConfig("shared_preload_libraries", "pg_stat_statements")
+                .setServerConfig("pg_stat_statements.track", "all")
+                .setServerConfig("track_functions", "pl")
+                .start());
+    WarehouseMigrations.migrate(w.jdbcUrl(), "postgres", "postgres");
+    w.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+    return w;
+  }
+
+  /**
    * A warehouse whose schema stops at {@code version}, as an installation of an older release left
    * it; {@link #migrate()} brings it to the newest.
    */
