@@ -60,6 +60,24 @@ public final class JobOptions {
           .defaultValue(Duration.ofMillis(200))
           .withDescription("Longest time a row waits in the sink's batch before it is written.");
 
+  public static final ConfigOption<Duration> JDBC_SESSIONS_INTERVAL =
+      ConfigOptions.key("tributary.jdbc.sessions-interval")
+          .durationType()
+          .defaultValue(Duration.ofSeconds(1))
+          .withDescription(
+              "How stale a sessions row may be: each session's row is written at most once per"
+                  + " interval, with its latest state, so a visitor's pageviews within it are one"
+                  + " upsert. The warehouse is written at the rate dashboards read it, not at the"
+                  + " rate pageviews arrive.");
+
+  public static final ConfigOption<Integer> JDBC_SESSIONS_HELD_ROWS =
+      ConfigOptions.key("tributary.jdbc.sessions-held-rows")
+          .intType()
+          .defaultValue(20_000)
+          .withDescription(
+              "Most sessions a sink subtask holds before it writes them early (bounds its memory"
+                  + " at about 1 KB per row).");
+
   public static final ConfigOption<Duration> OUT_OF_ORDERNESS =
       ConfigOptions.key("tributary.watermark.out-of-orderness")
           .durationType()
@@ -224,6 +242,8 @@ public final class JobOptions {
         conf.get(JDBC_PASSWORD),
         positive(conf, JDBC_BATCH_SIZE),
         conf.get(JDBC_BATCH_INTERVAL),
+        conf.get(JDBC_SESSIONS_INTERVAL),
+        positive(conf, JDBC_SESSIONS_HELD_ROWS),
         conf.get(OUT_OF_ORDERNESS),
         conf.get(IDLENESS),
         conf.get(REPLAY_THRESHOLD),

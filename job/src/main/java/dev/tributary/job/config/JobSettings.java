@@ -19,6 +19,8 @@ public record JobSettings(
     String jdbcPassword,
     int jdbcBatchSize,
     Duration jdbcBatchInterval,
+    Duration jdbcSessionsInterval,
+    int jdbcSessionsHeldRows,
     Duration outOfOrderness,
     Duration idleness,
     Duration replayThreshold,
@@ -41,6 +43,7 @@ public record JobSettings(
     implements Serializable {
 
   public JobSettings {
+    requirePositive("tributary.jdbc.sessions-interval", jdbcSessionsInterval);
     requireNonNegative("tributary.watermark.out-of-orderness", outOfOrderness);
     requirePositive("tributary.watermark.idleness", idleness);
     requirePositive("tributary.watermark.replay-threshold", replayThreshold);

@@ -111,15 +111,22 @@ public final class WarehouseSinks {
           occurred_at = GREATEST(refunds.occurred_at, EXCLUDED.occurred_at)
       """;
 
+  /**
+   * Sessions are written at the rate the warehouse is read, not the rate pageviews arrive: the sink
+   * holds the latest state of each session for {@code tributary.jdbc.sessions-interval} (default 1
+   * s, so that is how stale a row may be) and writes them as multi-row upserts.
+   */
   public static Sink<Session> sessions(JobSettings s) {
     return sink(
         s,
-        s.jdbcUrl(),
+        multiRowInserts(s.jdbcUrl()),
         "sessions",
         UPSERT_SESSION,
         WarehouseSinks::bindSession,
         r -> r.siteId() + "|" + r.sessionId(),
-        true);
+        true,
+        s.jdbcSessionsHeldRows(),
+        s.jdbcSessionsInterval());
   }
 
   public static Sink<PaymentRow> payments(JobSettings s) {
@@ -130,7 +137,9 @@ public final class WarehouseSinks {
         UPSERT_PAYMENT,
         WarehouseSinks::bindPayment,
         r -> r.attributed().payment().consolidationKey(),
-        true);
+        true,
+        s.jdbcBatchSize(),
+        s.jdbcBatchInterval());
   }
 
   public static Sink<RefundEvent> refunds(JobSettings s) {
@@ -142,7 +151,9 @@ public final class WarehouseSinks {
         WarehouseSinks::bindRefund,
         r -> r.paymentConsolidationKey() + "|" + refundRowKey(r),
         // refund rows keep the largest amount reported: every report counts
-        false);
+        false,
+        s.jdbcBatchSize(),
+        s.jdbcBatchInterval());
   }
 
   private static <T> Sink<T> sink(
@@ -152,7 +163,9 @@ public final class WarehouseSinks {
       String sql,
       JdbcStatementBuilder<T> binder,
       WarehouseSink.RowKey<T> key,
-      boolean latestPerKey) {
+      boolean latestPerKey,
+      int batchSize,
+      java.time.Duration batchInterval) {
     // The connector never flushes on its own (no size, no interval, no retries): WarehouseSink
     // decides when, and handles refused rows and transient faults around it.
     JdbcSink<T> jdbc =
@@ -175,9 +188,22 @@ public final class WarehouseSinks {
         jdbc,
         new WarehouseSink.Table<>(
             table, url, s.jdbcUser(), s.jdbcPassword(), sql, binder, key, latestPerKey),
-        s.jdbcBatchSize(),
-        s.jdbcBatchInterval(),
+        batchSize,
+        batchInterval,
         new DeadLetterProducer(s.kafkaBootstrapServers(), s.deadLetterTopic()));
+  }
+
+  /**
+   * The URL with the driver's multi-row rewrite: a batch of single-row upserts goes out as
+   * statements of up to 128 rows each, which PostgreSQL parses, plans and executes once. Only for
+   * tables whose batch holds one row per key ({@link HeldRows}): one statement may not upsert the
+   * same key twice.
+   */
+  static String multiRowInserts(String url) {
+    if (url.contains("reWriteBatchedInserts=")) {
+      return url;
+    }
+    return url + (url.contains("?") ? "&" : "?") + "reWriteBatchedInserts=true";
   }
 
   public static void bindSession(PreparedStatement st, Session s) throws SQLException {
