@@ -66,6 +66,9 @@ public final class AttributionJob {
         CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
         ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
     conf.set(PipelineOptions.GENERIC_TYPES, false);
+    // every record type is an immutable Java record and no operator keeps or changes an input it
+    // was handed, so chained operators may pass records on without a defensive copy
+    conf.set(PipelineOptions.OBJECT_REUSE, true);
     conf.addAll(given);
     return conf;
   }

@@ -53,6 +53,9 @@ public record Session(
   /**
    * This session with one more pageview. An out-of-order pageview that is earlier than the start
    * becomes the landing page and decides the channel, so arrival order does not change the result.
+   *
+   * @param c the pageview's channel; read only when the pageview is earlier than the start (the
+   *     caller may pass null otherwise and save classifying it)
    */
   public Session plus(Pageview p, Channel c) {
     if (p.receivedAtMillis() < startedAtMillis) {

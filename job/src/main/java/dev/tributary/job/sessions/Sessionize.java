@@ -67,8 +67,10 @@ public final class Sessionize extends KeyedProcessFunction<String, Pageview, Ses
       }
       seen.put(p.eventId(), p.receivedAtMillis());
     }
-    Channel channel = classifier.classify(p);
     Session current = sessions.get(p.sessionId());
+    // only a session's earliest pageview decides its channel: the others are not classified
+    boolean decides = current == null || p.receivedAtMillis() < current.startedAtMillis();
+    Channel channel = decides ? classifier.classify(p) : null;
     Session next = current == null ? Session.open(p, channel) : current.plus(p, channel);
     sessions.put(p.sessionId(), next);
     out.collect(next);

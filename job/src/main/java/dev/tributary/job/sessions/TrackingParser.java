@@ -120,6 +120,9 @@ public final class TrackingParser {
   /** The query parameters of a URL (first value wins); empty for an unparseable URL. */
   static Map<String, String> queryOf(String url) {
     Map<String, String> out = new HashMap<>();
+    if (url.indexOf('?') < 0) {
+      return out; // no query: most pages, and no need to parse the address
+    }
     String raw;
     try {
       raw = URI.create(url).getRawQuery();

@@ -55,6 +55,9 @@ public final class UrlHygiene {
       return null;
     }
     String base = beforeQueryOrFragment(url);
+    if (url.indexOf('?') < 0) {
+      return base; // no query to keep: the common page, without parsing it
+    }
     String query;
     try {
       query = new URI(url).getRawQuery();
