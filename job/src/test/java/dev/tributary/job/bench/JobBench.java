@@ -66,7 +66,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * lookback).
  *
  * <p>Options: {@code --events 1500000 --visitors 100000,1000000 --payment-share 0.05 --parallelism
- * 2 --checkpoint-seconds 5 --managed-mb 512 --span-days 30}. Run with {@code deploy/bench/job.sh}.
+ * 2 --checkpoint-seconds 5 --managed-mb 512 --span-days 30 --flink key=value} (repeatable: a Flink
+ * or job option for both jobs, to compare settings). Run with {@code deploy/bench/job.sh}.
  */
 public final class JobBench {
 
@@ -432,6 +433,7 @@ public final class JobBench {
     conf.set(PipelineOptions.GENERIC_TYPES, false);
     conf.set(CoreOptions.DEFAULT_PARALLELISM, o.parallelism);
     conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+    conf.addAll(Configuration.fromMap(o.flink()));
     return conf;
   }
 
@@ -614,7 +616,8 @@ public final class JobBench {
       int parallelism,
       int checkpointSeconds,
       int managedMb,
-      int spanDays) {
+      int spanDays,
+      Map<String, String> flink) {
     static Options parse(String[] args) {
       long events = 1_500_000;
       List<Integer> visitors = new ArrayList<>(List.of(100_000, 1_000_000));
@@ -623,6 +626,7 @@ public final class JobBench {
       int checkpoint = 5;
       int managed = 512;
       int span = 30;
+      Map<String, String> flink = new LinkedHashMap<>();
       for (int i = 0; i + 1 < args.length; i += 2) {
         String v = args[i + 1];
         switch (args[i]) {
@@ -638,10 +642,13 @@ public final class JobBench {
           case "--checkpoint-seconds" -> checkpoint = Integer.parseInt(v);
           case "--managed-mb" -> managed = Integer.parseInt(v);
           case "--span-days" -> span = Integer.parseInt(v);
+          // a Flink or job option for both jobs, e.g. --flink pipeline.object-reuse=false
+          case "--flink" ->
+              flink.put(v.substring(0, v.indexOf('=')), v.substring(v.indexOf('=') + 1));
           default -> throw new IllegalArgumentException("unknown option " + args[i]);
         }
       }
-      return new Options(events, visitors, share, parallelism, checkpoint, managed, span);
+      return new Options(events, visitors, share, parallelism, checkpoint, managed, span, flink);
     }
   }
 }
