@@ -15,6 +15,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
+import java.time.Duration;
 import java.time.Instant;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
@@ -165,7 +166,7 @@ public final class WarehouseSinks {
       WarehouseSink.RowKey<T> key,
       boolean latestPerKey,
       int batchSize,
-      java.time.Duration batchInterval) {
+      Duration batchInterval) {
     // The connector never flushes on its own (no size, no interval, no retries): WarehouseSink
     // decides when, and handles refused rows and transient faults around it.
     JdbcSink<T> jdbc =

@@ -20,7 +20,11 @@ public final class EmbeddedWarehouse implements AutoCloseable {
   }
 
   public static EmbeddedWarehouse start() throws Exception {
-    EmbeddedWarehouse w = new EmbeddedWarehouse(EmbeddedPostgres.builder().start());
+    return migrated(EmbeddedPostgres.builder());
+  }
+
+  private static EmbeddedWarehouse migrated(EmbeddedPostgres.Builder server) throws Exception {
+    EmbeddedWarehouse w = new EmbeddedWarehouse(server.start());
     WarehouseMigrations.migrate(w.jdbcUrl(), "postgres", "postgres");
     return w;
   }
@@ -31,13 +35,11 @@ public final class EmbeddedWarehouse implements AutoCloseable {
    */
   public static EmbeddedWarehouse startWithStatementStats() throws Exception {
     EmbeddedWarehouse w =
-        new EmbeddedWarehouse(
+        migrated(
             EmbeddedPostgres.builder()
                 .setServerConfig("shared_preload_libraries", "pg_stat_statements")
                 .setServerConfig("pg_stat_statements.track", "all")
-                .setServerConfig("track_functions", "pl")
-                .start());
-    WarehouseMigrations.migrate(w.jdbcUrl(), "postgres", "postgres");
+                .setServerConfig("track_functions", "pl"));
     w.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
     return w;
   }
