@@ -6,14 +6,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.tributary.job.testing.EmbeddedWarehouse;
+import dev.tributary.job.testing.GrafanaPanels;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,7 +26,6 @@ import org.junit.jupiter.api.Test;
  */
 class GrafanaDashboardIT {
   static final Path GRAFANA = Path.of("..", "deploy", "grafana");
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   /**
@@ -45,7 +43,11 @@ class GrafanaDashboardIT {
           "reporting", "USD",
           "payment", "stripe:pi_1");
 
-  private static final Pattern TIME_FILTER = Pattern.compile("\\$__timeFilter\\(([^)]*)\\)");
+  /** The dashboard's time range in the checks: the fixture's first quarter. */
+  static final GrafanaPanels PANELS =
+      new GrafanaPanels(
+          VARIABLES, Instant.parse("2025-01-01T00:00:00Z"), Instant.parse("2025-03-31T23:59:59Z"));
+
   private static EmbeddedWarehouse w;
 
   @BeforeAll
@@ -60,36 +62,17 @@ class GrafanaDashboardIT {
   }
 
   static JsonNode dashboard() throws Exception {
-    return JSON.readTree(GRAFANA.resolve("dashboards/tributary.json").toFile());
+    return GrafanaPanels.dashboard();
   }
 
-  /** Grafana's substitution: $var, ${var} and [[var]]; $__timeFilter(col) as a range. */
+  /** Grafana's substitution of the variables and the time range. */
   static String substitute(String sql) {
-    String out =
-        TIME_FILTER
-            .matcher(sql)
-            .replaceAll(
-                m ->
-                    Matcher.quoteReplacement(
-                        m.group(1) + " BETWEEN '2025-01-01T00:00:00Z' AND '2025-03-31T23:59:59Z'"));
-    for (Map.Entry<String, String> v : VARIABLES.entrySet()) {
-      out =
-          out.replace("${" + v.getKey() + "}", v.getValue())
-              .replace("[[" + v.getKey() + "]]", v.getValue())
-              .replaceAll("\\$" + v.getKey() + "\\b", v.getValue());
-    }
-    return out;
+    return PANELS.substitute(sql);
   }
 
   /** Panel title → substituted SQL, in dashboard order. */
   static Map<String, String> panelQueries(JsonNode dashboard) {
-    Map<String, String> out = new LinkedHashMap<>();
-    for (JsonNode p : dashboard.path("panels")) {
-      for (JsonNode t : p.path("targets")) {
-        out.put(substitute(p.path("title").asText()), substitute(t.path("rawSql").asText()));
-      }
-    }
-    return out;
+    return PANELS.queries(dashboard);
   }
 
   @Test
@@ -141,13 +124,14 @@ class GrafanaDashboardIT {
     assertThat(variables).contains("site", "model", "currency", "payment");
     List<String> sql = new ArrayList<>(panelQueries(d).values());
     assertThat(sql)
-        .anySatisfy(s -> assertThat(s).contains("FROM revenue_over_time"))
-        .anySatisfy(s -> assertThat(s).contains("FROM revenue_by_channel"))
-        .anySatisfy(s -> assertThat(s).contains("FROM campaign_roi").contains("roas"))
-        .anySatisfy(s -> assertThat(s).contains("FROM conversion_by_channel"))
-        .anySatisfy(s -> assertThat(s).contains("FROM aov_by_channel"))
-        .anySatisfy(s -> assertThat(s).contains("FROM attribution_quality"))
-        .anySatisfy(s -> assertThat(s).contains("FROM revenue_new_vs_renewal"))
+        .anySatisfy(s -> assertThat(s).contains("FROM revenue_over_time_between("))
+        .anySatisfy(s -> assertThat(s).contains("FROM revenue_by_channel_between("))
+        .anySatisfy(s -> assertThat(s).contains("FROM campaign_roi_between(").contains("roas"))
+        .anySatisfy(s -> assertThat(s).contains("FROM conversion_by_channel_between("))
+        .anySatisfy(s -> assertThat(s).contains("FROM aov_by_channel_between("))
+        .anySatisfy(s -> assertThat(s).contains("FROM attribution_quality_between("))
+        .anySatisfy(s -> assertThat(s).contains("FROM revenue_new_vs_renewal_between("))
+        .anySatisfy(s -> assertThat(s).contains("FROM ltv_by_acquisition_channel("))
         .anySatisfy(
             s ->
                 assertThat(s)
@@ -156,6 +140,55 @@ class GrafanaDashboardIT {
                     .contains("p.reason")
                     .contains("refunded_minor"))
         .anySatisfy(s -> assertThat(s).contains("FROM revenue_ledger").contains("entry_type"));
+  }
+
+  /**
+   * Every panel follows the time picker: its SQL uses the range ({@code $__timeFrom()} and {@code
+   * $__timeTo()}, or {@code $__timeFilter}), and its answer for January differs from its answer for
+   * February (a panel that ignored the range would give the same rows). The only exceptions are the
+   * two panels that explain the one payment chosen in the explorer ({@code $payment}); the Payment
+   * variable itself lists the payments of the range.
+   */
+  @Test
+  void everyPanelFollowsTheTimePicker() throws Exception {
+    JsonNode d = dashboard();
+    GrafanaPanels january =
+        new GrafanaPanels(
+            VARIABLES,
+            Instant.parse("2024-12-31T23:00:00Z"),
+            Instant.parse("2025-01-31T23:00:00Z"));
+    GrafanaPanels february =
+        new GrafanaPanels(
+            VARIABLES,
+            Instant.parse("2025-01-31T23:00:00Z"),
+            Instant.parse("2025-02-28T23:00:00Z"));
+    List<String> following = new ArrayList<>();
+    for (JsonNode p : d.path("panels")) {
+      String title = p.path("title").asText();
+      String raw = p.path("targets").get(0).path("rawSql").asText();
+      if (raw.contains("$payment")) {
+        assertThat(title).as("a panel about one payment").startsWith("Payment $payment");
+        continue;
+      }
+      assertThat(
+              raw.contains("$__timeFilter(")
+                  || raw.contains("$__timeFrom()") && raw.contains("$__timeTo()"))
+          .as("%s uses the time range: %s", title, raw)
+          .isTrue();
+      assertThat(WarehouseRows.rows(w, february.substitute(raw)))
+          .as("%s: January and February differ", title)
+          .isNotEqualTo(WarehouseRows.rows(w, january.substitute(raw)));
+      following.add(title);
+    }
+    assertThat(following).hasSize(d.path("panels").size() - 2);
+    for (JsonNode v : d.path("templating").path("list")) {
+      if (v.path("name").asText().equals("payment")) {
+        assertThat(v.path("query").asText()).contains("$__timeFilter(occurred_at)");
+        assertThat(v.path("refresh").asInt())
+            .as("refreshed when the time range changes")
+            .isEqualTo(2);
+      }
+    }
   }
 
   @Test
