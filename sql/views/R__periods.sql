@@ -383,26 +383,36 @@ RETURNS TABLE (source text, medium text, campaign text, reporting_currency char(
 LANGUAGE sql STABLE AS $$
     WITH revenue_per_payment AS (
         SELECT lower(l.source) AS source, lower(l.medium) AS medium, lower(l.campaign) AS campaign,
-               s.reporting_currency,
-               fx_rate(l.currency, s.reporting_currency,
-                       (l.payment_at AT TIME ZONE s.time_zone)::date)   AS rate,
-               (10 ^ l.currency_exponent)::numeric                      AS unit,
+               s.reporting_currency, l.currency, l.currency_exponent,
+               (l.payment_at AT TIME ZONE s.time_zone)::date AS payment_day,
                coalesce(sum(l.amount_minor) FILTER (WHERE l.entry_type <> 'refund'), 0) AS gross_minor,
                coalesce(-sum(l.amount_minor) FILTER (WHERE l.entry_type = 'refund'), 0) AS refunds_minor
         FROM ledger_between(p_site, p_model, p_livemode, p_from, p_to, p_basis) l
         CROSS JOIN site_reporting(p_site) s
         WHERE l.campaign IS NOT NULL
         GROUP BY lower(l.source), lower(l.medium), lower(l.campaign), l.provider, l.payment_key,
-                 l.currency, l.currency_exponent, l.payment_at, s.reporting_currency, s.time_zone
+                 l.currency, l.currency_exponent, (l.payment_at AT TIME ZONE s.time_zone)::date,
+                 s.reporting_currency
+    ),
+    -- converted per campaign, currency and day, not per payment: one rate lookup per group
+    revenue_per_day AS (
+        SELECT source, medium, campaign, reporting_currency, currency, currency_exponent,
+               payment_day,
+               count(*) FILTER (WHERE gross_minor - refunds_minor > 0) AS payments,
+               sum(gross_minor) AS gross_minor, sum(refunds_minor) AS refunds_minor
+        FROM revenue_per_payment
+        GROUP BY source, medium, campaign, reporting_currency, currency, currency_exponent,
+                 payment_day
     ),
     revenue AS (
-        SELECT source, medium, campaign, reporting_currency,
-               count(*) FILTER (WHERE gross_minor - refunds_minor > 0) AS payments,
-               sum(gross_minor / unit * rate)                          AS gross_reporting,
-               sum(refunds_minor / unit * rate)                        AS refunds_reporting,
-               bool_or(rate IS NULL)                                   AS fx_missing
-        FROM revenue_per_payment
-        GROUP BY source, medium, campaign, reporting_currency
+        SELECT d.source, d.medium, d.campaign, d.reporting_currency,
+               sum(d.payments)::bigint                                        AS payments,
+               sum(d.gross_minor / (10 ^ d.currency_exponent)::numeric * r.rate)   AS gross_reporting,
+               sum(d.refunds_minor / (10 ^ d.currency_exponent)::numeric * r.rate) AS refunds_reporting,
+               bool_or(r.rate IS NULL)                                        AS fx_missing
+        FROM revenue_per_day d
+        CROSS JOIN LATERAL (SELECT fx_rate(d.currency, d.reporting_currency, d.payment_day) AS rate) r
+        GROUP BY d.source, d.medium, d.campaign, d.reporting_currency
     ),
     spend AS (
         SELECT lower(c.source) AS source, lower(c.medium) AS medium,
@@ -470,23 +480,32 @@ RETURNS TABLE (method text, confidence text, currency char(3), currency_exponent
                reporting_currency char(3), net_reporting numeric,
                share_of_net_reporting numeric, fx_missing boolean)
 LANGUAGE sql STABLE AS $$
-    WITH g AS (
+    WITH per_day AS (
         SELECT p.method, p.confidence, m.currency, m.currency_exponent, s.reporting_currency,
-               count(*) FILTER (WHERE m.booked)  AS payments,
-               sum(m.gross_minor)::bigint        AS gross_minor,
-               sum(m.refunds_minor)::bigint      AS refunds_minor,
-               sum(m.net_minor)::bigint          AS net_minor,
-               CASE WHEN bool_and(r.rate IS NOT NULL)
-                    THEN round(sum(m.net_minor / (10 ^ m.currency_exponent)::numeric * r.rate), 6)
-               END                               AS net_reporting,
-               bool_or(r.rate IS NULL)           AS fx_missing
+               (m.payment_at AT TIME ZONE s.time_zone)::date AS payment_day,
+               count(*) FILTER (WHERE m.booked) AS payments,
+               sum(m.gross_minor) AS gross_minor, sum(m.refunds_minor) AS refunds_minor,
+               sum(m.net_minor) AS net_minor
         FROM payments_between(p_site, p_livemode, p_from, p_to, p_basis) m
         JOIN payments p
           ON p.site_id = p_site AND p.provider = m.provider AND p.payment_key = m.payment_key
         CROSS JOIN site_reporting(p_site) s
-        CROSS JOIN LATERAL (SELECT fx_rate(m.currency, s.reporting_currency,
-                                           (m.payment_at AT TIME ZONE s.time_zone)::date) AS rate) r
-        GROUP BY p.method, p.confidence, m.currency, m.currency_exponent, s.reporting_currency
+        GROUP BY p.method, p.confidence, m.currency, m.currency_exponent, s.reporting_currency,
+                 (m.payment_at AT TIME ZONE s.time_zone)::date
+    ),
+    g AS (
+        SELECT d.method, d.confidence, d.currency, d.currency_exponent, d.reporting_currency,
+               sum(d.payments)::bigint      AS payments,
+               sum(d.gross_minor)::bigint   AS gross_minor,
+               sum(d.refunds_minor)::bigint AS refunds_minor,
+               sum(d.net_minor)::bigint     AS net_minor,
+               CASE WHEN bool_and(r.rate IS NOT NULL)
+                    THEN round(sum(d.net_minor / (10 ^ d.currency_exponent)::numeric * r.rate), 6)
+               END                          AS net_reporting,
+               bool_or(r.rate IS NULL)      AS fx_missing
+        FROM per_day d
+        CROSS JOIN LATERAL (SELECT fx_rate(d.currency, d.reporting_currency, d.payment_day) AS rate) r
+        GROUP BY d.method, d.confidence, d.currency, d.currency_exponent, d.reporting_currency
     )
     SELECT method, confidence, currency, currency_exponent, payments, gross_minor, refunds_minor,
            net_minor, minor_amount(net_minor, currency_exponent),
@@ -511,32 +530,35 @@ RETURNS TABLE (bucket date, kind text, currency char(3), currency_exponent small
                net_amount numeric, reporting_currency char(3), net_reporting numeric,
                fx_missing boolean)
 LANGUAGE sql STABLE AS $$
-    WITH entries AS (
+    WITH per_day AS (
         SELECT date_trunc(period_granularity(p_granularity),
                    CASE WHEN p_basis = 'payment' THEN l.payment_at ELSE l.booked_at END
                    AT TIME ZONE s.time_zone)::date                              AS bucket,
                CASE WHEN p.renewal THEN 'renewal' ELSE 'new' END                AS kind,
-               l.provider, l.payment_key, l.entry_type, l.amount_minor, l.currency,
-               l.currency_exponent, s.reporting_currency,
-               fx_rate(l.currency, s.reporting_currency,
-                       (l.payment_at AT TIME ZONE s.time_zone)::date)           AS rate
+               l.currency, l.currency_exponent, s.reporting_currency,
+               (l.payment_at AT TIME ZONE s.time_zone)::date                    AS payment_day,
+               count(DISTINCT (l.provider, l.payment_key))
+                   FILTER (WHERE l.entry_type = 'payment')                      AS payments,
+               coalesce(sum(l.amount_minor) FILTER (WHERE l.entry_type <> 'refund'), 0) AS gross_minor,
+               coalesce(-sum(l.amount_minor) FILTER (WHERE l.entry_type = 'refund'), 0) AS refunds_minor,
+               sum(l.amount_minor)                                              AS net_minor
         FROM ledger_between(p_site, 'last_touch', p_livemode, p_from, p_to, p_basis) l
         JOIN payments p
           ON p.site_id = p_site AND p.provider = l.provider AND p.payment_key = l.payment_key
         CROSS JOIN site_reporting(p_site) s
+        GROUP BY 1, 2, 3, 4, 5, 6
     )
-    SELECT bucket, kind, currency, currency_exponent,
-           count(DISTINCT (provider, payment_key)) FILTER (WHERE entry_type = 'payment'),
-           coalesce(sum(amount_minor) FILTER (WHERE entry_type <> 'refund'), 0)::bigint,
-           coalesce(-sum(amount_minor) FILTER (WHERE entry_type = 'refund'), 0)::bigint,
-           sum(amount_minor)::bigint,
-           minor_amount(sum(amount_minor), currency_exponent),
-           reporting_currency,
-           CASE WHEN bool_and(rate IS NOT NULL)
-                THEN round(sum(amount_minor / (10 ^ currency_exponent)::numeric * rate), 6) END,
-           bool_or(rate IS NULL)
-    FROM entries
-    GROUP BY bucket, kind, currency, currency_exponent, reporting_currency
+    SELECT d.bucket, d.kind, d.currency, d.currency_exponent,
+           sum(d.payments)::bigint, sum(d.gross_minor)::bigint, sum(d.refunds_minor)::bigint,
+           sum(d.net_minor)::bigint,
+           minor_amount(sum(d.net_minor), d.currency_exponent),
+           d.reporting_currency,
+           CASE WHEN bool_and(r.rate IS NOT NULL)
+                THEN round(sum(d.net_minor / (10 ^ d.currency_exponent)::numeric * r.rate), 6) END,
+           bool_or(r.rate IS NULL)
+    FROM per_day d
+    CROSS JOIN LATERAL (SELECT fx_rate(d.currency, d.reporting_currency, d.payment_day) AS rate) r
+    GROUP BY d.bucket, d.kind, d.currency, d.currency_exponent, d.reporting_currency
 $$;
 
 -- Lifetime value by acquisition channel: the customers whose first payment falls in the range,
@@ -568,31 +590,51 @@ LANGUAGE sql STABLE AS $$
                 AND (e.occurred_at, e.provider, e.payment_key)
                     < (p.occurred_at, p.provider, p.payment_key))
     ),
+    -- the channel holding the most first-touch credit of each payment made in the range, read in
+    -- one pass over the range's first-touch journal (a day wider: the journal's payment_at and
+    -- payments.occurred_at come from the same report, but two reports of one payment may differ)
+    first_touch AS (
+        SELECT DISTINCT ON (l.provider, l.payment_key) l.provider, l.payment_key, l.channel
+        FROM ledger_between(p_site, 'first_touch', p_livemode, p_from - interval '1 day',
+                            p_to + interval '1 day', 'payment') l
+        GROUP BY l.provider, l.payment_key, l.channel
+        HAVING sum(l.amount_minor) FILTER (WHERE l.entry_type <> 'refund') > 0
+        ORDER BY l.provider, l.payment_key,
+                 sum(l.amount_minor) FILTER (WHERE l.entry_type <> 'refund') DESC, l.channel
+    ),
     acquired AS (
         SELECT f.customer,
                date_trunc('month', f.occurred_at AT TIME ZONE s.time_zone)::date AS cohort_month,
-               coalesce((SELECT l.channel FROM revenue_ledger l
-                         WHERE l.payment_key = f.payment_key AND l.provider = f.provider
-                           AND l.site_id = p_site AND l.model = 'first_touch'
-                         GROUP BY l.channel
-                         HAVING sum(l.amount_minor) FILTER (WHERE l.entry_type <> 'refund') > 0
-                         ORDER BY sum(l.amount_minor) FILTER (WHERE l.entry_type <> 'refund') DESC,
-                                  l.channel
-                         LIMIT 1), '(unattributed)')                      AS channel
+               coalesce(t.channel, '(unattributed)')                            AS channel
         FROM firsts f
         CROSS JOIN site_reporting(p_site) s
+        LEFT JOIN first_touch t ON t.provider = f.provider AND t.payment_key = f.payment_key
+    ),
+    -- everything the acquired customers paid, to date, per currency and day
+    per_day AS (
+        SELECT a.cohort_month, a.channel, e.currency, e.currency_exponent, s.reporting_currency,
+               (e.occurred_at AT TIME ZONE s.time_zone)::date AS payment_day,
+               count(*) AS payments, sum(e.net_minor) AS net_minor
+        FROM acquired a
+        JOIN payments e
+          ON e.site_id = p_site AND e.customer = a.customer AND e.livemode = p_livemode
+        CROSS JOIN site_reporting(p_site) s
+        GROUP BY 1, 2, 3, 4, 5, 6
+    ),
+    money AS (
+        SELECT d.cohort_month, d.channel, d.reporting_currency, sum(d.payments)::bigint AS payments,
+               CASE WHEN bool_and(r.rate IS NOT NULL)
+                    THEN sum(d.net_minor / (10 ^ d.currency_exponent)::numeric * r.rate) END AS net,
+               bool_or(r.rate IS NULL) AS fx_missing
+        FROM per_day d
+        CROSS JOIN LATERAL (SELECT fx_rate(d.currency, d.reporting_currency, d.payment_day) AS rate) r
+        GROUP BY d.cohort_month, d.channel, d.reporting_currency
+    ),
+    people AS (
+        SELECT cohort_month, channel, count(*) AS customers FROM acquired GROUP BY 1, 2
     )
-    SELECT a.cohort_month, a.channel, count(DISTINCT a.customer), count(*), s.reporting_currency,
-           CASE WHEN bool_and(r.rate IS NOT NULL)
-                THEN round(sum(e.net_minor / (10 ^ e.currency_exponent)::numeric * r.rate), 6) END,
-           CASE WHEN bool_and(r.rate IS NOT NULL)
-                THEN round(sum(e.net_minor / (10 ^ e.currency_exponent)::numeric * r.rate)
-                           / count(DISTINCT a.customer), 6) END,
-           bool_or(r.rate IS NULL)
-    FROM acquired a
-    JOIN payments e ON e.site_id = p_site AND e.customer = a.customer AND e.livemode = p_livemode
-    CROSS JOIN site_reporting(p_site) s
-    CROSS JOIN LATERAL (SELECT fx_rate(e.currency, s.reporting_currency,
-                                       (e.occurred_at AT TIME ZONE s.time_zone)::date) AS rate) r
-    GROUP BY a.cohort_month, a.channel, s.reporting_currency
+    SELECT m.cohort_month, m.channel, c.customers, m.payments, m.reporting_currency,
+           round(m.net, 6), round(m.net / c.customers, 6), m.fx_missing
+    FROM money m
+    JOIN people c USING (cohort_month, channel)
 $$;
