@@ -13,6 +13,7 @@ import dev.tributary.job.testing.EmbeddedKafka.Record;
 import dev.tributary.job.testing.EmbeddedWarehouse;
 import dev.tributary.job.testing.Envelopes;
 import dev.tributary.job.testing.Fixtures;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -74,21 +75,7 @@ class SavepointRedeployIT {
         EmbeddedKafka.start(
             Map.of("tributary.webhooks", 3, "tributary.tracking", 3, "tributary.deadletter", 1));
     warehouse = EmbeddedWarehouse.start();
-    Configuration clusterConf = new Configuration();
-    clusterConf.set(RestOptions.PORT, 0);
-    clusterConf.set(TaskManagerOptions.NUM_TASK_SLOTS, 4);
-    clusterConf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
-    clusterConf.set(
-        CheckpointingOptions.SAVEPOINT_DIRECTORY,
-        Files.createTempDirectory("savepoints").toUri().toString());
-    cluster =
-        new MiniCluster(
-            new MiniClusterConfiguration.Builder()
-                .setConfiguration(clusterConf)
-                .setNumTaskManagers(1)
-                .setNumSlotsPerTaskManager(4)
-                .build());
-    cluster.start();
+    cluster = startCluster();
 
     // version 1 learns
     kafka.send("tributary.tracking", ticks(phaseOneTracking()));
@@ -107,6 +94,7 @@ class SavepointRedeployIT {
     String path =
         v1.stopWithSavepoint(false, null, SavepointFormatType.CANONICAL).get(60, TimeUnit.SECONDS);
     savepoint = Path.of(java.net.URI.create(path));
+    keepSavepoint(savepoint);
     try (var files = Files.walk(savepoint)) {
       savepointBytes = files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
     }
@@ -128,6 +116,49 @@ class SavepointRedeployIT {
     InspectSavepoint.main(new String[] {path});
   }
 
+  /** A MiniCluster with RocksDB, four slots and a REST port, as a small real cluster. */
+  static MiniCluster startCluster() throws Exception {
+    Configuration clusterConf = new Configuration();
+    clusterConf.set(RestOptions.PORT, 0);
+    clusterConf.set(TaskManagerOptions.NUM_TASK_SLOTS, 4);
+    clusterConf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+    clusterConf.set(
+        CheckpointingOptions.SAVEPOINT_DIRECTORY,
+        Files.createTempDirectory("savepoints").toUri().toString());
+    MiniCluster cluster =
+        new MiniCluster(
+            new MiniClusterConfiguration.Builder()
+                .setConfiguration(clusterConf)
+                .setNumTaskManagers(1)
+                .setNumSlotsPerTaskManager(4)
+                .build());
+    cluster.start();
+    return cluster;
+  }
+
+  /**
+   * With {@code -Dtributary.test.keep-savepoint=<dir>}, copies version 1's savepoint there: how
+   * {@code src/test/resources/savepoints/} gets the savepoint of a released version, which {@link
+   * PreviousVersionSavepointIT} restores with the current code.
+   */
+  private static void keepSavepoint(Path savepoint) throws IOException {
+    String keep = System.getProperty("tributary.test.keep-savepoint");
+    if (keep == null || keep.isBlank()) {
+      return;
+    }
+    Path target = Path.of(keep);
+    try (var files = Files.walk(savepoint)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        Path to = target.resolve(savepoint.relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(to);
+        } else {
+          Files.copy(f, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
+  }
+
   @AfterAll
   static void stop() throws Exception {
     if (cluster != null) {
@@ -142,6 +173,18 @@ class SavepointRedeployIT {
   }
 
   private static JobClient submit(int parallelism, boolean changedBuild, String restoreFrom)
+      throws Exception {
+    return submit(cluster, kafka, warehouse, parallelism, changedBuild, restoreFrom);
+  }
+
+  /** Submits the production job (version 2: with one more stateful operator) to {@code cluster}. */
+  static JobClient submit(
+      MiniCluster cluster,
+      EmbeddedKafka kafka,
+      EmbeddedWarehouse warehouse,
+      int parallelism,
+      boolean changedBuild,
+      String restoreFrom)
       throws Exception {
     Configuration conf = AttributionJob.withProductionDefaults(new Configuration());
     conf.set(DeploymentOptions.TARGET, "remote");
@@ -215,6 +258,10 @@ class SavepointRedeployIT {
   }
 
   private static void awaitRunning(JobID id) throws Exception {
+    awaitRunning(cluster, id);
+  }
+
+  static void awaitRunning(MiniCluster cluster, JobID id) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline) {
       var details = cluster.getExecutionGraph(id).get();
@@ -235,12 +282,17 @@ class SavepointRedeployIT {
   }
 
   /** (payment, model) pairs whose ledger credits sum to the payment's net amount. */
-  private static final String SETTLED_PAYMENT_MODELS =
+  static final String SETTLED_PAYMENT_MODELS =
       "SELECT count(*) AS n FROM (SELECT 1 FROM payments p JOIN revenue_ledger l"
           + " USING (site_id, provider, payment_key) GROUP BY p.payment_key, l.model, p.net_minor"
           + " HAVING sum(l.amount_minor) = p.net_minor) settled";
 
   private static void awaitRows(String countSql, long atLeast) throws Exception {
+    awaitRows(warehouse, countSql, atLeast);
+  }
+
+  static void awaitRows(EmbeddedWarehouse warehouse, String countSql, long atLeast)
+      throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
     long n = 0;
     while (System.nanoTime() < deadline) {
@@ -258,7 +310,7 @@ class SavepointRedeployIT {
    * carries the phase's latest time: with idleness off, a partition without records would hold the
    * watermark back (the record repeats harmlessly: same event id).
    */
-  private static List<Record> ticks(List<Record> records) {
+  static List<Record> ticks(List<Record> records) {
     List<Record> out = new java.util.ArrayList<>(records);
     Record last = records.get(records.size() - 1);
     for (int i = 0; i < 10; i++) {
@@ -279,7 +331,7 @@ class SavepointRedeployIT {
         at(d));
   }
 
-  private static List<Record> phaseOneTracking() {
+  static List<Record> phaseOneTracking() {
     Instant identified = T0.plus(Duration.ofMinutes(6));
     return List.of(
         view(
@@ -305,7 +357,7 @@ class SavepointRedeployIT {
         view("v9", "s9", "https://acme.com/", Duration.ofHours(3)));
   }
 
-  private static List<Record> phaseOneWebhooks() {
+  static List<Record> phaseOneWebhooks() {
     return List.of(
         stripe(
             "evt_a",
@@ -324,7 +376,7 @@ class SavepointRedeployIT {
              "metadata":{"tributary_visitor_id":"v3"}}"""));
   }
 
-  private static List<Record> phaseTwoWebhooks() {
+  static List<Record> phaseTwoWebhooks() {
     return List.of(
         stripe(
             "evt_b",
@@ -354,7 +406,7 @@ class SavepointRedeployIT {
             "{\"id\":\"plan_1\",\"object\":\"plan\"}"));
   }
 
-  private static List<Record> phaseTwoTracking() {
+  static List<Record> phaseTwoTracking() {
     return List.of(view("v9", "s9b", "https://acme.com/", Duration.ofHours(6)));
   }
 
