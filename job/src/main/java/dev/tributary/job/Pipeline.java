@@ -8,7 +8,6 @@ import dev.tributary.job.deadletter.DeadLetter;
 import dev.tributary.job.deadletter.DeadLetters;
 import dev.tributary.job.deadletter.Isolated;
 import dev.tributary.job.identity.BucketedActivity;
-import dev.tributary.job.identity.Identify;
 import dev.tributary.job.identity.ResolveByCustomer;
 import dev.tributary.job.identity.ResolveByEmail;
 import dev.tributary.job.identity.ResolveBySession;
@@ -16,17 +15,18 @@ import dev.tributary.job.identity.ResolveByTime;
 import dev.tributary.job.ingest.QuietAdvancingWatermarks;
 import dev.tributary.job.ingest.RawRecord;
 import dev.tributary.job.ingest.TimeBounds;
-import dev.tributary.job.ledger.Ledger;
-import dev.tributary.job.ledger.PaymentRow;
+import dev.tributary.job.ledger.book.Ledger;
+import dev.tributary.job.ledger.book.PaymentRow;
 import dev.tributary.job.payments.ConsolidatePayments;
 import dev.tributary.job.payments.LinkPaymentKeys;
 import dev.tributary.job.payments.MetadataKeys;
 import dev.tributary.job.payments.NormalizeWebhooks;
 import dev.tributary.job.payments.PaymentEvent;
-import dev.tributary.job.payments.PaymentParsers;
 import dev.tributary.job.payments.RefundEvent;
+import dev.tributary.job.payments.providers.PaymentProviders;
 import dev.tributary.job.sessions.ChannelClassifier;
 import dev.tributary.job.sessions.ChannelHosts;
+import dev.tributary.job.sessions.Identify;
 import dev.tributary.job.sessions.Pageview;
 import dev.tributary.job.sessions.ParseTracking;
 import dev.tributary.job.sessions.Session;
@@ -95,7 +95,8 @@ public final class Pipeline {
     SingleOutputStreamOperator<PaymentEvent> normalized =
         webhooks
             .process(
-                new NormalizeWebhooks(PaymentParsers.all(), keys, bounds, settings.emailHashKey()))
+                new NormalizeWebhooks(
+                    PaymentProviders.parsers(), keys, bounds, settings.emailHashKey()))
             .uid(NormalizeWebhooks.UID)
             .name("normalize webhooks");
 

@@ -10,7 +10,7 @@ import dev.tributary.job.attribution.Credits;
 import dev.tributary.job.attribution.Resolution;
 import dev.tributary.job.attribution.Touch;
 import dev.tributary.job.ledger.LedgerEntry;
-import dev.tributary.job.ledger.PaymentRow;
+import dev.tributary.job.ledger.book.PaymentRow;
 import dev.tributary.job.payments.PaymentEvent;
 import dev.tributary.job.sessions.Session;
 import dev.tributary.job.warehouse.WarehouseMigrations;

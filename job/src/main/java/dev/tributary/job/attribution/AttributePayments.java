@@ -1,9 +1,9 @@
 package dev.tributary.job.attribution;
 
+import dev.tributary.job.base.StateTtl;
 import dev.tributary.job.payments.PaymentEvent;
 import dev.tributary.job.sessions.Session;
 import dev.tributary.job.state.PendingPayments;
-import dev.tributary.job.state.StateTtl;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * pending payment at or before that time is attributed and removed.
  *
  * <p>Output: one {@link AttributedPayment} (the link and the credits under every model) per
- * attribution; the {@link dev.tributary.job.ledger.Ledger} books it.
+ * attribution; the {@code Ledger} books it.
  */
 public final class AttributePayments
     extends KeyedCoProcessFunction<String, Session, PaymentEvent, AttributedPayment> {

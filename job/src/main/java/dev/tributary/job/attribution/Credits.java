@@ -1,6 +1,7 @@
 package dev.tributary.job.attribution;
 
-import dev.tributary.job.ledger.EntryIds;
+import dev.tributary.job.base.EntryIds;
+import dev.tributary.job.base.LargestRemainder;
 import dev.tributary.job.ledger.LedgerEntry;
 import dev.tributary.job.payments.PaymentEvent;
 import java.time.Duration;

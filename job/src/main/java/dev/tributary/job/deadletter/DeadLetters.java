@@ -14,7 +14,7 @@ public final class DeadLetters {
    * other failure with its type, so that a parser's bug is told apart from bad data.
    */
   public static String reason(RuntimeException e) {
-    if (e instanceof dev.tributary.job.payments.MalformedPayloadException) {
+    if (e instanceof dev.tributary.job.base.MalformedPayloadException) {
       return e.getMessage();
     }
     String message = e.getMessage();

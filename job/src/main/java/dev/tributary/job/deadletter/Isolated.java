@@ -1,7 +1,7 @@
 package dev.tributary.job.deadletter;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tributary.job.payments.MalformedPayloadException;
+import dev.tributary.job.base.MalformedPayloadException;
 import java.io.IOException;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RuntimeContext;

@@ -1,9 +1,9 @@
 package dev.tributary.job.identity;
 
+import dev.tributary.job.base.StateTtl;
 import dev.tributary.job.payments.PaymentEvent;
 import dev.tributary.job.sessions.Session;
 import dev.tributary.job.state.PendingPayments;
-import dev.tributary.job.state.StateTtl;
 import dev.tributary.job.state.UnresolvedPayments;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;

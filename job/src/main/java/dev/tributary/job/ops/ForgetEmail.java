@@ -1,6 +1,6 @@
 package dev.tributary.job.ops;
 
-import dev.tributary.job.identity.EmailHash;
+import dev.tributary.job.base.EmailHash;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;

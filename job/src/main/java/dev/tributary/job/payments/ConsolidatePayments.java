@@ -1,7 +1,7 @@
 package dev.tributary.job.payments;
 
-import dev.tributary.job.state.PendingGauge;
-import dev.tributary.job.state.StateTtl;
+import dev.tributary.job.base.PendingGauge;
+import dev.tributary.job.base.StateTtl;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;

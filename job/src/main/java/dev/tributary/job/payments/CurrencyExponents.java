@@ -1,5 +1,6 @@
 package dev.tributary.job.payments;
 
+import dev.tributary.job.base.MalformedPayloadException;
 import java.util.Currency;
 import java.util.Locale;
 import java.util.Set;

@@ -1,6 +1,6 @@
 package dev.tributary.job.payments;
 
-import dev.tributary.job.state.StateTtl;
+import dev.tributary.job.base.StateTtl;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

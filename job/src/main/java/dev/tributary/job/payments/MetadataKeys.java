@@ -1,6 +1,7 @@
 package dev.tributary.job.payments;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tributary.job.base.Json;
 import java.io.Serializable;
 import java.util.List;
 

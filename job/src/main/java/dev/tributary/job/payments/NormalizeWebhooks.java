@@ -1,9 +1,9 @@
 package dev.tributary.job.payments;
 
+import dev.tributary.job.base.LabeledCounters;
 import dev.tributary.job.deadletter.DeadLetters;
 import dev.tributary.job.ingest.RawRecord;
 import dev.tributary.job.ingest.TimeBounds;
-import dev.tributary.job.state.LabeledCounters;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -47,7 +47,7 @@ public final class NormalizeWebhooks extends ProcessFunction<RawRecord, PaymentE
 
   /**
    * @param emailHashKey the deployment's email hashing key ({@link
-   *     dev.tributary.job.identity.EmailHash}), or empty for bare SHA-256
+   *     dev.tributary.job.base.EmailHash}), or empty for bare SHA-256
    */
   public NormalizeWebhooks(
       PaymentParsers parsers, MetadataKeys keys, TimeBounds bounds, String emailHashKey) {
@@ -81,7 +81,7 @@ public final class NormalizeWebhooks extends ProcessFunction<RawRecord, PaymentE
       WebhookEnvelope parsed = envelope;
       // emails are hashed in the parsers, under this site's key
       ParseOutcome outcome =
-          dev.tributary.job.identity.EmailHash.keyed(
+          dev.tributary.job.base.EmailHash.keyed(
               emailHashKey, parsed.siteId(), () -> parsers.parse(parsed, keys));
       if (outcome instanceof ParseOutcome.Payment p) {
         payments.inc();

@@ -1,5 +1,7 @@
 package dev.tributary.job.payments;
 
+import dev.tributary.job.base.MalformedPayloadException;
+
 /**
  * The canonical form of one provider event about money coming in, whatever the provider.
  *
@@ -398,7 +400,7 @@ public record PaymentEvent(
 
     /** Hashes the address here, so that no raw email travels further than the parser. */
     public Builder email(String email) {
-      emailHash = dev.tributary.job.identity.EmailHash.of(email);
+      emailHash = dev.tributary.job.base.EmailHash.of(email);
       return this;
     }
 

@@ -4,7 +4,8 @@ import java.io.Serializable;
 
 /**
  * Turns one provider's verified webhook body into canonical events. Adding a provider means one
- * implementation of this interface (plus its tests) and one line in {@link PaymentParsers}.
+ * implementation of this interface (plus its tests) and one line in {@code
+ * payments.providers.PaymentProviders}.
  *
  * <p>Implementations are stateless and thread-compatible; they throw {@link
  * MalformedPayloadException} with a short reason for a body of a known event type that they cannot

@@ -1,20 +1,17 @@
 package dev.tributary.job.payments;
 
-import dev.tributary.job.payments.api.ApiPaymentParser;
-import dev.tributary.job.payments.dodo.DodoParser;
-import dev.tributary.job.payments.gumroad.GumroadParser;
-import dev.tributary.job.payments.lemonsqueezy.LemonSqueezyParser;
-import dev.tributary.job.payments.paddle.PaddleParser;
-import dev.tributary.job.payments.polar.PolarParser;
-import dev.tributary.job.payments.razorpay.RazorpayParser;
-import dev.tributary.job.payments.stripe.StripeParser;
+import dev.tributary.job.base.MalformedPayloadException;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-/** The parsers the job knows, by the envelope's {@code provider}. */
+/**
+ * Parsers by the envelope's {@code provider}. The job's own list is {@code
+ * payments.providers.PaymentProviders}, which depends on every provider package; this class and the
+ * rest of {@code payments} depend on none of them.
+ */
 public final class PaymentParsers implements Serializable {
   private final Map<String, PaymentParser> byProvider;
 
@@ -22,22 +19,6 @@ public final class PaymentParsers implements Serializable {
     this.byProvider =
         parsers.stream()
             .collect(Collectors.toUnmodifiableMap(PaymentParser::provider, Function.identity()));
-  }
-
-  public static PaymentParsers all() {
-    List<PaymentParser> providers =
-        List.of(
-            new StripeParser(),
-            new LemonSqueezyParser(),
-            new PaddleParser(),
-            new RazorpayParser(),
-            new DodoParser(),
-            new PolarParser(),
-            new GumroadParser());
-    List<PaymentParser> all = new java.util.ArrayList<>(providers);
-    // The Payment API books a call naming one of these providers' ids under that provider.
-    all.add(new ApiPaymentParser(providers));
-    return new PaymentParsers(all);
   }
 
   /** Parses the envelope with its provider's parser; an unknown provider is malformed input. */

@@ -1,5 +1,7 @@
 package dev.tributary.job.payments;
 
+import dev.tributary.job.base.MalformedPayloadException;
+
 /**
  * The canonical form of one provider event about money going back: a refund or a chargeback of a
  * payment identified by the same {@link #paymentKey} its {@link PaymentEvent} has.

@@ -1,6 +1,8 @@
 package dev.tributary.job.payments;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tributary.job.base.Json;
+import dev.tributary.job.base.MalformedPayloadException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 

@@ -1,7 +1,6 @@
 package dev.tributary.job.sessions;
 
 import dev.tributary.job.deadletter.DeadLetters;
-import dev.tributary.job.identity.Identify;
 import dev.tributary.job.ingest.RawRecord;
 import dev.tributary.job.ingest.TimeBounds;
 import org.apache.flink.api.common.functions.OpenContext;

@@ -1,6 +1,6 @@
 package dev.tributary.job.sessions;
 
-import dev.tributary.job.state.StateTtl;
+import dev.tributary.job.base.StateTtl;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;

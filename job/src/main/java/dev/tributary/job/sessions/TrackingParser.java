@@ -1,10 +1,9 @@
 package dev.tributary.job.sessions;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tributary.job.identity.Identify;
-import dev.tributary.job.payments.Json;
-import dev.tributary.job.payments.MalformedPayloadException;
-import dev.tributary.job.payments.Text;
+import dev.tributary.job.base.Json;
+import dev.tributary.job.base.MalformedPayloadException;
+import dev.tributary.job.base.Text;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package dev.tributary.job.state;
 
+import dev.tributary.job.base.PendingGauge;
 import dev.tributary.job.payments.PaymentEvent;
 import java.util.ArrayList;
 import java.util.Comparator;

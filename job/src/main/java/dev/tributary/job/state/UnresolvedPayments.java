@@ -1,5 +1,6 @@
 package dev.tributary.job.state;
 
+import dev.tributary.job.base.StateTtl;
 import dev.tributary.job.payments.PaymentEvent;
 import java.time.Duration;
 import java.util.ArrayList;

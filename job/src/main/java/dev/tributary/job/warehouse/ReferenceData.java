@@ -1,7 +1,7 @@
 package dev.tributary.job.warehouse;
 
+import dev.tributary.job.base.MalformedPayloadException;
 import dev.tributary.job.payments.CurrencyExponents;
-import dev.tributary.job.payments.MalformedPayloadException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;

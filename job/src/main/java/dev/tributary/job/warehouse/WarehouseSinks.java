@@ -7,7 +7,7 @@ import dev.tributary.job.attribution.AttributedPayment;
 import dev.tributary.job.config.JobSettings;
 import dev.tributary.job.deadletter.DeadLetterProducer;
 import dev.tributary.job.ledger.LedgerEntry;
-import dev.tributary.job.ledger.PaymentRow;
+import dev.tributary.job.ledger.book.PaymentRow;
 import dev.tributary.job.payments.PaymentEvent;
 import dev.tributary.job.payments.RefundEvent;
 import dev.tributary.job.sessions.Session;

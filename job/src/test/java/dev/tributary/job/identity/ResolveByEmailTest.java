@@ -2,7 +2,9 @@ package dev.tributary.job.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tributary.job.base.EmailHash;
 import dev.tributary.job.payments.PaymentEvent;
+import dev.tributary.job.sessions.Identify;
 import dev.tributary.job.testing.Harnesses;
 import dev.tributary.job.testing.Payments;
 import java.time.Duration;

@@ -2,8 +2,8 @@ package dev.tributary.job.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tributary.job.identity.EmailHash;
-import dev.tributary.job.identity.Identify;
+import dev.tributary.job.base.EmailHash;
+import dev.tributary.job.sessions.Identify;
 import dev.tributary.job.sessions.TrackingParser;
 import dev.tributary.job.testing.EmbeddedKafka;
 import dev.tributary.job.testing.EmbeddedWarehouse;

@@ -86,7 +86,7 @@ public final class Envelopes {
     n.put("siteId", siteId);
     n.put("visitorId", visitorId);
     n.put("sessionId", sessionId);
-    n.put("emailHash", dev.tributary.job.identity.EmailHash.of(email));
+    n.put("emailHash", dev.tributary.job.base.EmailHash.of(email));
     n.putNull("clientTs");
     n.put("receivedAt", receivedAt.toString());
     n.put("eventId", "id-" + receivedAt.toEpochMilli());

@@ -6,7 +6,7 @@ import dev.tributary.job.attribution.AttributedPayment;
 import dev.tributary.job.attribution.Credits;
 import dev.tributary.job.attribution.Resolution;
 import dev.tributary.job.attribution.Touch;
-import dev.tributary.job.ledger.PaymentRow;
+import dev.tributary.job.ledger.book.PaymentRow;
 import dev.tributary.job.payments.PaymentEvent;
 import dev.tributary.job.testing.EmbeddedWarehouse;
 import dev.tributary.job.testing.Payments;

@@ -8,7 +8,7 @@ import dev.tributary.job.attribution.AttributedPayment;
 import dev.tributary.job.attribution.Resolution;
 import dev.tributary.job.config.JobOptions;
 import dev.tributary.job.config.JobSettings;
-import dev.tributary.job.ledger.PaymentRow;
+import dev.tributary.job.ledger.book.PaymentRow;
 import dev.tributary.job.sessions.Session;
 import dev.tributary.job.testing.EmbeddedKafka;
 import dev.tributary.job.testing.EmbeddedWarehouse;

@@ -1,9 +1,9 @@
 package dev.tributary.job.payments.dodo;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tributary.job.base.Json;
+import dev.tributary.job.base.MalformedPayloadException;
 import dev.tributary.job.payments.CurrencyExponents;
-import dev.tributary.job.payments.Json;
-import dev.tributary.job.payments.MalformedPayloadException;
 import dev.tributary.job.payments.MetadataKeys;
 import dev.tributary.job.payments.ParseOutcome;
 import dev.tributary.job.payments.PaymentEvent;

@@ -3,7 +3,7 @@ package dev.tributary.job.payments.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.tributary.job.payments.MalformedPayloadException;
+import dev.tributary.job.base.MalformedPayloadException;
 import dev.tributary.job.payments.MetadataKeys;
 import dev.tributary.job.payments.ParseOutcome;
 import dev.tributary.job.payments.PaymentEvent;
@@ -79,7 +79,7 @@ class ApiPaymentParserTest {
 
   /** The Payment API as the job runs it: with every integrated provider to merge with. */
   private static ParseOutcome parseIntegrated(String body) {
-    return dev.tributary.job.payments.PaymentParsers.all()
+    return dev.tributary.job.payments.providers.PaymentProviders.parsers()
         .parse(Envelopes.parsed("acme", "api", body), MetadataKeys.DEFAULT);
   }
 

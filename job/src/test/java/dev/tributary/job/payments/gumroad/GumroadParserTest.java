@@ -3,8 +3,8 @@ package dev.tributary.job.payments.gumroad;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.tributary.job.identity.EmailHash;
-import dev.tributary.job.payments.MalformedPayloadException;
+import dev.tributary.job.base.EmailHash;
+import dev.tributary.job.base.MalformedPayloadException;
 import dev.tributary.job.payments.MetadataKeys;
 import dev.tributary.job.payments.ParseOutcome;
 import dev.tributary.job.payments.PaymentEvent;

@@ -1,4 +1,4 @@
-package dev.tributary.job.state;
+package dev.tributary.job.base;
 
 import java.util.HashMap;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.tributary.job.attribution;
+package dev.tributary.job.base;
 
 import java.math.BigInteger;
 import java.util.Arrays;

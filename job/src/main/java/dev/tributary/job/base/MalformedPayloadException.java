@@ -1,4 +1,4 @@
-package dev.tributary.job.payments;
+package dev.tributary.job.base;
 
 /**
  * A payload the job cannot use. The message is the short reason written to the dead-letter topic,

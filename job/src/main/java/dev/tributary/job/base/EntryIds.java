@@ -1,4 +1,4 @@
-package dev.tributary.job.ledger;
+package dev.tributary.job.base;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,4 +1,4 @@
-package dev.tributary.job.ledger;
+package dev.tributary.job.ledger.book;
 
 import static dev.tributary.job.testing.Payments.payment;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -469,7 +469,7 @@ class LedgerTest {
 
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () -> harness.processElement2(new StreamRecord<>(yenRefund("re_jpy", 2_000), 2_000)))
-        .isInstanceOf(dev.tributary.job.payments.MalformedPayloadException.class)
+        .isInstanceOf(dev.tributary.job.base.MalformedPayloadException.class)
         .hasMessage("refund in JPY of a payment in USD");
 
     // the refund in the payment's currency still books, in full, as if the other never came

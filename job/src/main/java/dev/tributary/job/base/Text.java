@@ -1,4 +1,4 @@
-package dev.tributary.job.payments;
+package dev.tributary.job.base;
 
 /**
  * What text the job keeps from anything it reads. The gateway refuses control characters in what

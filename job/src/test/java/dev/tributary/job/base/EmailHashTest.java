@@ -1,4 +1,4 @@
-package dev.tributary.job.identity;
+package dev.tributary.job.base;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.tributary.job.identity;
+package dev.tributary.job.sessions;
 
 /**
  * An identify call: the visitor told the site their email (sign-up, login, newsletter form). The

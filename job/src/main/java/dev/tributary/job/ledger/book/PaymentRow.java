@@ -1,6 +1,7 @@
-package dev.tributary.job.ledger;
+package dev.tributary.job.ledger.book;
 
 import dev.tributary.job.attribution.AttributedPayment;
+import dev.tributary.job.ledger.LedgerEntry;
 import java.util.ArrayList;
 import java.util.List;
 

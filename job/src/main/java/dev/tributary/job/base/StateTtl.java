@@ -1,4 +1,4 @@
-package dev.tributary.job.state;
+package dev.tributary.job.base;
 
 import java.time.Duration;
 import org.apache.flink.api.common.state.StateTtlConfig;

@@ -1,4 +1,4 @@
-package dev.tributary.job.payments;
+package dev.tributary.job.base;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package dev.tributary.job.payments;
+package dev.tributary.job.base;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,14 +1,16 @@
-package dev.tributary.job.ledger;
+package dev.tributary.job.ledger.book;
 
 import dev.tributary.job.attribution.AttributedPayment;
-import dev.tributary.job.attribution.LargestRemainder;
+import dev.tributary.job.base.LabeledCounters;
+import dev.tributary.job.base.LargestRemainder;
+import dev.tributary.job.base.MalformedPayloadException;
+import dev.tributary.job.base.StateTtl;
 import dev.tributary.job.deadletter.DeadLetters;
 import dev.tributary.job.deadletter.Isolated;
-import dev.tributary.job.payments.MalformedPayloadException;
+import dev.tributary.job.ledger.LedgerEntry;
+import dev.tributary.job.ledger.RefundFacts;
 import dev.tributary.job.payments.PaymentEvent;
 import dev.tributary.job.payments.RefundEvent;
-import dev.tributary.job.state.LabeledCounters;
-import dev.tributary.job.state.StateTtl;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
