@@ -3,6 +3,7 @@ package dev.tributary.job.attribution;
 import dev.tributary.job.base.EntryIds;
 import dev.tributary.job.base.LargestRemainder;
 import dev.tributary.job.ledger.LedgerEntry;
+import dev.tributary.job.payments.LinkMethod;
 import dev.tributary.job.payments.PaymentEvent;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,7 +58,7 @@ public final class Credits {
         if (parts[i] != 0) {
           out.add(
               entry(
-                  p.withVisitor(visitors.get(i), PaymentEvent.TIMESTAMP),
+                  p.withVisitor(visitors.get(i), LinkMethod.TIMESTAMP),
                   model,
                   touches.get(i),
                   parts[i]));

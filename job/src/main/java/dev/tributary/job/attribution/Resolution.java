@@ -1,5 +1,7 @@
 package dev.tributary.job.attribution;
 
+import dev.tributary.job.payments.LinkMethod;
+
 /**
  * How a payment was linked to a visitor, for the {@code payments} row.
  *
@@ -10,47 +12,42 @@ package dev.tributary.job.attribution;
  */
 public record Resolution(String method, String confidence, int candidates, String reason) {
 
-  public static Resolution metadata(String reason) {
-    return new Resolution("metadata", "high", 1, reason);
+  private static Resolution of(LinkMethod link, int candidates, String reason) {
+    return new Resolution(link.method(), link.confidence(), candidates, reason);
   }
 
-  /** How a payment whose visitor is known was linked, from its {@code linkMethod}. */
+  public static Resolution metadata(String reason) {
+    return of(LinkMethod.METADATA, 1, reason);
+  }
+
+  /**
+   * How a payment whose visitor is known was linked, from its {@code linkMethod} (a payment whose
+   * visitor came with it, without a link method, was linked by its metadata).
+   */
   public static Resolution linked(String linkMethod, String detail) {
-    return switch (linkMethod == null ? "metadata" : linkMethod) {
-      case "customer" ->
-          new Resolution(
-              "customer",
-              "high",
-              1,
-              "an earlier payment of this customer named the visitor; " + detail);
-      case "email" ->
-          new Resolution(
-              "email",
-              "medium",
-              1,
+    LinkMethod link = linkMethod == null ? LinkMethod.METADATA : LinkMethod.ofCode(linkMethod);
+    if (link == null) {
+      link = LinkMethod.METADATA;
+    }
+    String why =
+        switch (link) {
+          case CUSTOMER -> "an earlier payment of this customer named the visitor; ";
+          case EMAIL ->
               "the payer's email matches a verified identify call (the site's server) or an"
-                  + " earlier payment that named the visitor; "
-                  + detail);
-      case "email-unverified" ->
-          new Resolution(
-              "email",
-              "low",
-              1,
+                  + " earlier payment that named the visitor; ";
+          case EMAIL_UNVERIFIED ->
               "the payer's email matches an identify call of the public tracker made before the"
-                  + " payment (unverified); "
-                  + detail);
-      case "timestamp" ->
-          new Resolution(
-              "timestamp", "low", 1, "the only visitor active on the site just before; " + detail);
-      default -> metadata("visitor named in payment metadata; " + detail);
-    };
+                  + " payment (unverified); ";
+          case TIMESTAMP -> "the only visitor active on the site just before; ";
+          default -> "visitor named in payment metadata; ";
+        };
+    return of(link, 1, why + detail);
   }
 
   /** Several visitors were active just before the payment: the credit is split evenly. */
   public static Resolution ambiguous(int candidates, java.time.Duration window) {
-    return new Resolution(
-        "timestamp",
-        "ambiguous",
+    return of(
+        LinkMethod.TIMESTAMP_AMBIGUOUS,
         candidates,
         candidates
             + " visitors active on the site within "
@@ -59,6 +56,12 @@ public record Resolution(String method, String confidence, int candidates, Strin
   }
 
   public static Resolution unattributed(String reason) {
-    return new Resolution("unattributed", "none", 0, reason);
+    return of(LinkMethod.UNATTRIBUTED, 0, reason);
+  }
+
+  /** The rank of this link ({@link LinkMethod#rank()}); 0 for a pair no link method books. */
+  public int rank() {
+    LinkMethod link = LinkMethod.of(method, confidence);
+    return link == null ? 0 : link.rank();
   }
 }

@@ -1,6 +1,7 @@
 package dev.tributary.job.identity;
 
 import dev.tributary.job.base.StateTtl;
+import dev.tributary.job.payments.LinkMethod;
 import dev.tributary.job.payments.PaymentEvent;
 import dev.tributary.job.state.PendingPayments;
 import dev.tributary.job.state.UnresolvedPayments;
@@ -78,7 +79,7 @@ public final class ResolveByCustomer
       out.collect(p);
       for (PaymentEvent earlier : unresolved.takeAll()) {
         resolved.inc();
-        out.collect(earlier.withVisitor(p.visitorId(), PaymentEvent.CUSTOMER));
+        out.collect(earlier.withVisitor(p.visitorId(), LinkMethod.CUSTOMER));
       }
       return;
     }
@@ -105,6 +106,6 @@ public final class ResolveByCustomer
     // every renewal that uses the link keeps it alive: a subscription renewing for years keeps
     // its channel although the link was written once
     visitor.update(known);
-    return p.withVisitor(known, PaymentEvent.CUSTOMER);
+    return p.withVisitor(known, LinkMethod.CUSTOMER);
   }
 }

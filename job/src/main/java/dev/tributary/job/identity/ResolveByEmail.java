@@ -1,6 +1,7 @@
 package dev.tributary.job.identity;
 
 import dev.tributary.job.base.StateTtl;
+import dev.tributary.job.payments.LinkMethod;
 import dev.tributary.job.payments.PaymentEvent;
 import dev.tributary.job.sessions.Identify;
 import dev.tributary.job.state.PendingPayments;
@@ -159,10 +160,10 @@ public final class ResolveByEmail
     for (PaymentEvent p : unresolved.takeAll()) {
       if (vouched) {
         resolved.inc();
-        out.collect(p.withVisitor(linked, PaymentEvent.EMAIL));
+        out.collect(p.withVisitor(linked, LinkMethod.EMAIL));
       } else if (p.occurredAtMillis() >= claimedAt) {
         resolvedUnverified.inc();
-        out.collect(p.withVisitor(linked, PaymentEvent.EMAIL_UNVERIFIED));
+        out.collect(p.withVisitor(linked, LinkMethod.EMAIL_UNVERIFIED));
       } else {
         unresolved.remember(p);
       }
@@ -206,9 +207,9 @@ public final class ResolveByEmail
     verifiedLink.update(vouched);
     if (vouched) {
       resolved.inc();
-      return p.withVisitor(known, PaymentEvent.EMAIL);
+      return p.withVisitor(known, LinkMethod.EMAIL);
     }
     resolvedUnverified.inc();
-    return p.withVisitor(known, PaymentEvent.EMAIL_UNVERIFIED);
+    return p.withVisitor(known, LinkMethod.EMAIL_UNVERIFIED);
   }
 }

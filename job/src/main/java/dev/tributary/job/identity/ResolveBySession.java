@@ -1,6 +1,7 @@
 package dev.tributary.job.identity;
 
 import dev.tributary.job.base.StateTtl;
+import dev.tributary.job.payments.LinkMethod;
 import dev.tributary.job.payments.PaymentEvent;
 import dev.tributary.job.sessions.Session;
 import dev.tributary.job.state.PendingPayments;
@@ -83,7 +84,7 @@ public final class ResolveBySession
     visitor.update(session.visitorId());
     for (PaymentEvent p : unresolved.takeAll()) {
       resolved.inc();
-      out.collect(p.withVisitor(session.visitorId(), PaymentEvent.METADATA));
+      out.collect(p.withVisitor(session.visitorId(), LinkMethod.METADATA));
     }
   }
 
@@ -112,6 +113,6 @@ public final class ResolveBySession
       return p;
     }
     resolved.inc();
-    return p.withVisitor(known, PaymentEvent.METADATA);
+    return p.withVisitor(known, LinkMethod.METADATA);
   }
 }

@@ -4,6 +4,7 @@ import dev.tributary.job.attribution.AttributedPayment;
 import dev.tributary.job.attribution.Credits;
 import dev.tributary.job.attribution.Resolution;
 import dev.tributary.job.base.StateTtl;
+import dev.tributary.job.payments.LinkMethod;
 import dev.tributary.job.payments.PaymentEvent;
 import dev.tributary.job.sessions.Session;
 import dev.tributary.job.state.PendingPayments;
@@ -184,7 +185,7 @@ public final class ResolveByTime
               0));
     } else if (byVisitor.size() == 1) {
       low.inc();
-      out.collect(p.withVisitor(byVisitor.keySet().iterator().next(), PaymentEvent.TIMESTAMP));
+      out.collect(p.withVisitor(byVisitor.keySet().iterator().next(), LinkMethod.TIMESTAMP));
     } else {
       ambiguous.inc();
       List<Activity> candidates =

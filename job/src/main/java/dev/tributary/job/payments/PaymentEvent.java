@@ -51,18 +51,6 @@ public record PaymentEvent(
     String linkMethod,
     String conflicts) {
 
-  public static final String METADATA = "metadata";
-  public static final String CUSTOMER = "customer";
-  public static final String EMAIL = "email";
-
-  /**
-   * Linked by an identify call of the public tracker (anyone can send one with any email), made
-   * before the payment: booked as method {@code email}, confidence {@code low}.
-   */
-  public static final String EMAIL_UNVERIFIED = "email-unverified";
-
-  public static final String TIMESTAMP = "timestamp";
-
   /**
    * The largest amount the job books, in minor units (10^17: far above any real payment, and low
    * enough that the sums the ledger forms of one payment's refunds and credits stay exact in a
@@ -135,10 +123,10 @@ public record PaymentEvent(
   }
 
   /** This payment, linked to {@code visitor} by {@code method}. */
-  public PaymentEvent withVisitor(String visitor, String method) {
+  public PaymentEvent withVisitor(String visitor, LinkMethod link) {
     Copy c = new Copy(this);
     c.visitorId = visitor;
-    c.linkMethod = method;
+    c.linkMethod = link.code();
     return c.build();
   }
 
@@ -159,20 +147,11 @@ public record PaymentEvent(
   }
 
   /**
-   * How strongly this version is linked: metadata 5, customer 4, email 3, unverified email 2,
-   * timestamp 1, none 0.
+   * How strongly this version is linked: the {@link LinkMethod#rank()} of its link, 0 without one.
    */
   public int linkStrength() {
-    if (linkMethod == null) {
-      return 0;
-    }
-    return switch (linkMethod) {
-      case METADATA -> 5;
-      case CUSTOMER -> 4;
-      case EMAIL -> 3;
-      case EMAIL_UNVERIFIED -> 2;
-      default -> 1;
-    };
+    LinkMethod link = LinkMethod.ofCode(linkMethod);
+    return link == null ? 0 : link.rank();
   }
 
   /** True for a report through the Payment API rather than the provider's own signed webhook. */
@@ -445,7 +424,7 @@ public record PaymentEvent(
       if (currencyExponent < 0 || currencyExponent > 4) {
         throw new MalformedPayloadException("currency exponent out of range");
       }
-      linkMethod = visitorId != null ? METADATA : null;
+      linkMethod = visitorId != null ? LinkMethod.METADATA.code() : null;
       conflicts = null;
       return super.build();
     }

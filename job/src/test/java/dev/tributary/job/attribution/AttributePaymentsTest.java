@@ -4,6 +4,7 @@ import static dev.tributary.job.testing.Payments.payment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tributary.job.ledger.LedgerEntry;
+import dev.tributary.job.payments.LinkMethod;
 import dev.tributary.job.payments.PaymentEvent;
 import dev.tributary.job.sessions.Session;
 import dev.tributary.job.testing.Harnesses;
@@ -185,13 +186,13 @@ class AttributePaymentsTest {
     PaymentEvent byMetadata = payment("pi_1", "e1", 1_000, 10_000, "v1", null);
     harness.processBothWatermarks(new Watermark(20_000));
     harness.processElement2(byMetadata, 10_000);
-    harness.processElement2(byMetadata.withVisitor("v1", PaymentEvent.CUSTOMER), 10_000);
-    harness.processElement2(byMetadata.withVisitor("v1", PaymentEvent.EMAIL), 10_000);
+    harness.processElement2(byMetadata.withVisitor("v1", LinkMethod.CUSTOMER), 10_000);
+    harness.processElement2(byMetadata.withVisitor("v1", LinkMethod.EMAIL), 10_000);
     harness.processElement1(session("v1", "s_1", 5_000, "Paid Search"), 30_000);
 
     AttributedPayment last =
         harness.extractOutputValues().get(harness.extractOutputValues().size() - 1);
-    assertThat(last.payment().linkMethod()).isEqualTo(PaymentEvent.METADATA);
+    assertThat(last.payment().linkMethod()).isEqualTo(LinkMethod.METADATA.code());
     assertThat(last.touches()).isEqualTo(1);
   }
 
@@ -213,12 +214,12 @@ class AttributePaymentsTest {
   void aWeakerVersionOfAWaitingPaymentDoesNotReplaceTheStrongerOne() throws Exception {
     harness.processElement2(payment("pi_1", "e1", 1_000, 10_000, "v1", null), 10_000);
     harness.processElement2(
-        payment("pi_1", "e1", 1_000, 10_000, "v1", null).withVisitor("v1", PaymentEvent.TIMESTAMP),
+        payment("pi_1", "e1", 1_000, 10_000, "v1", null).withVisitor("v1", LinkMethod.TIMESTAMP),
         10_000);
     harness.processBothWatermarks(new Watermark(10_000));
 
     assertThat(harness.extractOutputValues())
         .singleElement()
-        .satisfies(a -> assertThat(a.payment().linkMethod()).isEqualTo(PaymentEvent.METADATA));
+        .satisfies(a -> assertThat(a.payment().linkMethod()).isEqualTo(LinkMethod.METADATA.code()));
   }
 }

@@ -53,7 +53,7 @@ class LinkPaymentKeysTest {
         true,
         true,
         "in_1",
-        PaymentEvent.METADATA,
+        LinkMethod.METADATA.code(),
         null);
   }
 

@@ -57,7 +57,7 @@ class PaymentEventMergeTest {
         false,
         livemode,
         null,
-        PaymentEvent.METADATA,
+        LinkMethod.METADATA.code(),
         null);
   }
 
@@ -71,7 +71,7 @@ class PaymentEventMergeTest {
     assertThat(merged.eventId()).isEqualTo("evt_pi");
     assertThat(merged.occurredAtMillis()).isEqualTo(2_000);
     assertThat(merged.visitorId()).isEqualTo("v_api");
-    assertThat(merged.linkMethod()).isEqualTo(PaymentEvent.METADATA);
+    assertThat(merged.linkMethod()).isEqualTo(LinkMethod.METADATA.code());
     assertThat(merged.emailHash()).isEqualTo("hash");
     assertThat(merged.customerId()).isEqualTo("cus_1");
     assertThat(merged.conflicts()).isEqualTo("amount,livemode");

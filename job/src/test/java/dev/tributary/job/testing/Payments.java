@@ -1,5 +1,6 @@
 package dev.tributary.job.testing;
 
+import dev.tributary.job.payments.LinkMethod;
 import dev.tributary.job.payments.PaymentEvent;
 
 /** Canonical payments for operator tests. */
@@ -27,7 +28,7 @@ public final class Payments {
         false,
         true,
         null,
-        visitorId != null ? PaymentEvent.METADATA : null,
+        visitorId != null ? LinkMethod.METADATA.code() : null,
         null);
   }
 

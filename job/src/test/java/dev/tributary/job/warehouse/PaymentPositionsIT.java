@@ -7,6 +7,7 @@ import dev.tributary.job.attribution.Credits;
 import dev.tributary.job.attribution.Resolution;
 import dev.tributary.job.attribution.Touch;
 import dev.tributary.job.ledger.book.PaymentRow;
+import dev.tributary.job.payments.LinkMethod;
 import dev.tributary.job.payments.PaymentEvent;
 import dev.tributary.job.testing.EmbeddedWarehouse;
 import dev.tributary.job.testing.Payments;
@@ -51,7 +52,7 @@ class PaymentPositionsIT {
 
   private static PaymentRow position(
       PaymentEvent p, long refunded, long refundedAt, long creditedAt, Touch... touches) {
-    PaymentEvent linked = touches.length == 0 ? p : p.withVisitor("v_1", PaymentEvent.EMAIL);
+    PaymentEvent linked = touches.length == 0 ? p : p.withVisitor("v_1", LinkMethod.EMAIL);
     var credits =
         Credits.of(linked, List.of(touches), HALF_LIFE).stream()
             .map(e -> e.bookedAt(creditedAt))
@@ -59,7 +60,7 @@ class PaymentPositionsIT {
     Resolution r =
         touches.length == 0
             ? Resolution.unattributed("nothing")
-            : Resolution.linked(PaymentEvent.EMAIL, "test");
+            : Resolution.linked(LinkMethod.EMAIL.code(), "test");
     return new PaymentRow(
         new AttributedPayment(linked, r, credits, touches.length), refunded, false, refundedAt);
   }

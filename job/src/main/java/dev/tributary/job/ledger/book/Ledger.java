@@ -94,17 +94,6 @@ public final class Ledger
    */
   public static final OutputTag<RefundEvent> REFUND_ROWS = new OutputTag<>("refund-rows") {};
 
-  /** How strong each link method is; a re-attribution must not go down this list. */
-  private static final Map<String, Integer> RANK =
-      Map.of(
-          "unattributed/none", 0,
-          "timestamp/ambiguous", 1,
-          "timestamp/low", 2,
-          "email/low", 3,
-          "email/medium", 4,
-          "customer/high", 5,
-          "metadata/high", 6);
-
   private final Duration retention;
   private transient ValueState<AttributedPayment> booked;
   private transient ValueState<Integer> revision;
@@ -226,7 +215,7 @@ public final class Ledger
   }
 
   private static int rank(AttributedPayment a) {
-    return RANK.getOrDefault(a.resolution().method() + "/" + a.resolution().confidence(), 0);
+    return a.resolution().rank();
   }
 
   @Override

@@ -7,6 +7,7 @@ import dev.tributary.job.attribution.AttributedPayment;
 import dev.tributary.job.attribution.Credits;
 import dev.tributary.job.attribution.Resolution;
 import dev.tributary.job.attribution.Touch;
+import dev.tributary.job.payments.LinkMethod;
 import dev.tributary.job.payments.PaymentEvent;
 import dev.tributary.job.payments.RefundEvent;
 import dev.tributary.job.testing.Harnesses;
@@ -69,10 +70,10 @@ class LedgerTest {
   }
 
   private static AttributedPayment byEmail(Touch... touches) {
-    PaymentEvent p = UNLINKED.withVisitor("v_1", PaymentEvent.EMAIL);
+    PaymentEvent p = UNLINKED.withVisitor("v_1", LinkMethod.EMAIL);
     return new AttributedPayment(
         p,
-        Resolution.linked(PaymentEvent.EMAIL, "test"),
+        Resolution.linked(LinkMethod.EMAIL.code(), "test"),
         Credits.of(p, List.of(touches), HALF_LIFE),
         touches.length);
   }
@@ -207,10 +208,10 @@ class LedgerTest {
   private static AttributedPayment byEmailFrom(String eventId, long occurredAt) {
     PaymentEvent p =
         payment("pi_1", eventId, AMOUNT, occurredAt, null, null)
-            .withVisitor("v_1", PaymentEvent.EMAIL);
+            .withVisitor("v_1", LinkMethod.EMAIL);
     return new AttributedPayment(
         p,
-        Resolution.linked(PaymentEvent.EMAIL, "test"),
+        Resolution.linked(LinkMethod.EMAIL.code(), "test"),
         Credits.of(p, List.of(MAIL), HALF_LIFE),
         1);
   }
