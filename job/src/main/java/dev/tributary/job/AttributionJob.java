@@ -7,10 +7,13 @@ import dev.tributary.job.ingest.RawRecord;
 import dev.tributary.job.ingest.RawRecordDeserializer;
 import dev.tributary.job.warehouse.WarehouseSinks;
 import java.time.Duration;
+import java.util.Map;
+import java.util.function.Function;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -26,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * Entry point: configuration → Kafka sources, JDBC and dead-letter sinks → {@link Pipeline}.
  *
  * <p>Options come from the Flink configuration (cluster config file or {@code -D}) and from {@code
- * --key value} program arguments, e.g. {@code --tributary.jdbc.url jdbc:postgresql://…}.
+ * --key value} program arguments, e.g. {@code --tributary.jdbc.url jdbc:postgresql://…}; the
+ * arguments win. An unknown {@code tributary.*} key stops the start.
  */
 public final class AttributionJob {
   private static final Logger LOG = LoggerFactory.getLogger(AttributionJob.class);
@@ -34,28 +38,44 @@ public final class AttributionJob {
   private AttributionJob() {}
 
   public static void main(String[] args) throws Exception {
-    Configuration given = Configuration.fromMap(ParameterTool.fromArgs(args).toMap());
-    // the password may come from the environment (a Kubernetes Secret), so that it never shows
-    // in the job's arguments or on the Flink UI's job parameters
-    String password = System.getenv("TRIBUTARY_JDBC_PASSWORD");
-    if (password != null && !given.contains(JobOptions.JDBC_PASSWORD)) {
-      given.set(JobOptions.JDBC_PASSWORD, password);
-    }
-    // the email hashing key likewise (the gateway reads the same variable)
-    String emailHashKey = System.getenv("TRIBUTARY_EMAIL_HASH_KEY");
-    if (emailHashKey != null && !given.contains(JobOptions.EMAIL_HASH_KEY)) {
-      given.set(JobOptions.EMAIL_HASH_KEY, emailHashKey);
-    }
-    Configuration conf = withProductionDefaults(given);
+    // the cluster's own configuration: its config file and the -D dynamic properties of `flink run`
+    ReadableConfig cluster =
+        StreamExecutionEnvironment.getExecutionEnvironment().getConfiguration();
+    Configuration conf =
+        withProductionDefaults(
+            given(cluster, ParameterTool.fromArgs(args).toMap(), System::getenv));
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     buildFromConfig(env, conf);
     env.execute("tributary");
   }
 
   /**
-   * The Flink settings the job is designed for, where the given configuration does not say
-   * otherwise: RocksDB with incremental checkpoints every 30 s, retained on cancel so a redeploy
-   * can restore from them, and no Kryo fallback so state stays evolvable.
+   * What the deployment says, most specific first: program arguments ({@code --key value}) over the
+   * cluster's configuration (config file, {@code -D}); the JDBC password and the email hashing key
+   * from the environment where neither gives them (a Kubernetes Secret, so that they never show in
+   * the job's arguments or on the Flink UI).
+   */
+  static Configuration given(
+      ReadableConfig cluster, Map<String, String> args, Function<String, String> environment) {
+    Configuration given = Configuration.fromMap(cluster.toMap());
+    given.addAll(Configuration.fromMap(args));
+    String password = environment.apply("TRIBUTARY_JDBC_PASSWORD");
+    if (password != null && !given.contains(JobOptions.JDBC_PASSWORD)) {
+      given.set(JobOptions.JDBC_PASSWORD, password);
+    }
+    // the gateway reads the same variable
+    String emailHashKey = environment.apply("TRIBUTARY_EMAIL_HASH_KEY");
+    if (emailHashKey != null && !given.contains(JobOptions.EMAIL_HASH_KEY)) {
+      given.set(JobOptions.EMAIL_HASH_KEY, emailHashKey);
+    }
+    return given;
+  }
+
+  /**
+   * The Flink settings the job is designed for, where the given configuration (the cluster's and
+   * the job's arguments) does not say otherwise: a cluster's own checkpoint interval or state
+   * backend is kept. RocksDB with incremental checkpoints every 30 s, retained on cancel so a
+   * redeploy can restore from them, and no Kryo fallback so state stays evolvable.
    */
   public static Configuration withProductionDefaults(Configuration given) {
     Configuration conf = new Configuration();

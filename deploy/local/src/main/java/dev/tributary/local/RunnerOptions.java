@@ -1,5 +1,6 @@
 package dev.tributary.local;
 
+import dev.tributary.job.config.JobOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -44,9 +45,9 @@ public record RunnerOptions(
    */
   public static final Map<String, String> LOCAL_JOB_DEFAULTS =
       Map.of(
-          "tributary.payments.settle-time", "3 s",
-          "tributary.watermark.out-of-orderness", "1 s",
-          "tributary.watermark.idleness", "1 s");
+          JobOptions.PAYMENT_SETTLE.key(), "3 s",
+          JobOptions.OUT_OF_ORDERNESS.key(), "1 s",
+          JobOptions.IDLENESS.key(), "1 s");
 
   public static final String USAGE =
       """

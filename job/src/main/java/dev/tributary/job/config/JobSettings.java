@@ -5,8 +5,9 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The validated settings of one job run. Built by {@link JobOptions#settings}; operators receive
- * the part they need through their constructors, so this record is serializable.
+ * The settings of one job run, validated by {@link JobOptions#settings} (the rules live with the
+ * options there). Operators receive the part they need through their constructors, so this record
+ * is serializable.
  */
 public record JobSettings(
     String kafkaBootstrapServers,
@@ -43,33 +44,10 @@ public record JobSettings(
     implements Serializable {
 
   public JobSettings {
-    requirePositive("tributary.jdbc.sessions-interval", jdbcSessionsInterval);
-    requireNonNegative("tributary.watermark.out-of-orderness", outOfOrderness);
-    requirePositive("tributary.watermark.idleness", idleness);
-    requirePositive("tributary.watermark.replay-threshold", replayThreshold);
-    requireNonNegative("tributary.payments.settle-time", paymentSettle);
-    requirePositive("tributary.payments.dedupe-retention", paymentDedupeRetention);
-    requireNonNegative("tributary.payments.api-link-wait", apiLinkWait);
-    requireNonNegative("tributary.time.max-future-skew", maxFutureSkew);
-    requirePositive("tributary.attribution.lookback", lookback);
-    requirePositive("tributary.attribution.time-decay-half-life", timeDecayHalfLife);
-    requirePositive("tributary.identity.retention", identityRetention);
-    requirePositive("tributary.ledger.retention", ledgerRetention);
-    requirePositive("tributary.attribution.timestamp-window", timestampWindow);
     timestampFallbackDisabledSites = List.copyOf(timestampFallbackDisabledSites);
-    requirePositive("tributary.sessions.retention", sessionRetention);
-    if (metadataVisitorKeys.isEmpty()) {
-      throw new IllegalArgumentException("tributary.metadata.visitor-keys must not be empty");
-    }
     metadataVisitorKeys = List.copyOf(metadataVisitorKeys);
     metadataSessionKeys = List.copyOf(metadataSessionKeys);
     keptQueryParameters = List.copyOf(keptQueryParameters);
-    if (emailHashKey != null && !emailHashKey.isEmpty() && emailHashKey.length() < 32) {
-      throw new IllegalArgumentException(
-          "tributary.privacy.email-hash-secret must be at least 32 characters (it was "
-              + emailHashKey.length()
-              + ")");
-    }
   }
 
   /** The password and the email hash key are deliberately left out. */
@@ -84,17 +62,5 @@ public record JobSettings(
             jdbcUrl,
             paymentSettle,
             lookback);
-  }
-
-  private static void requirePositive(String key, Duration d) {
-    if (d == null || d.isZero() || d.isNegative()) {
-      throw new IllegalArgumentException(key + " must be > 0, was " + d);
-    }
-  }
-
-  private static void requireNonNegative(String key, Duration d) {
-    if (d == null || d.isNegative()) {
-      throw new IllegalArgumentException(key + " must be >= 0, was " + d);
-    }
   }
 }

@@ -46,7 +46,7 @@ public final class ResolveByCustomer
   public static final String UID = "resolve-by-customer";
 
   private final Duration retention;
-  private final Duration upgradeWindow;
+  private final Duration lookback;
   private transient ValueState<String> visitor;
   private transient UnresolvedPayments unresolved;
   private transient PendingPayments pending;
@@ -54,11 +54,12 @@ public final class ResolveByCustomer
 
   /**
    * @param retention how long a customer keeps pointing at its visitor
-   * @param upgradeWindow how long a payment no linked payment explained waits for one
+   * @param lookback how long a payment no linked payment explained waits for one: the attribution
+   *     lookback, since a link found later could credit none of its touches
    */
-  public ResolveByCustomer(Duration retention, Duration upgradeWindow) {
+  public ResolveByCustomer(Duration retention, Duration lookback) {
     this.retention = retention;
-    this.upgradeWindow = upgradeWindow;
+    this.lookback = lookback;
   }
 
   @Override
@@ -67,7 +68,7 @@ public final class ResolveByCustomer
     d.enableTimeToLive(StateTtl.afterLastWrite(retention));
     visitor = getRuntimeContext().getState(d);
     pending = new PendingPayments(getRuntimeContext(), "pending");
-    unresolved = new UnresolvedPayments(getRuntimeContext(), "unresolved", upgradeWindow);
+    unresolved = new UnresolvedPayments(getRuntimeContext(), "unresolved", lookback);
     resolved = getRuntimeContext().getMetricGroup().counter("attributedByCustomer");
   }
 

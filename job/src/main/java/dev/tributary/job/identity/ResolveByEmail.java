@@ -65,7 +65,7 @@ public final class ResolveByEmail
   public static final String UID = "resolve-by-email";
 
   private final Duration retention;
-  private final Duration upgradeWindow;
+  private final Duration lookback;
   private transient ValueState<String> visitor;
   private transient ValueState<Long> identifiedAt;
   private transient ValueState<Boolean> verifiedLink;
@@ -78,11 +78,12 @@ public final class ResolveByEmail
 
   /**
    * @param retention how long an email keeps pointing at its visitor
-   * @param upgradeWindow how long a payment no identify call explained waits for one
+   * @param lookback how long a payment no identify call explained waits for one: the attribution
+   *     lookback, since a link found later could credit none of its touches
    */
-  public ResolveByEmail(Duration retention, Duration upgradeWindow) {
+  public ResolveByEmail(Duration retention, Duration lookback) {
     this.retention = retention;
-    this.upgradeWindow = upgradeWindow;
+    this.lookback = lookback;
   }
 
   @Override
@@ -98,7 +99,7 @@ public final class ResolveByEmail
     vouched.enableTimeToLive(StateTtl.afterLastWrite(retention));
     verifiedLink = getRuntimeContext().getState(vouched);
     pending = new PendingPayments(getRuntimeContext(), "pending");
-    unresolved = new UnresolvedPayments(getRuntimeContext(), "unresolved", upgradeWindow);
+    unresolved = new UnresolvedPayments(getRuntimeContext(), "unresolved", lookback);
     var metrics = getRuntimeContext().getMetricGroup();
     resolved = metrics.counter("attributedByEmail");
     resolvedUnverified = metrics.counter("attributedByUnverifiedEmail");

@@ -39,4 +39,36 @@ class JobOptionsTest {
         .hasMessageContaining("at least 32 characters")
         .hasMessageNotContaining("too-short-secret");
   }
+
+  @Test
+  void aMisspeltOptionStopsTheStartInsteadOfBeingIgnored() {
+    Configuration c = required();
+    c.setString("tributary.payments.settle-tme", "5 s");
+    c.setString("execution.checkpointing.interval", "10 s"); // Flink's own keys are Flink's
+    assertThatThrownBy(() -> JobOptions.settings(c))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("unknown option(s) tributary.payments.settle-tme");
+  }
+
+  @Test
+  void everyRuleNamesItsKey() {
+    Configuration c = required();
+    c.set(JobOptions.IDLENESS, java.time.Duration.ZERO);
+    assertThatThrownBy(() -> JobOptions.settings(c))
+        .hasMessage("tributary.watermark.idleness must be > 0, was PT0S");
+    Configuration d = required();
+    d.set(JobOptions.JDBC_URL, " ");
+    assertThatThrownBy(() -> JobOptions.settings(d))
+        .hasMessageStartingWith("tributary.jdbc.url is required");
+    Configuration e = required();
+    e.set(JobOptions.TIMESTAMP_MAX_CANDIDATES, 0);
+    assertThatThrownBy(() -> JobOptions.settings(e))
+        .hasMessage("tributary.attribution.timestamp-max-candidates must be > 0, was 0");
+  }
+
+  @Test
+  void everyOptionIsDeclaredOnceWithADescriptionOrAnObviousName() {
+    assertThat(JobOptions.all()).extracting(o -> o.key()).doesNotHaveDuplicates().hasSize(31);
+    assertThat(JobOptions.all()).allSatisfy(o -> assertThat(o.key()).startsWith("tributary."));
+  }
 }
