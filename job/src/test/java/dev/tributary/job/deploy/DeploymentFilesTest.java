@@ -500,8 +500,9 @@ class DeploymentFilesTest {
     assertThat(
             Files.readString(
                 root.resolve("job/src/main/java/dev/tributary/job/AttributionJob.java")))
-        .contains("System.getenv(\"TRIBUTARY_JDBC_PASSWORD\")")
-        .contains("System.getenv(\"TRIBUTARY_EMAIL_HASH_KEY\")");
+        .contains("System::getenv")
+        .contains("environment.apply(\"TRIBUTARY_JDBC_PASSWORD\")")
+        .contains("environment.apply(\"TRIBUTARY_EMAIL_HASH_KEY\")");
   }
 
   @Test
