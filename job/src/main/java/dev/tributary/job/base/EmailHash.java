@@ -11,11 +11,12 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The only form in which an email leaves a parser, and the rule the gateway applies to identify
- * calls (its {@code EmailHash} implements the same rule; both modules test the same vectors):
+ * calls (its {@code EmailHash} implements the same rule; both modules test it on the same vectors,
+ * {@code job/src/test/resources/fixtures/tributary/email_hash_vectors.json}):
  *
  * <ol>
- *   <li>normalize: trim, lower-case ({@link Locale#ROOT}); no {@code @} after the first character
- *       means no email;
+ *   <li>normalize: trim, lower-case ({@link Locale#ROOT}); text whose last {@code @} has nothing
+ *       before or after it is no email ({@link #isEmail}), and hashes to null;
  *   <li>with a deployment key {@code K} (at least 32 characters): the site key is {@code
  *       HMAC-SHA256(K, "tributary-email-v1|" + siteId)}, and the hash is {@code
  *       HMAC-SHA256(siteKey, normalized)}, as lower-case hex. An email list cannot reverse it
@@ -67,7 +68,7 @@ public final class EmailHash {
       return null;
     }
     String normalized = email.trim().toLowerCase(Locale.ROOT);
-    if (normalized.isEmpty() || normalized.indexOf('@') < 1) {
+    if (!isEmail(normalized)) {
       return null;
     }
     byte[] bytes = normalized.getBytes(StandardCharsets.UTF_8);
@@ -81,6 +82,20 @@ public final class EmailHash {
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("SHA-256 and HmacSHA256 are always available", e);
     }
+  }
+
+  /**
+   * Whether {@code email}, trimmed, is an address: its last {@code @} has something before and
+   * after it. Deliberately loose: the hash only has to match the payment's, and providers have
+   * validated that address already.
+   */
+  public static boolean isEmail(String email) {
+    if (email == null) {
+      return false;
+    }
+    String trimmed = email.trim();
+    int at = trimmed.lastIndexOf('@');
+    return at > 0 && at < trimmed.length() - 1;
   }
 
   private static byte[] hmac(byte[] key, byte[] data) throws GeneralSecurityException {

@@ -8,7 +8,9 @@ import java.time.format.DateTimeParseException;
 
 /**
  * The gateway's envelope around a verified request body (README, "Wire formats"). The body is the
- * raw text the provider sent, byte for byte, so a parser fix can re-run history from Kafka.
+ * raw text the provider sent, byte for byte, so a parser fix can re-run history from Kafka. The
+ * gateway's {@code WebhookEnvelope} writes it; both modules test the same wire bytes ({@code
+ * job/src/test/resources/fixtures/tributary/envelope.v1.json}).
  */
 public record WebhookEnvelope(
     int version,

@@ -2,14 +2,39 @@ package dev.tributary.job.base;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /**
- * The email hashing rule, on vectors computed independently (Python's {@code hmac}); the gateway's
- * {@code EmailHashTest} holds the same vectors, so the two modules cannot drift apart.
+ * The email hashing rule, on vectors computed independently (Python's {@code hmac}) in {@code
+ * fixtures/tributary/email_hash_vectors.json}; the gateway's {@code EmailHashTest} reads the same
+ * file, so the two modules cannot drift apart.
  */
 class EmailHashTest {
+  @Test
+  void theSharedVectors() throws Exception {
+    JsonNode doc =
+        new ObjectMapper()
+            .readTree(
+                EmailHashTest.class.getResource("/fixtures/tributary/email_hash_vectors.json"));
+    byte[] key = doc.path("key").asText().getBytes(StandardCharsets.UTF_8);
+    assertThat(doc.path("vectors")).hasSizeGreaterThan(8);
+    for (JsonNode v : doc.path("vectors")) {
+      String email = v.path("email").asText();
+      String keyed = v.path("keyed").isNull() ? null : v.path("keyed").asText();
+      String bare = v.path("bare").isNull() ? null : v.path("bare").asText();
+      assertThat(EmailHash.of(key, v.path("site").asText(), email))
+          .as("keyed %s", email)
+          .isEqualTo(keyed);
+      assertThat(EmailHash.of(null, v.path("site").asText(), email))
+          .as("bare %s", email)
+          .isEqualTo(bare);
+      assertThat(EmailHash.isEmail(email)).as("is %s an email", email).isEqualTo(keyed != null);
+    }
+  }
+
   static final String KEY = "tributary-test-key-0123456789abcdef";
 
   @Test

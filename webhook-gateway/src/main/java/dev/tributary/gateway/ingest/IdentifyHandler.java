@@ -69,13 +69,8 @@ final class IdentifyHandler implements Handler {
             UUID.randomUUID().toString()));
   }
 
-  /**
-   * Something before and after an {@code @}, once trimmed. Deliberately loose: the hash only has to
-   * equal the one of the payment's email, and providers have validated that address already.
-   */
+  /** {@link EmailHash#isEmail}: the rule both modules hash by. */
   static boolean looksLikeEmail(String email) {
-    String trimmed = email.trim();
-    int at = trimmed.lastIndexOf('@');
-    return at > 0 && at < trimmed.length() - 1;
+    return EmailHash.isEmail(email);
   }
 }

@@ -5,7 +5,9 @@ import java.time.Instant;
 
 /**
  * One verified webhook or Payment-API call as written to {@code tributary.webhooks}. The raw body
- * travels unchanged so that a later parser fix can re-read history from Kafka.
+ * travels unchanged so that a later parser fix can re-read history from Kafka. The job's {@code
+ * WebhookEnvelope} reads it; both modules test the same wire bytes ({@code
+ * job/src/test/resources/fixtures/tributary/envelope.v1.json}).
  *
  * @param siteId the site, also the Kafka key
  * @param provider {@code stripe}, {@code api}, …
