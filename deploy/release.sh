@@ -178,7 +178,7 @@ Built from commit \`$commit$dirty\` (committed $commit_time) by \`deploy/release
 |---|---|---|
 | the Flink job | \`$job-all.jar\` | submit to a Flink $flink cluster (Java 17), or image \`tributary-job:$version\` |
 | the webhook gateway | \`$gw.tar.gz\` | \`tar xzf $gw.tar.gz && java -jar $gw/$gw.jar\`, or image \`tributary-gateway:$version\` |
-| warehouse migrations | inside the job jar | \`java -cp $job-all.jar dev.tributary.job.warehouse.WarehouseMigrations …\` (sql/README.md) |
+| warehouse migrations | inside the job jar | \`java -cp $job-all.jar dev.tributary.job.ops.WarehouseMigrations …\` (sql/README.md) |
 | images | \`images/\` | \`images/build-images.sh\` builds both, tagged \`$version\` (no push) |
 
 Needs: Java 17; Flink $flink; Kafka (clients $kafka; tested against a $kafka KRaft broker); PostgreSQL 17.

@@ -3,7 +3,7 @@ package dev.tributary.local;
 import dev.tributary.gateway.GatewayApp;
 import dev.tributary.gateway.config.GatewayConfig;
 import dev.tributary.gateway.config.SiteConfig;
-import dev.tributary.job.warehouse.WarehouseMigrations;
+import dev.tributary.job.ops.WarehouseMigrations;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tributary.job.ops.FlinkRest;
 import dev.tributary.job.ops.Redeploy;
-import dev.tributary.job.warehouse.WarehouseMigrations;
+import dev.tributary.job.ops.WarehouseMigrations;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

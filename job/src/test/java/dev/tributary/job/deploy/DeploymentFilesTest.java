@@ -560,7 +560,7 @@ class DeploymentFilesTest {
     assertThat(migrate).containsSequence("-cp", JOB_JAR);
     assertIsMainClass(migrate.get(migrate.size() - 1));
     assertThat(migrate.get(migrate.size() - 1))
-        .isEqualTo("dev.tributary.job.warehouse.WarehouseMigrations");
+        .isEqualTo("dev.tributary.job.ops.WarehouseMigrations");
     assertThat(map(service("migrate").get("environment"))).containsKey("TRIBUTARY_JDBC_PASSWORD");
     assertThat(strings(service("migrate").get("command")).get(0))
         .startsWith("jdbc:postgresql://postgres:5432/");

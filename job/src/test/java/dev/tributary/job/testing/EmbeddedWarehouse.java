@@ -1,6 +1,6 @@
 package dev.tributary.job.testing;
 
-import dev.tributary.job.warehouse.WarehouseMigrations;
+import dev.tributary.job.ops.WarehouseMigrations;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
 import java.sql.ResultSet;

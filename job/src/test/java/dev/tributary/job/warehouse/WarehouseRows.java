@@ -12,15 +12,15 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /** The hand-written warehouse fixture and a compact way to compare query results. */
-final class WarehouseRows {
+public final class WarehouseRows {
   private WarehouseRows() {}
 
   /** Inserts {@code warehouse/views-fixture.sql} (see its header for the story). */
-  static void loadFixture(EmbeddedWarehouse w) throws SQLException {
+  public static void loadFixture(EmbeddedWarehouse w) throws SQLException {
     w.execute(resource("/warehouse/views-fixture.sql"));
   }
 
-  static String resource(String name) {
+  public static String resource(String name) {
     try (InputStream in = WarehouseRows.class.getResourceAsStream(name)) {
       if (in == null) {
         throw new IllegalStateException("missing resource " + name);
@@ -35,15 +35,15 @@ final class WarehouseRows {
    * Each row as its values joined by " | "; decimals without trailing zeros (200.00 → 200), NULL as
    * "null".
    */
-  static List<String> rows(EmbeddedWarehouse w, String sql) throws SQLException {
+  public static List<String> rows(EmbeddedWarehouse w, String sql) throws SQLException {
     return w.query(sql).stream().map(WarehouseRows::line).toList();
   }
 
-  static String line(Map<String, Object> row) {
+  public static String line(Map<String, Object> row) {
     return row.values().stream().map(WarehouseRows::text).collect(Collectors.joining(" | "));
   }
 
-  static String text(Object v) {
+  public static String text(Object v) {
     if (v instanceof BigDecimal d) {
       return d.signum() == 0 ? "0" : d.stripTrailingZeros().toPlainString();
     }

@@ -1,12 +1,12 @@
-package dev.tributary.job.warehouse;
+package dev.tributary.job.ops;
 
 import static dev.tributary.job.warehouse.WarehouseRows.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tributary.job.ops.ReferenceData.BadFileException;
+import dev.tributary.job.ops.ReferenceData.Kind;
 import dev.tributary.job.testing.EmbeddedWarehouse;
-import dev.tributary.job.warehouse.ReferenceData.BadFileException;
-import dev.tributary.job.warehouse.ReferenceData.Kind;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;

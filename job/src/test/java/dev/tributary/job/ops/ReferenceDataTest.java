@@ -1,11 +1,11 @@
-package dev.tributary.job.warehouse;
+package dev.tributary.job.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.tributary.job.warehouse.ReferenceData.BadFileException;
-import dev.tributary.job.warehouse.ReferenceData.FxRate;
-import dev.tributary.job.warehouse.ReferenceData.Spend;
+import dev.tributary.job.ops.ReferenceData.BadFileException;
+import dev.tributary.job.ops.ReferenceData.FxRate;
+import dev.tributary.job.ops.ReferenceData.Spend;
 import java.io.StringReader;
 import java.math.BigDecimal;
 import java.time.LocalDate;

@@ -1,4 +1,4 @@
-package dev.tributary.job.warehouse;
+package dev.tributary.job.ops;
 
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
  * R__*.sql} whenever they change.
  *
  * <p>Command line, for a real database: {@code java -cp tributary-job.jar
- * dev.tributary.job.warehouse.WarehouseMigrations <jdbc-url> <user>} with the password in {@code
+ * dev.tributary.job.ops.WarehouseMigrations <jdbc-url> <user>} with the password in {@code
  * TRIBUTARY_JDBC_PASSWORD}.
  */
 public final class WarehouseMigrations {

@@ -1,4 +1,4 @@
-package dev.tributary.job.warehouse;
+package dev.tributary.job.ops;
 
 import dev.tributary.job.base.MalformedPayloadException;
 import dev.tributary.job.payments.CurrencyExponents;
@@ -46,8 +46,8 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>Command line: {@code java -cp tributary-job-<version>-all.jar
- * dev.tributary.job.warehouse.ReferenceData fx|spend <jdbc-url> <user> <file.csv>} with the
- * password in {@code TRIBUTARY_JDBC_PASSWORD}.
+ * dev.tributary.job.ops.ReferenceData fx|spend <jdbc-url> <user> <file.csv>} with the password in
+ * {@code TRIBUTARY_JDBC_PASSWORD}.
  */
 public final class ReferenceData {
   private static final Logger LOG = LoggerFactory.getLogger(ReferenceData.class);
