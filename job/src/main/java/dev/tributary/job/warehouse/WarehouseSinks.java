@@ -51,25 +51,30 @@ public final class WarehouseSinks {
           last_seen_at = GREATEST(sessions.last_seen_at, EXCLUDED.last_seen_at),
           pageviews = GREATEST(sessions.pageviews, EXCLUDED.pageviews),
           started_at = LEAST(sessions.started_at, EXCLUDED.started_at),
-          channel = CASE WHEN EXCLUDED.started_at <= sessions.started_at
-                         THEN EXCLUDED.channel ELSE sessions.channel END,
-          source = CASE WHEN EXCLUDED.started_at <= sessions.started_at
-                        THEN EXCLUDED.source ELSE sessions.source END,
-          medium = CASE WHEN EXCLUDED.started_at <= sessions.started_at
-                        THEN EXCLUDED.medium ELSE sessions.medium END,
-          campaign = CASE WHEN EXCLUDED.started_at <= sessions.started_at
-                          THEN EXCLUDED.campaign ELSE sessions.campaign END,
-          term = CASE WHEN EXCLUDED.started_at <= sessions.started_at
-                      THEN EXCLUDED.term ELSE sessions.term END,
-          content = CASE WHEN EXCLUDED.started_at <= sessions.started_at
-                         THEN EXCLUDED.content ELSE sessions.content END,
-          referrer = CASE WHEN EXCLUDED.started_at <= sessions.started_at
-                          THEN EXCLUDED.referrer ELSE sessions.referrer END,
-          referrer_host = CASE WHEN EXCLUDED.started_at <= sessions.started_at
-                               THEN EXCLUDED.referrer_host ELSE sessions.referrer_host END,
-          landing_page = CASE WHEN EXCLUDED.started_at <= sessions.started_at
-                              THEN EXCLUDED.landing_page ELSE sessions.landing_page END
-      """;
+      """
+          + firstPageviewWins(
+              "channel",
+              "source",
+              "medium",
+              "campaign",
+              "term",
+              "content",
+              "referrer",
+              "referrer_host",
+              "landing_page");
+
+  /**
+   * {@code column = <the value of the row with the earlier start>} for each column: a session's
+   * source is its first pageview's, whichever upsert of it reaches the table first.
+   */
+  private static String firstPageviewWins(String... columns) {
+    return java.util.Arrays.stream(columns)
+        .map(
+            c ->
+                "    %s = CASE WHEN EXCLUDED.started_at <= sessions.started_at THEN EXCLUDED.%s ELSE sessions.%s END"
+                    .formatted(c, c, c))
+        .collect(java.util.stream.Collectors.joining(",\n", "", "\n"));
+  }
 
   /**
    * The upsert of a payment's whole position; the trigger of {@code V6__payment_positions.sql}
