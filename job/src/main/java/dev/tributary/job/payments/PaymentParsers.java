@@ -1,6 +1,7 @@
 package dev.tributary.job.payments;
 
 import dev.tributary.job.payments.api.ApiPaymentParser;
+import dev.tributary.job.payments.creem.CreemParser;
 import dev.tributary.job.payments.dodo.DodoParser;
 import dev.tributary.job.payments.gumroad.GumroadParser;
 import dev.tributary.job.payments.lemonsqueezy.LemonSqueezyParser;
@@ -35,7 +36,8 @@ public final class PaymentParsers implements Serializable {
             new DodoParser(),
             new PolarParser(),
             new GumroadParser(),
-            new PaystackParser());
+            new PaystackParser(),
+            new CreemParser());
     List<PaymentParser> all = new java.util.ArrayList<>(providers);
     // The Payment API books a call naming one of these providers' ids under that provider.
     all.add(new ApiPaymentParser(providers));
