@@ -54,6 +54,9 @@ class ProvidersIT {
   static final String POLAR = "polar_whs_4wkEsR5v62U3Ldlv6QYu77RTvsKLHJawUVu272zXoy3";
   static final String GUMROAD = "gumroad-url-token-0123456789abcdef";
   static final String GUMROAD_OLD = "gumroad-url-token-previous-000000";
+  static final String PAYSTACK = "sk_test_acme_paystack_secret_key_0123";
+  static final String PAYSTACK_OLD = "sk_test_acme_paystack_previous_key";
+  static final String CREEM = "whsec_acme_creem_webhook_secret";
 
   static final String GUMROAD_PING =
       "seller_id=sel_1&product_id=prd_1&product_name=Ebook&permalink=ebook&sale_id=sale_1"
@@ -85,7 +88,9 @@ class ProvidersIT {
                     "razorpay", List.of(RAZORPAY),
                     "dodo", List.of(DODO),
                     "polar", List.of(POLAR),
-                    "gumroad", List.of(GUMROAD_OLD, GUMROAD))),
+                    "gumroad", List.of(GUMROAD_OLD, GUMROAD),
+                    "paystack", List.of(PAYSTACK_OLD, PAYSTACK),
+                    "creem", List.of(CREEM))),
             new SiteConfig(
                 "beta-shop",
                 List.of(),
@@ -192,6 +197,53 @@ class ProvidersIT {
     assertError(noEventId, 400, "invalid_request");
     assertThat(json(noEventId).path("fields").has("x-razorpay-event-id")).isTrue();
     assertNothingAfter(mark);
+  }
+
+  @Test
+  void paystack() throws IOException {
+    byte[] body = fixture("paystack/charge.success.transaction_successful.json");
+    String path = "/webhooks/paystack/acme";
+
+    // Paystack's recipe: hex HMAC-SHA512 of the raw body under the secret key.
+    assertForwarded(
+        () -> post(path, JSON, body, "x-paystack-signature", Hmac.hex512(PAYSTACK, body)),
+        "paystack",
+        sha256(body),
+        body,
+        JSON);
+    // The previous key of a rotation; an identical retry gets the same delivery id.
+    assertForwarded(
+        () -> post(path, JSON, body, "X-Paystack-Signature", Hmac.hex512(PAYSTACK_OLD, body)),
+        "paystack",
+        sha256(body),
+        body,
+        JSON);
+    Mark forgedMark = kafka.mark(WEBHOOKS);
+    assertForged(post(path, JSON, body, "x-paystack-signature", Hmac.hex512("sk_test_x", body)));
+    assertForged(
+        post(path, JSON, Hmac.tampered(body), "x-paystack-signature", Hmac.hex512(PAYSTACK, body)));
+    // SHA-256 under the right key is not Paystack's signature.
+    assertForged(post(path, JSON, body, "x-paystack-signature", Hmac.hex(PAYSTACK, body)));
+    assertError(post(path, JSON, body), 400, "malformed_signature");
+    assertNothingAfter(forgedMark);
+  }
+
+  @Test
+  void creem() throws IOException {
+    byte[] body = fixture("creem/checkout.completed.json");
+    String path = "/webhooks/creem/acme";
+
+    assertForwarded(
+        () -> post(path, JSON, body, "creem-signature", Hmac.hex(CREEM, body)),
+        "creem",
+        "evt_5WHHcZPv7VS0YUsberIuOz",
+        body,
+        JSON);
+    Mark forgedMark = kafka.mark(WEBHOOKS);
+    assertForged(post(path, JSON, body, "creem-signature", Hmac.hex("whsec_attacker", body)));
+    assertForged(post(path, JSON, Hmac.tampered(body), "creem-signature", Hmac.hex(CREEM, body)));
+    assertError(post(path, JSON, body), 400, "malformed_signature");
+    assertNothingAfter(forgedMark);
   }
 
   @Test
@@ -320,7 +372,16 @@ class ProvidersIT {
             "tributary_gateway_rejected_total\\{provider=\"gumroad\",reason=\"invalid_signature\"}"
                 + " [1-9]");
     for (String provider :
-        List.of("stripe", "lemonsqueezy", "paddle", "razorpay", "dodo", "polar", "api")) {
+        List.of(
+            "stripe",
+            "lemonsqueezy",
+            "paddle",
+            "razorpay",
+            "dodo",
+            "polar",
+            "paystack",
+            "creem",
+            "api")) {
       assertThat(metrics)
           .contains("tributary_gateway_accepted_total{provider=\"" + provider + "\"}");
     }

@@ -20,15 +20,21 @@ public final class WebhookProviders {
   public static final String DODO = "dodo";
   public static final String POLAR = "polar";
   public static final String GUMROAD = "gumroad";
+  public static final String PAYSTACK = "paystack";
+  public static final String CREEM = "creem";
 
   /** Every provider name, in the order the documentation lists them. */
   public static final List<String> NAMES =
-      List.of(STRIPE, LEMON_SQUEEZY, PADDLE, RAZORPAY, DODO, POLAR, GUMROAD);
+      List.of(STRIPE, LEMON_SQUEEZY, PADDLE, RAZORPAY, DODO, POLAR, GUMROAD, PAYSTACK, CREEM);
 
   /** The shortest Gumroad URL token: the token is the only thing that authenticates a ping. */
   public static final int MIN_URL_TOKEN_LENGTH = 16;
 
   private static final String WHSEC = "whsec_";
+
+  /** Paystack signs with the integration's secret key, {@code sk_live_…} or {@code sk_test_…}. */
+  private static final String PAYSTACK_SECRET_KEY = "sk_";
+
   private static final Pattern URL_TOKEN =
       Pattern.compile("[A-Za-z0-9_-]{" + MIN_URL_TOKEN_LENGTH + ",256}");
 
@@ -71,7 +77,15 @@ public final class WebhookProviders {
                   + " to 256 characters of A-Z, a-z, 0-9, '_' or '-' (e.g. openssl rand -hex 32)");
         }
       }
-      case LEMON_SQUEEZY, PADDLE, RAZORPAY, POLAR -> {
+      case PAYSTACK -> {
+        // The public key (pk_…) is the usual mistake: it is shown beside the secret key.
+        if (!secret.startsWith(PAYSTACK_SECRET_KEY)
+            || secret.length() == PAYSTACK_SECRET_KEY.length()) {
+          throw new IllegalArgumentException(
+              where + "every Paystack secret must be the secret key 'sk_live_…' or 'sk_test_…'");
+        }
+      }
+      case LEMON_SQUEEZY, PADDLE, RAZORPAY, POLAR, CREEM -> {
         // Any non-blank text: the providers let users choose or format these freely.
       }
       default -> throw unknown(siteId, provider);

@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  *
  * <table>
  *   <caption>Routes</caption>
- *   <tr><td>POST /webhooks/{stripe|lemonsqueezy|paddle|razorpay|dodo|polar}/{siteId}</td>
+ *   <tr><td>POST
+ *       /webhooks/{stripe|lemonsqueezy|paddle|razorpay|dodo|polar|paystack|creem}/{siteId}</td>
  *       <td>{@link WebhookHandler}, one {@link WebhookProvider} each</td></tr>
  *   <tr><td>POST /webhooks/gumroad/{siteId}/{token}</td><td>{@link WebhookHandler}</td></tr>
  *   <tr><td>POST /api/v1/payments (alias /api/v1/payment), POST /api/v1/refunds</td><td>{@link

@@ -101,6 +101,18 @@ public record WebhookProvider(
             "/webhooks/" + WebhookProviders.GUMROAD + "/{siteId}/{token}",
             FORM,
             new UrlTokenVerifier(),
-            DeliveryIds.bodySha256()));
+            DeliveryIds.bodySha256()),
+        // Paystack: hex HMAC-SHA512 under the secret key. No event id reaches the endpoint (not in
+        // a header, not in the body; refund and invoice events carry no id of their own), and a
+        // retry re-sends the stored payload: identical retries hash alike.
+        json(
+            WebhookProviders.PAYSTACK,
+            new HexHmacVerifier(HexHmacVerifier.PAYSTACK_HEADER, HexHmacVerifier.Algorithm.SHA512),
+            DeliveryIds.bodySha256()),
+        // Creem: the event's "id" (evt_…), the same on every retry of one event.
+        json(
+            WebhookProviders.CREEM,
+            new HexHmacVerifier(HexHmacVerifier.CREEM_HEADER),
+            DeliveryIds.jsonField("id")));
   }
 }

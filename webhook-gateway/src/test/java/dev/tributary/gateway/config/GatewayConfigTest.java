@@ -46,7 +46,7 @@ class GatewayConfigTest {
         {"id":"acme","stripeSecrets":["whsec_file"],
          "webhookSecrets":{"paddle":["pdl_ntfset_file"],"razorpay":["rzp_a","rzp_b"],
            "lemonsqueezy":["ls_file"],"dodo":["%s"],"polar":["polar_whs_file"],
-           "gumroad":["%s"]}},
+           "gumroad":["%s"],"paystack":["sk_test_file"],"creem":["whsec_creem_file"]}},
         {"id":"big-shop","webhookSecrets":{"paddle":[]}}
       ]}
       """
@@ -246,8 +246,11 @@ class GatewayConfigTest {
     assertThat(acme.secrets("dodo")).containsExactly(DODO_SECRET);
     assertThat(acme.secrets("polar")).containsExactly("polar_whs_file");
     assertThat(acme.secrets("gumroad")).containsExactly(GUMROAD_TOKEN);
+    assertThat(acme.secrets("paystack")).containsExactly("sk_test_file");
+    assertThat(acme.secrets("creem")).containsExactly("whsec_creem_file");
     assertThat(acme.webhookSecrets().keySet())
-        .containsExactly("lemonsqueezy", "paddle", "razorpay", "dodo", "polar", "gumroad");
+        .containsExactly(
+            "lemonsqueezy", "paddle", "razorpay", "dodo", "polar", "gumroad", "paystack", "creem");
     SiteConfig bigShop = config.sites().get(1);
     assertThat(bigShop.webhookSecrets()).isEmpty();
     for (String provider : WebhookProviders.NAMES) {
@@ -267,6 +270,8 @@ class GatewayConfigTest {
     // Its own: a secret shared by two sites stops the start.
     env.put("TRIBUTARY_SITE_BIG_SHOP_DODO_SECRETS", DODO_SECRET_2);
     env.put("TRIBUTARY_SITE_ACME_POLAR_SECRETS", "");
+    env.put("TRIBUTARY_SITE_BIG_SHOP_PAYSTACK_SECRETS", "sk_live_env1,sk_live_env2");
+    env.put("TRIBUTARY_SITE_ACME_CREEM_SECRETS", "creem_env");
     env.put("TRIBUTARY_SITE_OTHER_SETTING", "left to other programs");
 
     GatewayConfig config = GatewayConfig.fromEnvironment(env);
@@ -280,6 +285,9 @@ class GatewayConfigTest {
     assertThat(bigShop.secrets("lemonsqueezy")).containsExactly("ls_env");
     assertThat(bigShop.secrets("gumroad")).containsExactly(GUMROAD_TOKEN + "-2");
     assertThat(bigShop.secrets("dodo")).containsExactly(DODO_SECRET_2);
+    assertThat(bigShop.secrets("paystack")).containsExactly("sk_live_env1", "sk_live_env2");
+    assertThat(acme.secrets("paystack")).containsExactly("sk_test_file");
+    assertThat(acme.secrets("creem")).containsExactly("creem_env");
   }
 
   @Test
@@ -316,7 +324,10 @@ class GatewayConfigTest {
             "{\"dodo\":[\"whsec_\"]}", "'whsec_' followed by base64",
             "{\"gumroad\":[\"shortleak\"]}", "16 to 256 characters",
             "{\"paddle\":[\" leak\"]}", "white space",
-            "{\"razorpay\":[\"\"]}", "must not be blank");
+            "{\"razorpay\":[\"\"]}", "must not be blank",
+            // Paystack signs with the secret key; the public key beside it is the usual mistake.
+            "{\"paystack\":[\"pk_live_leak\"]}", "the secret key 'sk_live_…' or 'sk_test_…'",
+            "{\"paystack\":[\"sk_\"]}", "the secret key 'sk_live_…' or 'sk_test_…'");
     for (Map.Entry<String, String> entry : bad.entrySet()) {
       String file =
           sitesFile("{\"sites\":[{\"id\":\"acme\",\"webhookSecrets\":" + entry.getKey() + "}]}");

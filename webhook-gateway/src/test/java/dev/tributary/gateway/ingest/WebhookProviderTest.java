@@ -82,6 +82,29 @@ class WebhookProviderTest {
   }
 
   @Test
+  void paystackHashesTheBodyAndCreemTakesTheEventId() {
+    WebhookProvider paystack = provider("paystack");
+    WebhookProvider creem = provider("creem");
+    byte[] charge =
+        "{\"event\":\"charge.success\",\"data\":{\"id\":302961}}".getBytes(StandardCharsets.UTF_8);
+    byte[] event =
+        "{\"id\":\"evt_5WHHcZPv7VS0YUsberIuOz\",\"eventType\":\"checkout.completed\"}"
+            .getBytes(StandardCharsets.UTF_8);
+
+    // Paystack sends no event id: an identical retry hashes alike.
+    assertThat(paystack.deliveryId().read(charge, NO_HEADERS))
+        .isEqualTo(DeliveryIds.bodySha256().read(charge, NO_HEADERS))
+        .isEqualTo(paystack.deliveryId().read(charge.clone(), NO_HEADERS));
+    assertThat(creem.deliveryId().read(event, NO_HEADERS)).isEqualTo("evt_5WHHcZPv7VS0YUsberIuOz");
+    assertThat(paystack.path()).isEqualTo("/webhooks/paystack/{siteId}");
+    assertThat(creem.path()).isEqualTo("/webhooks/creem/{siteId}");
+  }
+
+  private static WebhookProvider provider(String name) {
+    return ALL.stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
+  }
+
+  @Test
   void urlTokensNeverReachTheLogs() {
     assertThat(IngestRoutes.loggablePath("/webhooks/gumroad/acme/s3cr3t-token"))
         .isEqualTo("/webhooks/gumroad/acme/***");

@@ -7,8 +7,9 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * HMAC-SHA256 written out in the tests, independently of the gateway's verifiers, so that signed
- * test requests follow each provider's documented recipe rather than our own implementation.
+ * HMAC-SHA256 (and Paystack's HMAC-SHA512) written out in the tests, independently of the gateway's
+ * verifiers, so that signed test requests follow each provider's documented recipe rather than our
+ * own implementation.
  */
 public final class Hmac {
 
@@ -22,6 +23,21 @@ public final class Hmac {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  public static byte[] sha512(byte[] key, byte[] message) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA512");
+      mac.init(new SecretKeySpec(key, "HmacSHA512"));
+      return mac.doFinal(message);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Hex HMAC-SHA512 of {@code message} keyed with the UTF-8 bytes of {@code secret} (Paystack). */
+  public static String hex512(String secret, byte[] message) {
+    return HexFormat.of().formatHex(sha512(utf8(secret), message));
   }
 
   /** Hex HMAC of {@code message} keyed with the UTF-8 bytes of {@code secret}. */

@@ -122,12 +122,16 @@ public final class ApiPaymentParser implements PaymentParser {
     return a != null ? a : b;
   }
 
-  /** "Stripe", "lemon_squeezy", "Lemon Squeezy", "dodo-payments" → the job's provider names. */
+  /**
+   * "Stripe", "lemon_squeezy", "Lemon Squeezy", "dodo-payments", "creem.io" → the job's provider
+   * names.
+   */
   static String canonicalName(String provider) {
     String n = provider.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]", "");
     return switch (n) {
       case "dodopayments" -> "dodo";
       case "polarsh" -> "polar";
+      case "creemio" -> "creem";
       default -> n;
     };
   }

@@ -3,10 +3,12 @@ package dev.tributary.job.payments.providers;
 import dev.tributary.job.payments.PaymentParser;
 import dev.tributary.job.payments.PaymentParsers;
 import dev.tributary.job.payments.api.ApiPaymentParser;
+import dev.tributary.job.payments.creem.CreemParser;
 import dev.tributary.job.payments.dodo.DodoParser;
 import dev.tributary.job.payments.gumroad.GumroadParser;
 import dev.tributary.job.payments.lemonsqueezy.LemonSqueezyParser;
 import dev.tributary.job.payments.paddle.PaddleParser;
+import dev.tributary.job.payments.paystack.PaystackParser;
 import dev.tributary.job.payments.polar.PolarParser;
 import dev.tributary.job.payments.razorpay.RazorpayParser;
 import dev.tributary.job.payments.stripe.StripeParser;
@@ -30,7 +32,9 @@ public final class PaymentProviders {
             new RazorpayParser(),
             new DodoParser(),
             new PolarParser(),
-            new GumroadParser());
+            new GumroadParser(),
+            new PaystackParser(),
+            new CreemParser());
     List<PaymentParser> all = new ArrayList<>(providers);
     all.add(new ApiPaymentParser(providers));
     return new PaymentParsers(all);
