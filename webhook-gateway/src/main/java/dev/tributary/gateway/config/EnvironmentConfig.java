@@ -57,7 +57,8 @@ import java.util.Map;
  *   <tr><td>TRIBUTARY_SITE_&lt;ID&gt;_&lt;PROVIDER&gt;_SECRETS, TRIBUTARY_SITE_&lt;ID&gt;_API_KEYS</td>
  *       <td>comma-separated; replace the file's list for that site. &lt;ID&gt; is the site id in
  *       upper case with '-' as '_'; &lt;PROVIDER&gt; one of {@link WebhookProviders#NAMES} in upper
- *       case (STRIPE, LEMONSQUEEZY, PADDLE, RAZORPAY, DODO, POLAR, GUMROAD)</td></tr>
+ *       case (STRIPE, LEMONSQUEEZY, PADDLE, RAZORPAY, DODO, POLAR, GUMROAD, SHOPIFY,
+ *       WOOCOMMERCE)</td></tr>
  * </table>
  */
 final class EnvironmentConfig {

@@ -20,10 +20,12 @@ public final class WebhookProviders {
   public static final String DODO = "dodo";
   public static final String POLAR = "polar";
   public static final String GUMROAD = "gumroad";
+  public static final String SHOPIFY = "shopify";
+  public static final String WOOCOMMERCE = "woocommerce";
 
   /** Every provider name, in the order the documentation lists them. */
   public static final List<String> NAMES =
-      List.of(STRIPE, LEMON_SQUEEZY, PADDLE, RAZORPAY, DODO, POLAR, GUMROAD);
+      List.of(STRIPE, LEMON_SQUEEZY, PADDLE, RAZORPAY, DODO, POLAR, GUMROAD, SHOPIFY, WOOCOMMERCE);
 
   /** The shortest Gumroad URL token: the token is the only thing that authenticates a ping. */
   public static final int MIN_URL_TOKEN_LENGTH = 16;
@@ -71,7 +73,7 @@ public final class WebhookProviders {
                   + " to 256 characters of A-Z, a-z, 0-9, '_' or '-' (e.g. openssl rand -hex 32)");
         }
       }
-      case LEMON_SQUEEZY, PADDLE, RAZORPAY, POLAR -> {
+      case LEMON_SQUEEZY, PADDLE, RAZORPAY, POLAR, SHOPIFY, WOOCOMMERCE -> {
         // Any non-blank text: the providers let users choose or format these freely.
       }
       default -> throw unknown(siteId, provider);

@@ -46,7 +46,7 @@ class GatewayConfigTest {
         {"id":"acme","stripeSecrets":["whsec_file"],
          "webhookSecrets":{"paddle":["pdl_ntfset_file"],"razorpay":["rzp_a","rzp_b"],
            "lemonsqueezy":["ls_file"],"dodo":["%s"],"polar":["polar_whs_file"],
-           "gumroad":["%s"]}},
+           "gumroad":["%s"],"shopify":["shpss_file"],"woocommerce":["wc_file"]}},
         {"id":"big-shop","webhookSecrets":{"paddle":[]}}
       ]}
       """
@@ -246,8 +246,18 @@ class GatewayConfigTest {
     assertThat(acme.secrets("dodo")).containsExactly(DODO_SECRET);
     assertThat(acme.secrets("polar")).containsExactly("polar_whs_file");
     assertThat(acme.secrets("gumroad")).containsExactly(GUMROAD_TOKEN);
+    assertThat(acme.secrets("shopify")).containsExactly("shpss_file");
+    assertThat(acme.secrets("woocommerce")).containsExactly("wc_file");
     assertThat(acme.webhookSecrets().keySet())
-        .containsExactly("lemonsqueezy", "paddle", "razorpay", "dodo", "polar", "gumroad");
+        .containsExactly(
+            "lemonsqueezy",
+            "paddle",
+            "razorpay",
+            "dodo",
+            "polar",
+            "gumroad",
+            "shopify",
+            "woocommerce");
     SiteConfig bigShop = config.sites().get(1);
     assertThat(bigShop.webhookSecrets()).isEmpty();
     for (String provider : WebhookProviders.NAMES) {
@@ -267,6 +277,8 @@ class GatewayConfigTest {
     // Its own: a secret shared by two sites stops the start.
     env.put("TRIBUTARY_SITE_BIG_SHOP_DODO_SECRETS", DODO_SECRET_2);
     env.put("TRIBUTARY_SITE_ACME_POLAR_SECRETS", "");
+    env.put("TRIBUTARY_SITE_ACME_WOOCOMMERCE_SECRETS", "wc_env1,wc_env2");
+    env.put("TRIBUTARY_SITE_BIG_SHOP_SHOPIFY_SECRETS", "shpss_env");
     env.put("TRIBUTARY_SITE_OTHER_SETTING", "left to other programs");
 
     GatewayConfig config = GatewayConfig.fromEnvironment(env);
@@ -280,6 +292,9 @@ class GatewayConfigTest {
     assertThat(bigShop.secrets("lemonsqueezy")).containsExactly("ls_env");
     assertThat(bigShop.secrets("gumroad")).containsExactly(GUMROAD_TOKEN + "-2");
     assertThat(bigShop.secrets("dodo")).containsExactly(DODO_SECRET_2);
+    assertThat(acme.secrets("woocommerce")).containsExactly("wc_env1", "wc_env2");
+    assertThat(acme.secrets("shopify")).containsExactly("shpss_file");
+    assertThat(bigShop.secrets("shopify")).containsExactly("shpss_env");
   }
 
   @Test
@@ -316,7 +331,8 @@ class GatewayConfigTest {
             "{\"dodo\":[\"whsec_\"]}", "'whsec_' followed by base64",
             "{\"gumroad\":[\"shortleak\"]}", "16 to 256 characters",
             "{\"paddle\":[\" leak\"]}", "white space",
-            "{\"razorpay\":[\"\"]}", "must not be blank");
+            "{\"razorpay\":[\"\"]}", "must not be blank",
+            "{\"woocommerce\":[\"leak \"]}", "white space");
     for (Map.Entry<String, String> entry : bad.entrySet()) {
       String file =
           sitesFile("{\"sites\":[{\"id\":\"acme\",\"webhookSecrets\":" + entry.getKey() + "}]}");
