@@ -7,6 +7,7 @@ import dev.tributary.job.payments.lemonsqueezy.LemonSqueezyParser;
 import dev.tributary.job.payments.paddle.PaddleParser;
 import dev.tributary.job.payments.polar.PolarParser;
 import dev.tributary.job.payments.razorpay.RazorpayParser;
+import dev.tributary.job.payments.shopify.ShopifyParser;
 import dev.tributary.job.payments.stripe.StripeParser;
 import java.io.Serializable;
 import java.util.List;
@@ -33,7 +34,8 @@ public final class PaymentParsers implements Serializable {
             new RazorpayParser(),
             new DodoParser(),
             new PolarParser(),
-            new GumroadParser());
+            new GumroadParser(),
+            new ShopifyParser());
     List<PaymentParser> all = new java.util.ArrayList<>(providers);
     // The Payment API books a call naming one of these providers' ids under that provider.
     all.add(new ApiPaymentParser(providers));
