@@ -9,6 +9,7 @@ import dev.tributary.job.payments.polar.PolarParser;
 import dev.tributary.job.payments.razorpay.RazorpayParser;
 import dev.tributary.job.payments.shopify.ShopifyParser;
 import dev.tributary.job.payments.stripe.StripeParser;
+import dev.tributary.job.payments.woocommerce.WooCommerceParser;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +36,8 @@ public final class PaymentParsers implements Serializable {
             new DodoParser(),
             new PolarParser(),
             new GumroadParser(),
-            new ShopifyParser());
+            new ShopifyParser(),
+            new WooCommerceParser());
     List<PaymentParser> all = new java.util.ArrayList<>(providers);
     // The Payment API books a call naming one of these providers' ids under that provider.
     all.add(new ApiPaymentParser(providers));
