@@ -1323,7 +1323,7 @@ class GatewayFuzzIT {
       String path =
           pick(
               new String[] {
-                "/webhooks/shopify/alpha",
+                "/webhooks/bigcommerce/alpha",
                 "/webhooks/paypal/beta",
                 "/webhooks/Stripe/alpha",
                 "/webhooks/stripe",

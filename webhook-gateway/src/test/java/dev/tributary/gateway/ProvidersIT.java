@@ -57,6 +57,9 @@ class ProvidersIT {
   static final String PAYSTACK = "sk_test_acme_paystack_secret_key_0123";
   static final String PAYSTACK_OLD = "sk_test_acme_paystack_previous_key";
   static final String CREEM = "whsec_acme_creem_webhook_secret";
+  static final String SHOPIFY = "shpss_app_client_secret_0123";
+  static final String WOOCOMMERCE = "wc-webhook-secret-current";
+  static final String WOOCOMMERCE_OLD = "wc-webhook-secret-previous";
 
   static final String GUMROAD_PING =
       "seller_id=sel_1&product_id=prd_1&product_name=Ebook&permalink=ebook&sale_id=sale_1"
@@ -90,7 +93,9 @@ class ProvidersIT {
                     "polar", List.of(POLAR),
                     "gumroad", List.of(GUMROAD_OLD, GUMROAD),
                     "paystack", List.of(PAYSTACK_OLD, PAYSTACK),
-                    "creem", List.of(CREEM))),
+                    "creem", List.of(CREEM),
+                    "shopify", List.of(SHOPIFY),
+                    "woocommerce", List.of(WOOCOMMERCE_OLD, WOOCOMMERCE))),
             new SiteConfig(
                 "beta-shop",
                 List.of(),
@@ -323,12 +328,148 @@ class ProvidersIT {
   }
 
   @Test
+  void shopify() throws IOException {
+    byte[] body = fixture("shopify/refund.json");
+    String path = "/webhooks/shopify/acme";
+    String signature = Hmac.base64(Hmac.utf8(SHOPIFY), body);
+    String webhookId = "b54557e4-bdd9-4b37-8a5f-bf7d70bcd043";
+
+    assertForwarded(
+        () ->
+            post(
+                path,
+                JSON,
+                body,
+                "X-Shopify-Hmac-Sha256",
+                signature,
+                "X-Shopify-Webhook-Id",
+                webhookId,
+                "X-Shopify-Topic",
+                "refunds/create"),
+        "shopify",
+        webhookId,
+        body,
+        JSON);
+    Mark forgedMark = kafka.mark(WEBHOOKS);
+    assertForged(
+        post(
+            path,
+            JSON,
+            body,
+            "X-Shopify-Hmac-Sha256",
+            Hmac.base64(Hmac.utf8("shpss_attacker"), body),
+            "X-Shopify-Webhook-Id",
+            webhookId));
+    assertForged(
+        post(
+            path,
+            JSON,
+            Hmac.tampered(body),
+            "X-Shopify-Hmac-Sha256",
+            signature,
+            "X-Shopify-Webhook-Id",
+            webhookId));
+    // The hex form of the same MAC is not Shopify's header.
+    assertForged(
+        post(
+            path,
+            JSON,
+            body,
+            "X-Shopify-Hmac-Sha256",
+            Hmac.hex(SHOPIFY, body),
+            "X-Shopify-Webhook-Id",
+            webhookId));
+    assertError(
+        post(path, JSON, body, "X-Shopify-Webhook-Id", webhookId), 400, "malformed_signature");
+    // Signed, but without the webhook id the job could not drop its retries.
+    HttpResponse<String> noId = post(path, JSON, body, "X-Shopify-Hmac-Sha256", signature);
+    assertError(noId, 400, "invalid_request");
+    assertThat(json(noId).path("fields").has("x-shopify-webhook-id")).isTrue();
+    assertNothingAfter(forgedMark);
+  }
+
+  @Test
+  void wooCommerce() throws IOException {
+    byte[] body = fixture("woocommerce/order.processing.json");
+    String path = "/webhooks/woocommerce/acme";
+
+    // X-WC-Webhook-Delivery-ID changes with every attempt: the body hash is the delivery id.
+    for (String[] secretAndDelivery :
+        List.of(
+            new String[] {WOOCOMMERCE, "0b8c1f7e4ad3"}, new String[] {WOOCOMMERCE_OLD, "9e21aa"})) {
+      assertForwarded(
+          () ->
+              post(
+                  path,
+                  JSON,
+                  body,
+                  "X-WC-Webhook-Signature",
+                  Hmac.base64(Hmac.utf8(secretAndDelivery[0]), body),
+                  "X-WC-Webhook-Topic",
+                  "order.updated",
+                  "X-WC-Webhook-Delivery-ID",
+                  secretAndDelivery[1]),
+          "woocommerce",
+          sha256(body),
+          body,
+          JSON);
+    }
+    Mark forgedMark = kafka.mark(WEBHOOKS);
+    assertForged(
+        post(
+            path,
+            JSON,
+            body,
+            "X-WC-Webhook-Signature",
+            Hmac.base64(Hmac.utf8("wc-attacker"), body)));
+    assertForged(
+        post(
+            path,
+            JSON,
+            Hmac.tampered(body),
+            "X-WC-Webhook-Signature",
+            Hmac.base64(Hmac.utf8(WOOCOMMERCE), body)));
+    assertError(post(path, JSON, body), 400, "malformed_signature");
+    assertNothingAfter(forgedMark);
+  }
+
+  /**
+   * WooCommerce pings a new webhook's URL with an unsigned {@code webhook_id=<id>} form post and
+   * reports an error unless the answer is 200: answered 200, counted, never forwarded.
+   */
+  @Test
+  void wooCommercePingIsAnsweredAndNotForwarded() {
+    String path = "/webhooks/woocommerce/acme";
+    byte[] ping = "webhook_id=12".getBytes(StandardCharsets.UTF_8);
+    Mark mark = kafka.mark(WEBHOOKS);
+
+    HttpResponse<String> answer = post(path, FORM + "; charset=UTF-8", ping);
+
+    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+    assertThat(json(answer).path("status").asText()).isEqualTo("dropped");
+    assertThat(json(answer).path("reason").asText()).isEqualTo("ping");
+    assertThat(ops.get("/metrics").body())
+        .containsPattern("tributary_gateway_dropped_total\\{reason=\"ping\"} [1-9]");
+    // Only on a site with a WooCommerce endpoint, and only the ping's exact form.
+    assertError(post("/webhooks/woocommerce/beta-shop", FORM, ping), 404, "unknown_site");
+    assertError(
+        post(path, FORM, "webhook_id=12&total=29.35".getBytes(StandardCharsets.UTF_8)),
+        415,
+        "unsupported_media_type");
+    // The ping's body as JSON is an event, and an unsigned one.
+    assertError(post(path, JSON, "{\"webhook_id\":12}".getBytes()), 400, "malformed_signature");
+    // Other providers take no ping.
+    assertError(post("/webhooks/shopify/acme", FORM, ping), 415, "unsupported_media_type");
+    assertNothingAfter(mark);
+  }
+
+  @Test
   void routesAndSites() {
     byte[] body = "{\"event_id\":\"evt_1\"}".getBytes(StandardCharsets.UTF_8);
     String signature = paddle(PADDLE, now(), body);
     Mark mark = kafka.mark(WEBHOOKS);
 
-    assertError(post("/webhooks/shopify/acme", JSON, body), 404, "not_found");
+    assertError(post("/webhooks/bigcommerce/acme", JSON, body), 404, "not_found");
     assertError(post("/webhooks/api/acme", JSON, body), 404, "not_found");
     // beta-shop has Paddle only.
     assertError(
@@ -381,6 +522,8 @@ class ProvidersIT {
             "polar",
             "paystack",
             "creem",
+            "shopify",
+            "woocommerce",
             "api")) {
       assertThat(metrics)
           .contains("tributary_gateway_accepted_total{provider=\"" + provider + "\"}");

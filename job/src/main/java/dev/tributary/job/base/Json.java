@@ -2,13 +2,21 @@ package dev.tributary.job.base;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigDecimal;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /** Small null-safe readers over Jackson trees, shared by the provider parsers. */
 public final class Json {
   private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  /** A plain decimal as providers write money in major units: {@code 199.00}, {@code -10.00}. */
+  private static final Pattern PLAIN_DECIMAL = Pattern.compile("-?[0-9]{1,30}(\\.[0-9]{1,30})?");
+
+  private static final BigDecimal MAX_LONG = BigDecimal.valueOf(Long.MAX_VALUE);
 
   private Json() {}
 
@@ -66,6 +74,38 @@ public final class Json {
     return value;
   }
 
+  /**
+   * An amount written in major units, as exact minor units of a currency with {@code exponent}
+   * digits: a JSON string holding a plain decimal ({@code "199.00"}, {@code "-10.00"}, {@code
+   * "29"}) or an integral JSON number. Zeros beyond the exponent are dropped ({@code "1000.00"} JPY
+   * is 1000); any other digit beyond it, an exponent form, a JSON float (already rounded by the
+   * parser) or a value whose magnitude exceeds a signed 64-bit integer is refused, never rounded.
+   * The sign is kept: callers decide what a negative amount means.
+   */
+  public static long requiredDecimalMinor(JsonNode node, String field, String where, int exponent) {
+    JsonNode v = node == null ? null : node.get(field);
+    String text;
+    if (v != null && v.isTextual()) {
+      text = v.textValue();
+    } else if (v != null && v.isIntegralNumber()) {
+      text = v.asText();
+    } else {
+      throw new MalformedPayloadException(where + "." + field + " is not a decimal string");
+    }
+    if (!PLAIN_DECIMAL.matcher(text).matches()) {
+      throw new MalformedPayloadException(where + "." + field + " is not a plain decimal");
+    }
+    BigDecimal minor = new BigDecimal(text).movePointRight(exponent).stripTrailingZeros();
+    if (minor.scale() > 0) {
+      throw new MalformedPayloadException(
+          where + "." + field + " has more than " + exponent + " decimals");
+    }
+    if (minor.abs().compareTo(MAX_LONG) > 0) {
+      throw new MalformedPayloadException(where + "." + field + " does not fit a 64-bit integer");
+    }
+    return minor.longValueExact();
+  }
+
   /** The first of {@code keys} with a non-blank text value in {@code object}, or null. */
   public static String firstText(JsonNode object, List<String> keys) {
     if (object == null || !object.isObject()) {
@@ -78,6 +118,28 @@ public final class Json {
       }
     }
     return null;
+  }
+
+  /**
+   * A list of name/value pairs ({@code [{"name":…,"value":…}]}: Shopify's {@code note_attributes},
+   * WooCommerce's {@code meta_data} with {@code key}) as one object, so that {@link MetadataKeys}
+   * can read it like any provider's metadata. The first pair of a name wins; pairs without a name
+   * or with a value that is an object or an array are left out. Null when {@code array} is not an
+   * array.
+   */
+  public static JsonNode objectOfPairs(JsonNode array, String nameField, String valueField) {
+    if (array == null || !array.isArray()) {
+      return null;
+    }
+    ObjectNode object = MAPPER.createObjectNode();
+    for (JsonNode pair : array) {
+      String name = text(pair, nameField);
+      JsonNode value = pair.get(valueField);
+      if (name != null && value != null && value.isValueNode() && !object.has(name)) {
+        object.set(name, value);
+      }
+    }
+    return object;
   }
 
   /** An id that may be a plain string or an expanded object with an {@code id}. */

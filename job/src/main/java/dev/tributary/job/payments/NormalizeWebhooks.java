@@ -84,26 +84,12 @@ public final class NormalizeWebhooks extends ProcessFunction<RawRecord, PaymentE
           dev.tributary.job.base.EmailHash.keyed(
               emailHashKey, parsed.siteId(), () -> parsers.parse(parsed, keys));
       if (outcome instanceof ParseOutcome.Payment p) {
-        payments.inc();
-        PaymentEvent event = p.event();
-        long at = bounds.clamp(event.occurredAtMillis(), received);
-        if (at != event.occurredAtMillis()) {
-          clampedTimes.inc();
-          event = event.withOccurredAt(at);
-        }
-        out.collect(event);
-        for (String alias : p.aliases()) {
-          ctx.output(ALIASES, event.withLinkKey(alias));
-        }
+        emit(p, received, ctx, out);
       } else if (outcome instanceof ParseOutcome.Refund r) {
-        refunds.inc();
-        RefundEvent refund = r.event();
-        long at = bounds.clamp(refund.occurredAtMillis(), received);
-        if (at != refund.occurredAtMillis()) {
-          clampedTimes.inc();
-          refund = refund.withOccurredAt(at);
-        }
-        ctx.output(REFUNDS, refund);
+        emit(r, received, ctx);
+      } else if (outcome instanceof ParseOutcome.PaymentAndRefund both) {
+        emit(both.payment(), received, ctx, out);
+        emit(both.refund(), received, ctx);
       } else if (outcome instanceof ParseOutcome.Ignored i) {
         ignored.inc();
         LOG.debug(
@@ -124,5 +110,31 @@ public final class NormalizeWebhooks extends ProcessFunction<RawRecord, PaymentE
           DeadLetters.of(
               record, UID, DeadLetters.reason(e), ctx.timerService().currentProcessingTime()));
     }
+  }
+
+  private void emit(
+      ParseOutcome.Payment p, long received, Context ctx, Collector<PaymentEvent> out) {
+    payments.inc();
+    PaymentEvent event = p.event();
+    long at = bounds.clamp(event.occurredAtMillis(), received);
+    if (at != event.occurredAtMillis()) {
+      clampedTimes.inc();
+      event = event.withOccurredAt(at);
+    }
+    out.collect(event);
+    for (String alias : p.aliases()) {
+      ctx.output(ALIASES, event.withLinkKey(alias));
+    }
+  }
+
+  private void emit(ParseOutcome.Refund r, long received, Context ctx) {
+    refunds.inc();
+    RefundEvent refund = r.event();
+    long at = bounds.clamp(refund.occurredAtMillis(), received);
+    if (at != refund.occurredAtMillis()) {
+      clampedTimes.inc();
+      refund = refund.withOccurredAt(at);
+    }
+    ctx.output(REFUNDS, refund);
   }
 }

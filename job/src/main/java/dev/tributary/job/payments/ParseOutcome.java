@@ -24,6 +24,15 @@ public sealed interface ParseOutcome {
   record Refund(RefundEvent event) implements ParseOutcome {}
 
   /**
+   * The event reports both: a provider whose every event carries the order's whole state
+   * (WooCommerce: the paid order with its refunds so far) tells of the money received and of what
+   * went back in one body, and either may be the first the job hears of that money. Both are
+   * emitted; the payment merges with any earlier report of it by its key, and the refund is a
+   * running total, so repeating the body counts nothing twice.
+   */
+  record PaymentAndRefund(Payment payment, Refund refund) implements ParseOutcome {}
+
+  /**
    * A well-formed event the job does not use (e.g. {@code customer.created}). Counted, not
    * dead-lettered: the gateway already acknowledged it so the provider does not retry forever.
    */

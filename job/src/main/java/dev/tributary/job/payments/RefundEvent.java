@@ -10,10 +10,11 @@ import dev.tributary.job.base.MalformedPayloadException;
  *
  * <ul>
  *   <li>one refund with its own id ({@code refundKey} set, {@code cumulative} false): Stripe {@code
- *       refund.created}, Razorpay {@code refund.processed}, Paddle adjustments, Polar, Dodo;
+ *       refund.created}, Razorpay {@code refund.processed}, Paddle adjustments, Polar, Dodo,
+ *       Shopify {@code refunds/create};
  *   <li>the total refunded so far on the payment ({@code cumulative} true, {@code refundKey} null):
  *       Stripe {@code charge.refunded}'s {@code amount_refunded}, Lemon Squeezy's {@code
- *       refunded_amount};
+ *       refunded_amount}, the sum of a WooCommerce order's {@code refunds};
  *   <li>"refunded" without an amount ({@code full} true, amount 0): Gumroad's refund ping.
  * </ul>
  *

@@ -58,7 +58,7 @@ import java.util.Map;
  *       <td>comma-separated; replace the file's list for that site. &lt;ID&gt; is the site id in
  *       upper case with '-' as '_'; &lt;PROVIDER&gt; one of {@link WebhookProviders#NAMES} in upper
  *       case (STRIPE, LEMONSQUEEZY, PADDLE, RAZORPAY, DODO, POLAR, GUMROAD, PAYSTACK,
- *       CREEM)</td></tr>
+ *       CREEM, SHOPIFY, WOOCOMMERCE)</td></tr>
  * </table>
  */
 final class EnvironmentConfig {

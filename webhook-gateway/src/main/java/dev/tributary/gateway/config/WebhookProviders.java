@@ -22,10 +22,23 @@ public final class WebhookProviders {
   public static final String GUMROAD = "gumroad";
   public static final String PAYSTACK = "paystack";
   public static final String CREEM = "creem";
+  public static final String SHOPIFY = "shopify";
+  public static final String WOOCOMMERCE = "woocommerce";
 
   /** Every provider name, in the order the documentation lists them. */
   public static final List<String> NAMES =
-      List.of(STRIPE, LEMON_SQUEEZY, PADDLE, RAZORPAY, DODO, POLAR, GUMROAD, PAYSTACK, CREEM);
+      List.of(
+          STRIPE,
+          LEMON_SQUEEZY,
+          PADDLE,
+          RAZORPAY,
+          DODO,
+          POLAR,
+          GUMROAD,
+          PAYSTACK,
+          CREEM,
+          SHOPIFY,
+          WOOCOMMERCE);
 
   /** The shortest Gumroad URL token: the token is the only thing that authenticates a ping. */
   public static final int MIN_URL_TOKEN_LENGTH = 16;
@@ -85,7 +98,7 @@ public final class WebhookProviders {
               where + "every Paystack secret must be the secret key 'sk_live_…' or 'sk_test_…'");
         }
       }
-      case LEMON_SQUEEZY, PADDLE, RAZORPAY, POLAR, CREEM -> {
+      case LEMON_SQUEEZY, PADDLE, RAZORPAY, POLAR, CREEM, SHOPIFY, WOOCOMMERCE -> {
         // Any non-blank text: the providers let users choose or format these freely.
       }
       default -> throw unknown(siteId, provider);

@@ -15,12 +15,16 @@ import java.util.function.IntSupplier;
  *
  * <p>Provider labels are the envelope's names ({@code stripe}, {@code paddle}, …, {@code api}),
  * plus {@code tracking} for pageviews, {@code identify} for identify calls and {@code none} for
- * requests that matched no route. The only drop reason so far is {@code bot}.
+ * requests that matched no route. The drop reasons are {@code bot} (a tracker call from a known
+ * bot) and {@code ping} (a provider's URL check of a new webhook, answered 200).
  */
 public final class GatewayMetrics {
 
   /** The provider label of a request that reached no ingest route. */
   public static final String NO_PROVIDER = "none";
+
+  /** The drop reason of a provider's unsigned URL check ({@link WebhookProvider.Ping}). */
+  public static final String PING = "ping";
 
   private final Map<String, LongAdder> accepted = new ConcurrentHashMap<>();
   private final Map<Labels, LongAdder> rejected = new ConcurrentHashMap<>();
@@ -62,6 +66,7 @@ public final class GatewayMetrics {
 
   public GatewayMetrics() {
     dropped.put(TrackerCalls.BOT, new LongAdder());
+    dropped.put(PING, new LongAdder());
   }
 
   /**

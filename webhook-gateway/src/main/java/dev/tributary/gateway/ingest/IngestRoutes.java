@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * <table>
  *   <caption>Routes</caption>
  *   <tr><td>POST
- *       /webhooks/{stripe|lemonsqueezy|paddle|razorpay|dodo|polar|paystack|creem}/{siteId}</td>
+ *       /webhooks/{stripe|lemonsqueezy|paddle|razorpay|dodo|polar|paystack|creem|shopify|
+ *       woocommerce}/{siteId}</td>
  *       <td>{@link WebhookHandler}, one {@link WebhookProvider} each</td></tr>
  *   <tr><td>POST /webhooks/gumroad/{siteId}/{token}</td><td>{@link WebhookHandler}</td></tr>
  *   <tr><td>POST /api/v1/payments (alias /api/v1/payment), POST /api/v1/refunds</td><td>{@link
@@ -115,7 +116,8 @@ public final class IngestRoutes {
     for (WebhookProvider provider :
         WebhookProvider.all(Duration.ofSeconds(config.signatureToleranceSeconds()))) {
       routes.post(
-          provider.path(), new WebhookHandler(provider, sites, requestBody, forwarder, clock));
+          provider.path(),
+          new WebhookHandler(provider, sites, requestBody, forwarder, metrics, clock));
     }
     var payments = PaymentApiHandler.payments(sites, requestBody, forwarder, clock);
     routes.post("/api/v1/payments", payments);

@@ -84,13 +84,18 @@ final class RequestBody {
     return new ApiError(413, "payload_too_large", "the body is larger than " + maxBytes + " bytes");
   }
 
+  /** The media type of a Content-Type header, lower case without parameters; null without one. */
+  static String mediaType(String header) {
+    return header == null ? null : header.split(";")[0].trim().toLowerCase(Locale.ROOT);
+  }
+
   private static void checkContentType(String header, Set<String> mediaTypes) {
     String expected = String.join(" or ", mediaTypes.stream().sorted().toList());
     if (header == null) {
       throw unsupported("a Content-Type header is required: " + expected);
     }
     String[] parts = header.split(";");
-    String mediaType = parts[0].trim().toLowerCase(Locale.ROOT);
+    String mediaType = mediaType(header);
     if (!mediaTypes.contains(mediaType)) {
       throw unsupported("Content-Type must be " + expected);
     }

@@ -18,9 +18,14 @@ final class Responses {
 
   /** 202 for a call that was received and deliberately not recorded, with the reason. */
   static void dropped(Context ctx, String reason, String message) {
+    dropped(ctx, 202, reason, message);
+  }
+
+  /** As above with another status (a provider's URL check requires exactly 200). */
+  static void dropped(Context ctx, int status, String reason, String message) {
     write(
         ctx,
-        202,
+        status,
         Json.object().put("status", "dropped").put("reason", reason).put("message", message));
   }
 

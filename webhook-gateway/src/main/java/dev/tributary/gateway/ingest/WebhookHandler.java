@@ -15,8 +15,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * {@code POST /webhooks/{provider}/{siteId}} (Gumroad: {@code …/{siteId}/{token}}): verifies the
  * signature over the raw bytes, wraps them in a {@link WebhookEnvelope} and answers 200 only once
- * Kafka has acknowledged it. A request that fails any check produces nothing. Asynchronous: no
- * thread waits for the body or the ack.
+ * Kafka has acknowledged it. A request that fails any check produces nothing. A provider's unsigned
+ * setup ping ({@link WebhookProvider.Ping}) is answered 200 and produces nothing either.
+ * Asynchronous: no thread waits for the body or the ack.
  */
 final class WebhookHandler implements Handler {
 
@@ -24,6 +25,7 @@ final class WebhookHandler implements Handler {
   private final SiteDirectory sites;
   private final RequestBody requestBody;
   private final Forwarder forwarder;
+  private final GatewayMetrics metrics;
   private final Clock clock;
 
   WebhookHandler(
@@ -31,18 +33,25 @@ final class WebhookHandler implements Handler {
       SiteDirectory sites,
       RequestBody requestBody,
       Forwarder forwarder,
+      GatewayMetrics metrics,
       Clock clock) {
     this.provider = provider;
     this.sites = sites;
     this.requestBody = requestBody;
     this.forwarder = forwarder;
+    this.metrics = metrics;
     this.clock = clock;
   }
 
   @Override
   public void handle(Context ctx) {
     IngestRoutes.tagProvider(ctx, provider.name());
-    requestBody.checkHeaders(ctx, provider.mediaTypes());
+    WebhookProvider.Ping ping = provider.ping();
+    boolean maybePing =
+        ping != null
+            && ping.mediaTypes()
+                .contains(RequestBody.mediaType(RequestHeaders.single(ctx, "Content-Type")));
+    requestBody.checkHeaders(ctx, maybePing ? ping.mediaTypes() : provider.mediaTypes());
     SiteConfig site = sites.byId(ctx.pathParam("siteId")).orElse(null);
     List<String> secrets = site == null ? List.of() : site.secrets(provider.name());
     if (secrets.isEmpty()) {
@@ -52,7 +61,32 @@ final class WebhookHandler implements Handler {
     // the answer is written when the ack (or a refusal) is in.
     ctx.future(
         () ->
-            requestBody.read(ctx).thenCompose(body -> verifyAndForward(ctx, site, secrets, body)));
+            requestBody
+                .read(ctx)
+                .thenCompose(
+                    body ->
+                        maybePing
+                            ? answerPing(ctx, ping, body)
+                            : verifyAndForward(ctx, site, secrets, body)));
+  }
+
+  /**
+   * The provider's URL check ({@link WebhookProvider.Ping}) on a configured endpoint: 200, counted
+   * as dropped, nothing forwarded. Anything else in the ping's media type is not an event either.
+   */
+  private CompletableFuture<Void> answerPing(Context ctx, WebhookProvider.Ping ping, byte[] body) {
+    if (!ping.matches(RequestBody.utf8(body))) {
+      throw new ApiError(
+          415,
+          "unsupported_media_type",
+          "Content-Type must be "
+              + String.join(" or ", provider.mediaTypes().stream().sorted().toList())
+              + " (only the setup ping is form-encoded)");
+    }
+    metrics.dropped(GatewayMetrics.PING);
+    Responses.dropped(
+        ctx, 200, GatewayMetrics.PING, "the URL check of a new webhook; not recorded");
+    return CompletableFuture.completedFuture(null);
   }
 
   private CompletableFuture<Void> verifyAndForward(

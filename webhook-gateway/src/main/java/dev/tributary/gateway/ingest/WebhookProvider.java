@@ -1,6 +1,7 @@
 package dev.tributary.gateway.ingest;
 
 import dev.tributary.gateway.config.WebhookProviders;
+import dev.tributary.gateway.verify.Base64HmacVerifier;
 import dev.tributary.gateway.verify.Headers;
 import dev.tributary.gateway.verify.HexHmacVerifier;
 import dev.tributary.gateway.verify.PaddleSignatureVerifier;
@@ -13,12 +14,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * What differs between webhook providers: the name (URL segment, secrets key and the envelope's
- * {@code provider}), the route, the accepted media types, the signing scheme and where the
- * provider's event id is. Everything else is {@link WebhookHandler}; adding a provider means adding
- * one entry to {@link #all(Duration)} (and a {@link WebhookVerifier} if its scheme is new).
+ * {@code provider}), the route, the accepted media types, the signing scheme, where the provider's
+ * event id is, and the unsigned setup ping if the provider sends one. Everything else is {@link
+ * WebhookHandler}; adding a provider means adding one entry to {@link #all(Duration)} (and a {@link
+ * WebhookVerifier} if its scheme is new).
  *
  * @param name one of {@link WebhookProviders#NAMES}
  * @param path the route; {@code {siteId}} names the site, any other path parameter reaches the
@@ -26,13 +29,15 @@ import java.util.Set;
  * @param mediaTypes the Content-Types the provider sends
  * @param verifier the provider's signing scheme
  * @param deliveryId where the verified request's delivery id comes from
+ * @param ping the unsigned URL check the provider sends when an endpoint is set up, or null
  */
 public record WebhookProvider(
     String name,
     String path,
     Set<String> mediaTypes,
     WebhookVerifier verifier,
-    DeliveryIdReader deliveryId) {
+    DeliveryIdReader deliveryId,
+    Ping ping) {
 
   /** Finds the delivery id of a verified request; may refuse it with a 400 ({@link ApiError}). */
   @FunctionalInterface
@@ -40,7 +45,41 @@ public record WebhookProvider(
     String read(byte[] body, Headers headers);
   }
 
+  /**
+   * An unsigned request a provider sends to check the URL, not an event: WooCommerce posts {@code
+   * webhook_id=<id>} (form-encoded, without a signature) when a webhook is saved, and shows an
+   * error unless the answer is exactly 200. It is answered 200 {@code {"status":"dropped","reason":
+   * "ping"}} and never forwarded (there is nothing to verify or to book in it); any other body of
+   * that media type is refused as the wrong media type.
+   *
+   * @param mediaTypes the Content-Types it comes with, none of them the provider's event types
+   * @param body what the whole body must match
+   */
+  public record Ping(Set<String> mediaTypes, Pattern body) {
+    public Ping {
+      mediaTypes = Set.copyOf(mediaTypes);
+      Objects.requireNonNull(body, "body");
+    }
+
+    public boolean matches(String body) {
+      return this.body.matcher(body).matches();
+    }
+  }
+
   static final Set<String> FORM = Set.of("application/x-www-form-urlencoded");
+
+  /** WooCommerce's {@code WC_Webhook::deliver_ping}: {@code 'webhook_id=' . $this->get_id()}. */
+  static final Ping WOOCOMMERCE_PING = new Ping(FORM, Pattern.compile("webhook_id=[0-9]{1,20}"));
+
+  /** A provider that sends no setup ping. */
+  public WebhookProvider(
+      String name,
+      String path,
+      Set<String> mediaTypes,
+      WebhookVerifier verifier,
+      DeliveryIdReader deliveryId) {
+    this(name, path, mediaTypes, verifier, deliveryId, null);
+  }
 
   public WebhookProvider {
     Objects.requireNonNull(name, "name");
@@ -51,6 +90,9 @@ public record WebhookProvider(
     mediaTypes = Set.copyOf(mediaTypes);
     Objects.requireNonNull(verifier, "verifier");
     Objects.requireNonNull(deliveryId, "deliveryId");
+    if (ping != null && ping.mediaTypes().stream().anyMatch(mediaTypes::contains)) {
+      throw new IllegalArgumentException("a ping must not share a media type with the events");
+    }
   }
 
   /** A provider at the usual route, {@code /webhooks/<name>/{siteId}}, taking JSON. */
@@ -113,6 +155,23 @@ public record WebhookProvider(
         json(
             WebhookProviders.CREEM,
             new HexHmacVerifier(HexHmacVerifier.CREEM_HEADER),
-            DeliveryIds.jsonField("id")));
+            DeliveryIds.jsonField("id")),
+        // Shopify: the webhook id header, the same on every retry of a delivery (Shopify's advice
+        // for deduplication); X-Shopify-Topic is neither signed nor needed (the job reads the
+        // body).
+        json(
+            WebhookProviders.SHOPIFY,
+            new Base64HmacVerifier(Base64HmacVerifier.SHOPIFY_HEADER),
+            DeliveryIds.requiredHeader("x-shopify-webhook-id")),
+        // WooCommerce's X-WC-Webhook-Delivery-ID is wp_hash(webhook id . the current second):
+        // another value on every attempt, and one value for two deliveries in the same second. The
+        // body is the order's whole state, so its hash is the same exactly when the news is.
+        new WebhookProvider(
+            WebhookProviders.WOOCOMMERCE,
+            "/webhooks/" + WebhookProviders.WOOCOMMERCE + "/{siteId}",
+            RequestBody.JSON,
+            new Base64HmacVerifier(Base64HmacVerifier.WOOCOMMERCE_HEADER),
+            DeliveryIds.bodySha256(),
+            WOOCOMMERCE_PING));
   }
 }

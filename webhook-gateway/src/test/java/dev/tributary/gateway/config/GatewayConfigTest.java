@@ -46,7 +46,8 @@ class GatewayConfigTest {
         {"id":"acme","stripeSecrets":["whsec_file"],
          "webhookSecrets":{"paddle":["pdl_ntfset_file"],"razorpay":["rzp_a","rzp_b"],
            "lemonsqueezy":["ls_file"],"dodo":["%s"],"polar":["polar_whs_file"],
-           "gumroad":["%s"],"paystack":["sk_test_file"],"creem":["whsec_creem_file"]}},
+           "gumroad":["%s"],"paystack":["sk_test_file"],"creem":["whsec_creem_file"],
+           "shopify":["shpss_file"],"woocommerce":["wc_file"]}},
         {"id":"big-shop","webhookSecrets":{"paddle":[]}}
       ]}
       """
@@ -248,9 +249,20 @@ class GatewayConfigTest {
     assertThat(acme.secrets("gumroad")).containsExactly(GUMROAD_TOKEN);
     assertThat(acme.secrets("paystack")).containsExactly("sk_test_file");
     assertThat(acme.secrets("creem")).containsExactly("whsec_creem_file");
+    assertThat(acme.secrets("shopify")).containsExactly("shpss_file");
+    assertThat(acme.secrets("woocommerce")).containsExactly("wc_file");
     assertThat(acme.webhookSecrets().keySet())
         .containsExactly(
-            "lemonsqueezy", "paddle", "razorpay", "dodo", "polar", "gumroad", "paystack", "creem");
+            "lemonsqueezy",
+            "paddle",
+            "razorpay",
+            "dodo",
+            "polar",
+            "gumroad",
+            "paystack",
+            "creem",
+            "shopify",
+            "woocommerce");
     SiteConfig bigShop = config.sites().get(1);
     assertThat(bigShop.webhookSecrets()).isEmpty();
     for (String provider : WebhookProviders.NAMES) {
@@ -272,6 +284,8 @@ class GatewayConfigTest {
     env.put("TRIBUTARY_SITE_ACME_POLAR_SECRETS", "");
     env.put("TRIBUTARY_SITE_BIG_SHOP_PAYSTACK_SECRETS", "sk_live_env1,sk_live_env2");
     env.put("TRIBUTARY_SITE_ACME_CREEM_SECRETS", "creem_env");
+    env.put("TRIBUTARY_SITE_ACME_WOOCOMMERCE_SECRETS", "wc_env1,wc_env2");
+    env.put("TRIBUTARY_SITE_BIG_SHOP_SHOPIFY_SECRETS", "shpss_env");
     env.put("TRIBUTARY_SITE_OTHER_SETTING", "left to other programs");
 
     GatewayConfig config = GatewayConfig.fromEnvironment(env);
@@ -288,6 +302,9 @@ class GatewayConfigTest {
     assertThat(bigShop.secrets("paystack")).containsExactly("sk_live_env1", "sk_live_env2");
     assertThat(acme.secrets("paystack")).containsExactly("sk_test_file");
     assertThat(acme.secrets("creem")).containsExactly("creem_env");
+    assertThat(acme.secrets("woocommerce")).containsExactly("wc_env1", "wc_env2");
+    assertThat(acme.secrets("shopify")).containsExactly("shpss_file");
+    assertThat(bigShop.secrets("shopify")).containsExactly("shpss_env");
   }
 
   @Test
@@ -316,18 +333,20 @@ class GatewayConfigTest {
   @Test
   void webhookSecretsAreValidatedWithoutEchoingThem() throws IOException {
     Map<String, String> bad =
-        Map.of(
-            "{\"typo\":[\"x_leak\"]}", "unknown webhook provider 'typo'",
-            "{\"stripe\":[\"whsec_leak\"]}", "Stripe secrets belong in stripeSecrets",
-            "{\"dodo\":[\"leak_no_prefix\"]}", "'whsec_' followed by base64",
-            "{\"dodo\":[\"whsec_!leak!\"]}", "'whsec_' followed by base64",
-            "{\"dodo\":[\"whsec_\"]}", "'whsec_' followed by base64",
-            "{\"gumroad\":[\"shortleak\"]}", "16 to 256 characters",
-            "{\"paddle\":[\" leak\"]}", "white space",
-            "{\"razorpay\":[\"\"]}", "must not be blank",
+        Map.ofEntries(
+            Map.entry("{\"typo\":[\"x_leak\"]}", "unknown webhook provider 'typo'"),
+            Map.entry("{\"stripe\":[\"whsec_leak\"]}", "Stripe secrets belong in stripeSecrets"),
+            Map.entry("{\"dodo\":[\"leak_no_prefix\"]}", "'whsec_' followed by base64"),
+            Map.entry("{\"dodo\":[\"whsec_!leak!\"]}", "'whsec_' followed by base64"),
+            Map.entry("{\"dodo\":[\"whsec_\"]}", "'whsec_' followed by base64"),
+            Map.entry("{\"gumroad\":[\"shortleak\"]}", "16 to 256 characters"),
+            Map.entry("{\"paddle\":[\" leak\"]}", "white space"),
+            Map.entry("{\"razorpay\":[\"\"]}", "must not be blank"),
             // Paystack signs with the secret key; the public key beside it is the usual mistake.
-            "{\"paystack\":[\"pk_live_leak\"]}", "the secret key 'sk_live_…' or 'sk_test_…'",
-            "{\"paystack\":[\"sk_\"]}", "the secret key 'sk_live_…' or 'sk_test_…'");
+            Map.entry(
+                "{\"paystack\":[\"pk_live_leak\"]}", "the secret key 'sk_live_…' or 'sk_test_…'"),
+            Map.entry("{\"paystack\":[\"sk_\"]}", "the secret key 'sk_live_…' or 'sk_test_…'"),
+            Map.entry("{\"woocommerce\":[\"leak \"]}", "white space"));
     for (Map.Entry<String, String> entry : bad.entrySet()) {
       String file =
           sitesFile("{\"sites\":[{\"id\":\"acme\",\"webhookSecrets\":" + entry.getKey() + "}]}");

@@ -1,6 +1,7 @@
 package dev.tributary.gateway.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.tributary.gateway.config.WebhookProviders;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class WebhookProviderTest {
@@ -34,6 +36,44 @@ class WebhookProviderTest {
                   ? "application/x-www-form-urlencoded"
                   : "application/json");
     }
+  }
+
+  @Test
+  void onlyWooCommerceSendsASetupPingAndItsFormIsExact() {
+    for (WebhookProvider provider : ALL) {
+      assertThat(provider.ping() != null)
+          .as(provider.name())
+          .isEqualTo(provider.name().equals("woocommerce"));
+    }
+    WebhookProvider.Ping ping = WebhookProvider.WOOCOMMERCE_PING;
+
+    assertThat(ping.mediaTypes()).containsExactly("application/x-www-form-urlencoded");
+    assertThat(ping.matches("webhook_id=12")).isTrue();
+    for (String other :
+        List.of(
+            "",
+            "webhook_id=",
+            "webhook_id=12&x=1",
+            "webhook_id=12\n",
+            "webhook_id=abc",
+            "{\"webhook_id\":12}",
+            "webhook_id=123456789012345678901")) {
+      assertThat(ping.matches(other)).as(other).isFalse();
+    }
+  }
+
+  @Test
+  void aPingCannotShareTheEventsMediaType() {
+    assertThatThrownBy(
+            () ->
+                new WebhookProvider(
+                    "woocommerce",
+                    "/webhooks/woocommerce/{siteId}",
+                    RequestBody.JSON,
+                    (body, headers, secrets, now) -> null,
+                    DeliveryIds.bodySha256(),
+                    new WebhookProvider.Ping(RequestBody.JSON, Pattern.compile("x"))))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

@@ -11,7 +11,9 @@ import dev.tributary.job.payments.paddle.PaddleParser;
 import dev.tributary.job.payments.paystack.PaystackParser;
 import dev.tributary.job.payments.polar.PolarParser;
 import dev.tributary.job.payments.razorpay.RazorpayParser;
+import dev.tributary.job.payments.shopify.ShopifyParser;
 import dev.tributary.job.payments.stripe.StripeParser;
+import dev.tributary.job.payments.woocommerce.WooCommerceParser;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,7 +36,9 @@ public final class PaymentProviders {
             new PolarParser(),
             new GumroadParser(),
             new PaystackParser(),
-            new CreemParser());
+            new CreemParser(),
+            new ShopifyParser(),
+            new WooCommerceParser());
     List<PaymentParser> all = new ArrayList<>(providers);
     all.add(new ApiPaymentParser(providers));
     return new PaymentParsers(all);

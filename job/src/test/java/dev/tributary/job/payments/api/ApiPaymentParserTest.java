@@ -118,9 +118,13 @@ class ApiPaymentParserTest {
     "polar, 9b2f5b1e-0000-4000-8000-000000000001, USD, 10, polar,"
         + " 9b2f5b1e-0000-4000-8000-000000000001, , 1000",
     "gumroad, sale_1, USD, 10, gumroad, sale_1, , 1000",
+    "shopify, 5551, USD, 10, shopify, 5551, , 1000",
+    "Shopify, gid://shopify/Order/5551, USD, 10, shopify, 5551, , 1000",
+    "WooCommerce, 727, USD, 29.35, woocommerce, 727, , 2935",
     // not one of the provider's payment ids, or not a provider we integrate: stands alone
     "stripe, order_77, USD, 10, api, stripe:order_77, , 1000",
-    "shopify, 5551, USD, 10, api, shopify:5551, , 1000"
+    "shopify, #1001, USD, 10, api, shopify:#1001, , 1000",
+    "bigcommerce, 5551, USD, 10, api, bigcommerce:5551, , 1000"
   })
   void aCallNamingAnIntegratedProvidersIdIsBookedWhereItsWebhooksBookTheMoney(
       String provider,
