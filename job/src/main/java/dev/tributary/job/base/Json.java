@@ -16,8 +16,6 @@ public final class Json {
   /** A plain decimal as providers write money in major units: {@code 199.00}, {@code -10.00}. */
   private static final Pattern PLAIN_DECIMAL = Pattern.compile("-?[0-9]{1,30}(\\.[0-9]{1,30})?");
 
-  private static final BigDecimal MAX_LONG = BigDecimal.valueOf(Long.MAX_VALUE);
-
   private Json() {}
 
   /** Parses {@code text} that must be one JSON object; {@code what} names it in the reason. */
@@ -95,15 +93,16 @@ public final class Json {
     if (!PLAIN_DECIMAL.matcher(text).matches()) {
       throw new MalformedPayloadException(where + "." + field + " is not a plain decimal");
     }
-    BigDecimal minor = new BigDecimal(text).movePointRight(exponent).stripTrailingZeros();
-    if (minor.scale() > 0) {
-      throw new MalformedPayloadException(
-          where + "." + field + " has more than " + exponent + " decimals");
+    try {
+      return MinorUnits.of(new BigDecimal(text), exponent);
+    } catch (ArithmeticException e) {
+      throw new MalformedPayloadException(where + "." + field + " " + reason(e));
     }
-    if (minor.abs().compareTo(MAX_LONG) > 0) {
-      throw new MalformedPayloadException(where + "." + field + " does not fit a 64-bit integer");
-    }
-    return minor.longValueExact();
+  }
+
+  /** "has more than 2 decimals" or "does not fit a 64-bit integer". */
+  private static String reason(ArithmeticException e) {
+    return e.getMessage().startsWith("more") ? "has " + e.getMessage() : e.getMessage();
   }
 
   /** The first of {@code keys} with a non-blank text value in {@code object}, or null. */

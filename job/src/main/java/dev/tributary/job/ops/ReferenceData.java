@@ -1,6 +1,7 @@
 package dev.tributary.job.ops;
 
 import dev.tributary.job.base.MalformedPayloadException;
+import dev.tributary.job.base.MinorUnits;
 import dev.tributary.job.payments.CurrencyExponents;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -325,15 +326,13 @@ public final class ReferenceData {
   /** {@code amount} (major units, plain decimal) in minor units of {@code exponent}, exactly. */
   static long minorUnits(String amount, String currency, int exponent) {
     BigDecimal major = decimal(amount, "amount");
-    BigDecimal minor = major.movePointRight(exponent).stripTrailingZeros();
-    if (minor.scale() > 0) {
-      throw new IllegalArgumentException(
-          "amount " + amount + " has more decimals than " + currency + "'s " + exponent);
-    }
     try {
-      return minor.longValueExact();
+      return MinorUnits.of(major, exponent);
     } catch (ArithmeticException e) {
-      throw new IllegalArgumentException("amount " + amount + " is too large");
+      throw new IllegalArgumentException(
+          e.getMessage().startsWith("more")
+              ? "amount " + amount + " has more decimals than " + currency + "'s " + exponent
+              : "amount " + amount + " is too large");
     }
   }
 

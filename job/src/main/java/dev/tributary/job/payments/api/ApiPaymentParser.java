@@ -3,6 +3,7 @@ package dev.tributary.job.payments.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tributary.job.base.Json;
 import dev.tributary.job.base.MalformedPayloadException;
+import dev.tributary.job.base.MinorUnits;
 import dev.tributary.job.payments.CurrencyExponents;
 import dev.tributary.job.payments.MetadataKeys;
 import dev.tributary.job.payments.ParseOutcome;
@@ -151,7 +152,7 @@ public final class ApiPaymentParser implements PaymentParser {
       throw new MalformedPayloadException("amount must be > 0");
     }
     try {
-      return value.movePointRight(exponent).longValueExact();
+      return MinorUnits.of(value, exponent);
     } catch (ArithmeticException e) {
       throw new MalformedPayloadException(
           "amount has more than " + exponent + " fraction digits or is too large");
