@@ -158,6 +158,7 @@ const Live = (() => {
     "Email": "#fac858",
     "Affiliates": "#ea7ccc",
     "Referral": "#73c0de",
+    "AI Assistants": "#10a37f",
     "Display": "#fc8452",
     "Organic Video": "#b6a2de",
     "Paid Video": "#ee6666",

@@ -23,6 +23,9 @@ public final class ChannelClassifier implements Serializable {
 
   private final ChannelHosts hosts;
 
+  /** The channel of visits an AI assistant sent (#17). */
+  public static final String AI_ASSISTANTS = "AI Assistants";
+
   public ChannelClassifier(ChannelHosts hosts) {
     this.hosts = hosts;
   }
@@ -44,7 +47,12 @@ public final class ChannelClassifier implements Serializable {
     }
     if (source == null && referrerHost != null) {
       source = referrerHost;
-      medium = medium == null ? (hosts.isSearch(referrerHost) ? "organic" : "referral") : medium;
+      medium =
+          medium != null
+              ? medium
+              : hosts.isAiAssistant(referrerHost)
+                  ? "referral"
+                  : hosts.isSearch(referrerHost) ? "organic" : "referral";
     }
     if (source == null && medium == null) {
       return new Channel("Direct", "(direct)", "(none)", referrer, referrerHost);
@@ -77,6 +85,11 @@ public final class ChannelClassifier implements Serializable {
     }
     if ("affiliate".equals(medium)) {
       return "Affiliates";
+    }
+    // ahead of search and referral: gemini.google.com is not Google search, and an assistant's
+    // answer is neither a search result nor a site linking to this one
+    if (hosts.isAiAssistant(source)) {
+      return AI_ASSISTANTS;
     }
     if (hosts.isSearch(source) || "organic".equals(medium)) {
       return "Organic Search";

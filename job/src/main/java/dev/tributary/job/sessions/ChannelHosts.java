@@ -10,22 +10,28 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Known search engines, social networks, video sites and referrers that never count (payment and
- * sign-in pages), loaded from {@code channel-hosts.properties}. A name matches a host when the host
- * equals it or ends with "." + it, so "google.com" covers "news.google.com"; a name ending in "."
- * (like "google.") matches any top-level domain.
+ * Known search engines, social networks, video sites, AI assistants and referrers that never count
+ * (payment and and sign-in pages), loaded from {@code channel-hosts.properties}. A name matches a
+ * host when the host equals it or ends with "." + it, so "google.com" covers "news.google.com"; a
+ * name ending in "." (like "google.") matches any top-level domain.
  */
 public final class ChannelHosts implements Serializable {
   private final Set<String> search;
   private final Set<String> social;
   private final Set<String> video;
+  private final Set<String> aiAssistants;
   private final Set<String> ignoredReferrers;
 
   public ChannelHosts(
-      Set<String> search, Set<String> social, Set<String> video, Set<String> ignoredReferrers) {
+      Set<String> search,
+      Set<String> social,
+      Set<String> video,
+      Set<String> aiAssistants,
+      Set<String> ignoredReferrers) {
     this.search = Set.copyOf(search);
     this.social = Set.copyOf(social);
     this.video = Set.copyOf(video);
+    this.aiAssistants = Set.copyOf(aiAssistants);
     this.ignoredReferrers = Set.copyOf(ignoredReferrers);
   }
 
@@ -40,7 +46,11 @@ public final class ChannelHosts implements Serializable {
       throw new UncheckedIOException(e);
     }
     return new ChannelHosts(
-        list(p, "search"), list(p, "social"), list(p, "video"), list(p, "ignored-referrers"));
+        list(p, "search"),
+        list(p, "social"),
+        list(p, "video"),
+        list(p, "ai-assistants"),
+        list(p, "ignored-referrers"));
   }
 
   private static Set<String> list(Properties p, String key) {
@@ -60,6 +70,11 @@ public final class ChannelHosts implements Serializable {
 
   public boolean isVideo(String hostOrSource) {
     return matches(video, hostOrSource);
+  }
+
+  /** ChatGPT, Perplexity, Claude, Gemini, Copilot and the like, by host or utm_source. */
+  public boolean isAiAssistant(String hostOrSource) {
+    return matches(aiAssistants, hostOrSource);
   }
 
   public boolean isIgnoredReferrer(String host) {

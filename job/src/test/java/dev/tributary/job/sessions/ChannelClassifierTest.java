@@ -30,6 +30,18 @@ class ChannelClassifierTest {
         "https://acme.com/, https://www.youtube.com/watch, Organic Video",
         "https://acme.com/, https://blog.example.org/post, Referral",
         "https://acme.com/?utm_source=podcast&utm_medium=audio, -, Other",
+        // AI assistants (#17): by referrer host and by the utm_source they add, ahead of search
+        // (gemini.google.com is not Google search) and of referral
+        "https://acme.com/, https://chatgpt.com/, AI Assistants",
+        "https://acme.com/?utm_source=chatgpt.com, -, AI Assistants",
+        "https://acme.com/, https://www.perplexity.ai/search/abc, AI Assistants",
+        "https://acme.com/, https://claude.ai/chat/1, AI Assistants",
+        "https://acme.com/, https://gemini.google.com/app, AI Assistants",
+        "https://acme.com/, https://copilot.microsoft.com/, AI Assistants",
+        "https://acme.com/?utm_source=perplexity&utm_medium=referral, -, AI Assistants",
+        "https://acme.com/, https://chat.deepseek.com/, AI Assistants",
+        "https://acme.com/, https://www.bing.com/search?q=x, Organic Search",
+        "https://acme.com/?utm_source=chatgpt&utm_medium=cpc, -, Paid Other",
       })
   void channelGroups(String url, String referrer, String expected) {
     var p =
