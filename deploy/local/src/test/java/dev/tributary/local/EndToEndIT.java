@@ -113,7 +113,11 @@ class EndToEndIT {
                             .encodeToString(
                                 StripeEvents.randomId(24).getBytes(StandardCharsets.US_ASCII)),
                 "polar", "polar_whs_" + StripeEvents.randomId(20),
-                "gumroad", StripeEvents.randomId(32)));
+                "gumroad", StripeEvents.randomId(32),
+                "paystack", "sk_test_" + StripeEvents.randomId(32),
+                "creem", "whsec_" + StripeEvents.randomId(24),
+                "shopify", "shpss_" + StripeEvents.randomId(24),
+                "woocommerce", "wc_" + StripeEvents.randomId(24)));
     return allSite;
   }
 
@@ -616,6 +620,31 @@ class EndToEndIT {
             + visitor;
     providers.gumroad(sale);
     providers.gumroad(sale);
+    // Paystack (#17): the documented charge.success, delivered twice (a retry re-sends the
+    // stored payload, so its body hash, the delivery id, is the same).
+    String paystack = Fixtures.read("paystack/charge.success.transaction_successful.json");
+    providers.paystack(paystack);
+    providers.paystack(paystack);
+    // Creem: the documented checkout.completed (an order of that time names no transaction).
+    providers.creem(Fixtures.read("creem/checkout.completed.json"));
+    // Shopify: the SDK's order once paid, retried with the same webhook id, and a refund of it.
+    String shopifyOrder =
+        Fixtures.read("shopify/order.authorized.json")
+            .replaceFirst("^\\{\\s*\"order\"\\s*:\\s*", "")
+            .replaceFirst("\\}\\s*$", "")
+            .replace("\"financial_status\": \"authorized\"", "\"financial_status\": \"paid\"");
+    providers.shopify("wh_shopify_1", shopifyOrder);
+    providers.shopify("wh_shopify_1", shopifyOrder);
+    providers.shopify(
+        "wh_shopify_2",
+        Fixtures.read("shopify/refund.json")
+            .replaceFirst("^\\{\\s*\"refund\"\\s*:\\s*", "")
+            .replaceFirst("\\}\\s*$", ""));
+    // WooCommerce: the documented processing order, and the same order updated (one payment).
+    String wooOrder = Fixtures.read("woocommerce/order.processing.json");
+    providers.wooCommerce(wooOrder);
+    providers.wooCommerce(
+        wooOrder.replace("\"status\": \"processing\"", "\"status\": \"completed\""));
     // Payment API, with its idempotency key repeated.
     providers.paymentApi(
         "{\"provider\":\"shop\",\"providerPaymentId\":\"ord_all\",\"amount\":\"19.90\","
@@ -626,13 +655,17 @@ class EndToEndIT {
     List<String> expected =
         List.of(
             "api|shop:ord_all|1990|EUR",
+            "creem|ord_4aDwWXjMLpes4Kj4XqNnUA|1000|EUR",
             "dodo|pay_dodo_all|1500|EUR",
             "gumroad|gum_sale_all|900|USD",
             "lemonsqueezy|order:1|1199|USD",
             "paddle|txn_01gxwxqj0rd5m8j1zdhvk05twz|89880|GBP",
+            "paystack|qTPrJoy9Bx|10000|NGN",
             "polar|ord_polar_all|2000|USD",
             "razorpay|pay_DESp9bgForNoUd|100|INR",
-            "stripe|pi_all|2500|USD");
+            "shopify|450789469|40994|USD",
+            "stripe|pi_all|2500|USD",
+            "woocommerce|727|2935|USD");
     List<String> rows =
         await(
             "a payment of every provider",
@@ -662,6 +695,34 @@ class EndToEndIT {
                 ALL_SITE))
         .extracting(r -> r.get("visitor_id") + "|" + r.get("method"))
         .containsExactly(visitor + "|metadata");
+    // Shopify's refund is a retraction of its order, in the ledger of every model
+    assertThat(
+            await(
+                "the Shopify refund",
+                () -> {
+                  List<Map<String, Object>> r =
+                      query(
+                          "SELECT refunded_minor FROM payments WHERE site_id = ?"
+                              + " AND provider = 'shopify' AND refunded_minor > 0",
+                          ALL_SITE);
+                  return r.isEmpty() ? Optional.empty() : Optional.of(r);
+                }))
+        .extracting(r -> r.get("refunded_minor"))
+        .containsExactly(20900L);
+    assertThat(
+            await(
+                "the Shopify refund's retractions",
+                () -> {
+                  List<Map<String, Object>> r =
+                      query(
+                          "SELECT model, sum(amount_minor) AS net FROM revenue_ledger"
+                              + " WHERE site_id = ? AND provider = 'shopify'"
+                              + " GROUP BY model HAVING sum(amount_minor) = 40994 - 20900"
+                              + " ORDER BY model",
+                          ALL_SITE);
+                  return r.size() == 6 ? Optional.of(r) : Optional.empty();
+                }))
+        .hasSize(6);
   }
 
   private static String stripeEvent(String id, String type, String object) {

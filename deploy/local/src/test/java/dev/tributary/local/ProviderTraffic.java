@@ -2,6 +2,7 @@ package dev.tributary.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tributary.gateway.verify.Base64HmacVerifier;
 import dev.tributary.gateway.verify.HexHmacVerifier;
 import dev.tributary.gateway.verify.PaddleSignatureVerifier;
 import dev.tributary.gateway.verify.StandardWebhooksVerifier;
@@ -113,6 +114,48 @@ final class ProviderTraffic {
             StandardWebhooksVerifier.SIGNATURE_HEADER,
             StandardWebhooksVerifier.signatureHeader(
                 encoding, secret(provider), webhookId, t, bytes(body))),
+        body);
+  }
+
+  void shopify(String webhookId, String body) throws Exception {
+    webhook(
+        "shopify",
+        JSON,
+        Map.of(
+            Base64HmacVerifier.SHOPIFY_HEADER,
+            Base64HmacVerifier.signature(secret("shopify"), bytes(body)),
+            "X-Shopify-Webhook-Id",
+            webhookId),
+        body);
+  }
+
+  void wooCommerce(String body) throws Exception {
+    webhook(
+        "woocommerce",
+        JSON,
+        Map.of(
+            Base64HmacVerifier.WOOCOMMERCE_HEADER,
+            Base64HmacVerifier.signature(secret("woocommerce"), bytes(body))),
+        body);
+  }
+
+  void paystack(String body) throws Exception {
+    webhook(
+        "paystack",
+        JSON,
+        Map.of(
+            HexHmacVerifier.PAYSTACK_HEADER,
+            HexHmacVerifier.signature(
+                HexHmacVerifier.Algorithm.SHA512, secret("paystack"), bytes(body))),
+        body);
+  }
+
+  void creem(String body) throws Exception {
+    webhook(
+        "creem",
+        JSON,
+        Map.of(
+            HexHmacVerifier.CREEM_HEADER, HexHmacVerifier.signature(secret("creem"), bytes(body))),
         body);
   }
 
