@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
@@ -68,16 +67,21 @@ public final class AttributePayments
 
   @Override
   public void open(OpenContext openContext) {
-    MapStateDescriptor<String, Touch> touchDescriptor =
-        new MapStateDescriptor<>("touches", Types.STRING, TypeInformation.of(Touch.class));
-    touchDescriptor.enableTimeToLive(StateTtl.afterLastWrite(lookback));
-    touches = getRuntimeContext().getMapState(touchDescriptor);
+    touches =
+        StateTtl.map(
+            getRuntimeContext(),
+            "touches",
+            Types.STRING,
+            TypeInformation.of(Touch.class),
+            lookback);
     pending = new PendingPayments(getRuntimeContext(), "pending");
-    MapStateDescriptor<String, PaymentEvent> done =
-        new MapStateDescriptor<>(
-            "attributed", Types.STRING, TypeInformation.of(PaymentEvent.class));
-    done.enableTimeToLive(StateTtl.afterLastWrite(lookback));
-    attributedPayments = getRuntimeContext().getMapState(done);
+    attributedPayments =
+        StateTtl.map(
+            getRuntimeContext(),
+            "attributed",
+            Types.STRING,
+            TypeInformation.of(PaymentEvent.class),
+            lookback);
     var metrics = getRuntimeContext().getMetricGroup();
     attributed = metrics.counter("attributedToVisitor");
     latePayments = metrics.counter("latePayments");

@@ -8,7 +8,6 @@ import dev.tributary.job.state.UnresolvedPayments;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -64,9 +63,7 @@ public final class ResolveByCustomer
 
   @Override
   public void open(OpenContext openContext) {
-    ValueStateDescriptor<String> d = new ValueStateDescriptor<>("visitor", Types.STRING);
-    d.enableTimeToLive(StateTtl.afterLastWrite(retention));
-    visitor = getRuntimeContext().getState(d);
+    visitor = StateTtl.value(getRuntimeContext(), "visitor", Types.STRING, retention);
     pending = new PendingPayments(getRuntimeContext(), "pending");
     unresolved = new UnresolvedPayments(getRuntimeContext(), "unresolved", lookback);
     resolved = getRuntimeContext().getMetricGroup().counter("attributedByCustomer");

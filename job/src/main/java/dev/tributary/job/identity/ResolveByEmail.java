@@ -9,7 +9,6 @@ import dev.tributary.job.state.UnresolvedPayments;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
@@ -88,16 +87,9 @@ public final class ResolveByEmail
 
   @Override
   public void open(OpenContext openContext) {
-    ValueStateDescriptor<String> v = new ValueStateDescriptor<>("visitor", Types.STRING);
-    v.enableTimeToLive(StateTtl.afterLastWrite(retention));
-    visitor = getRuntimeContext().getState(v);
-    ValueStateDescriptor<Long> at = new ValueStateDescriptor<>("identifiedAt", Types.LONG);
-    at.enableTimeToLive(StateTtl.afterLastWrite(retention));
-    identifiedAt = getRuntimeContext().getState(at);
-    ValueStateDescriptor<Boolean> vouched =
-        new ValueStateDescriptor<>("verifiedLink", Types.BOOLEAN);
-    vouched.enableTimeToLive(StateTtl.afterLastWrite(retention));
-    verifiedLink = getRuntimeContext().getState(vouched);
+    visitor = StateTtl.value(getRuntimeContext(), "visitor", Types.STRING, retention);
+    identifiedAt = StateTtl.value(getRuntimeContext(), "identifiedAt", Types.LONG, retention);
+    verifiedLink = StateTtl.value(getRuntimeContext(), "verifiedLink", Types.BOOLEAN, retention);
     pending = new PendingPayments(getRuntimeContext(), "pending");
     unresolved = new UnresolvedPayments(getRuntimeContext(), "unresolved", lookback);
     var metrics = getRuntimeContext().getMetricGroup();

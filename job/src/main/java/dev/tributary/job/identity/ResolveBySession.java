@@ -9,7 +9,6 @@ import dev.tributary.job.state.UnresolvedPayments;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
@@ -67,9 +66,7 @@ public final class ResolveBySession
 
   @Override
   public void open(OpenContext openContext) {
-    ValueStateDescriptor<String> v = new ValueStateDescriptor<>("visitor", Types.STRING);
-    v.enableTimeToLive(StateTtl.afterLastWrite(lookback));
-    visitor = getRuntimeContext().getState(v);
+    visitor = StateTtl.value(getRuntimeContext(), "visitor", Types.STRING, lookback);
     pending = new PendingPayments(getRuntimeContext(), "pending");
     unresolved = new UnresolvedPayments(getRuntimeContext(), "unresolved", lookback);
     resolved = getRuntimeContext().getMetricGroup().counter("attributedBySession");

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
@@ -96,10 +95,13 @@ public final class ResolveByTime
 
   @Override
   public void open(OpenContext openContext) {
-    MapStateDescriptor<String, Activity> d =
-        new MapStateDescriptor<>("activity", Types.STRING, TypeInformation.of(Activity.class));
-    d.enableTimeToLive(StateTtl.afterLastWrite(window.multipliedBy(HORIZON_WINDOWS)));
-    activity = getRuntimeContext().getMapState(d);
+    activity =
+        StateTtl.map(
+            getRuntimeContext(),
+            "activity",
+            Types.STRING,
+            TypeInformation.of(Activity.class),
+            window.multipliedBy(HORIZON_WINDOWS));
     pending = new PendingPayments(getRuntimeContext(), "pending");
     low = getRuntimeContext().getMetricGroup().counter("attributedByTimestamp");
     ambiguous = getRuntimeContext().getMetricGroup().counter("attributedAmbiguous");

@@ -19,9 +19,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
@@ -116,34 +114,26 @@ public final class Ledger
 
   @Override
   public void open(OpenContext openContext) {
-    var ttl = StateTtl.afterLastWrite(retention);
-    ValueStateDescriptor<AttributedPayment> b =
-        new ValueStateDescriptor<>("booked", TypeInformation.of(AttributedPayment.class));
-    b.enableTimeToLive(ttl);
-    booked = getRuntimeContext().getState(b);
-    ValueStateDescriptor<Integer> r = new ValueStateDescriptor<>("revision", Types.INT);
-    r.enableTimeToLive(ttl);
-    revision = getRuntimeContext().getState(r);
-    ValueStateDescriptor<Long> t = new ValueStateDescriptor<>("refunded", Types.LONG);
-    t.enableTimeToLive(ttl);
-    refunded = getRuntimeContext().getState(t);
-    ValueStateDescriptor<RefundFacts> f =
-        new ValueStateDescriptor<>("refundFacts", TypeInformation.of(RefundFacts.class));
-    f.enableTimeToLive(ttl);
-    refundFacts = getRuntimeContext().getState(f);
-    MapStateDescriptor<String, Long> ids =
-        new MapStateDescriptor<>("refundsById", Types.STRING, Types.LONG);
-    ids.enableTimeToLive(ttl);
-    refundsById = getRuntimeContext().getMapState(ids);
-    MapStateDescriptor<String, RefundEvent> early =
-        new MapStateDescriptor<>(
-            "earlyRefunds", Types.STRING, TypeInformation.of(RefundEvent.class));
-    early.enableTimeToLive(ttl);
-    earlyRefunds = getRuntimeContext().getMapState(early);
-    MapStateDescriptor<String, Boolean> won =
-        new MapStateDescriptor<>("reinstatedDisputes", Types.STRING, Types.BOOLEAN);
-    won.enableTimeToLive(ttl);
-    reinstated = getRuntimeContext().getMapState(won);
+    booked =
+        StateTtl.value(
+            getRuntimeContext(), "booked", TypeInformation.of(AttributedPayment.class), retention);
+    revision = StateTtl.value(getRuntimeContext(), "revision", Types.INT, retention);
+    refunded = StateTtl.value(getRuntimeContext(), "refunded", Types.LONG, retention);
+    refundFacts =
+        StateTtl.value(
+            getRuntimeContext(), "refundFacts", TypeInformation.of(RefundFacts.class), retention);
+    refundsById =
+        StateTtl.map(getRuntimeContext(), "refundsById", Types.STRING, Types.LONG, retention);
+    earlyRefunds =
+        StateTtl.map(
+            getRuntimeContext(),
+            "earlyRefunds",
+            Types.STRING,
+            TypeInformation.of(RefundEvent.class),
+            retention);
+    reinstated =
+        StateTtl.map(
+            getRuntimeContext(), "reinstatedDisputes", Types.STRING, Types.BOOLEAN, retention);
     var metrics = getRuntimeContext().getMetricGroup();
     reattributed = metrics.counter("reattributed");
     refundsBooked = metrics.counter("refundsBooked");
