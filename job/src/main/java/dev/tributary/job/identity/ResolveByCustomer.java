@@ -81,29 +81,22 @@ public final class ResolveByCustomer
       }
       return;
     }
-    if (!pending.waitFor(p, ctx.timestamp(), ctx.timerService())) {
-      out.collect(resolve(p));
-    }
+    pending.holdOrResolve(p, ctx.timestamp(), ctx.timerService(), this::resolve, out);
   }
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<PaymentEvent> out)
       throws Exception {
-    for (PaymentEvent p : pending.takeDue(timestamp)) {
-      out.collect(resolve(p));
-    }
+    pending.releaseDue(timestamp, this::resolve, out);
   }
 
   private PaymentEvent resolve(PaymentEvent p) throws Exception {
     String known = visitor.value();
-    if (known == null) {
-      unresolved.remember(p);
-      return p;
+    if (known != null) {
+      // every renewal that uses the link keeps it alive: a subscription renewing for years keeps
+      // its channel although the link was written once
+      visitor.update(known);
     }
-    resolved.inc();
-    // every renewal that uses the link keeps it alive: a subscription renewing for years keeps
-    // its channel although the link was written once
-    visitor.update(known);
-    return p.withVisitor(known, LinkMethod.CUSTOMER);
+    return unresolved.linkOrRemember(p, known, LinkMethod.CUSTOMER, resolved);
   }
 }

@@ -122,17 +122,15 @@ public final class ResolveByEmail
       learn(p.visitorId(), p.occurredAtMillis(), true);
       out.collect(p);
       upgrade(out);
-    } else if (!pending.waitFor(p, ctx.timestamp(), ctx.timerService())) {
-      out.collect(resolve(p));
+    } else {
+      pending.holdOrResolve(p, ctx.timestamp(), ctx.timerService(), this::resolve, out);
     }
   }
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<PaymentEvent> out)
       throws Exception {
-    for (PaymentEvent p : pending.takeDue(timestamp)) {
-      out.collect(resolve(p));
-    }
+    pending.releaseDue(timestamp, this::resolve, out);
   }
 
   /**

@@ -90,26 +90,18 @@ public final class ResolveBySession
       throws Exception {
     if (visitor.value() != null) {
       out.collect(resolve(p));
-    } else if (!pending.waitFor(p, ctx.timestamp(), ctx.timerService())) {
-      out.collect(resolve(p));
+    } else {
+      pending.holdOrResolve(p, ctx.timestamp(), ctx.timerService(), this::resolve, out);
     }
   }
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<PaymentEvent> out)
       throws Exception {
-    for (PaymentEvent p : pending.takeDue(timestamp)) {
-      out.collect(resolve(p));
-    }
+    pending.releaseDue(timestamp, this::resolve, out);
   }
 
   private PaymentEvent resolve(PaymentEvent p) throws Exception {
-    String known = visitor.value();
-    if (known == null) {
-      unresolved.remember(p);
-      return p;
-    }
-    resolved.inc();
-    return p.withVisitor(known, LinkMethod.METADATA);
+    return unresolved.linkOrRemember(p, visitor.value(), LinkMethod.METADATA, resolved);
   }
 }

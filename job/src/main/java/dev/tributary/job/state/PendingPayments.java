@@ -12,6 +12,7 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.TimerService;
+import org.apache.flink.util.Collector;
 
 /**
  * Payments that wait in keyed state until the watermark passes a given time, so that everything
@@ -57,6 +58,36 @@ public final class PendingPayments {
     timers.registerEventTimeTimer(dueAtMillis);
     gauge.started(p.consolidationKey(), timers.currentProcessingTime());
     return true;
+  }
+
+  /** How a resolver settles one payment once everything before it has arrived. */
+  @FunctionalInterface
+  public interface Resolve {
+    PaymentEvent apply(PaymentEvent p) throws Exception;
+  }
+
+  /**
+   * {@code p} waits for the watermark ({@link #waitFor}); a payment already behind it is resolved
+   * and emitted now.
+   */
+  public void holdOrResolve(
+      PaymentEvent p,
+      long dueAtMillis,
+      TimerService timers,
+      Resolve resolve,
+      Collector<PaymentEvent> out)
+      throws Exception {
+    if (!waitFor(p, dueAtMillis, timers)) {
+      out.collect(resolve.apply(p));
+    }
+  }
+
+  /** Resolves and emits the payments due at {@code timestamp}, oldest first (a timer fired). */
+  public void releaseDue(long timestamp, Resolve resolve, Collector<PaymentEvent> out)
+      throws Exception {
+    for (PaymentEvent p : takeDue(timestamp)) {
+      out.collect(resolve.apply(p));
+    }
   }
 
   /** Removes and returns the payments due at {@code timestamp}, oldest first. */

@@ -1,6 +1,7 @@
 package dev.tributary.job.state;
 
 import dev.tributary.job.base.StateTtl;
+import dev.tributary.job.payments.LinkMethod;
 import dev.tributary.job.payments.PaymentEvent;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -8,9 +9,9 @@ import java.util.Comparator;
 import java.util.List;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
 
 /**
  * Payments a resolver could not link when they passed, remembered so that evidence arriving later
@@ -23,10 +24,23 @@ public final class UnresolvedPayments {
 
   /** Registers the keyed map state {@code name} (paymentKey → payment). */
   public UnresolvedPayments(RuntimeContext ctx, String name, Duration upgradeWindow) {
-    MapStateDescriptor<String, PaymentEvent> d =
-        new MapStateDescriptor<>(name, Types.STRING, TypeInformation.of(PaymentEvent.class));
-    d.enableTimeToLive(StateTtl.afterLastWrite(upgradeWindow));
-    this.unresolved = ctx.getMapState(d);
+    this.unresolved =
+        StateTtl.map(
+            ctx, name, Types.STRING, TypeInformation.of(PaymentEvent.class), upgradeWindow);
+  }
+
+  /**
+   * {@code p} linked to {@code known} by {@code link} (counted in {@code linked}); or, when nothing
+   * is known yet, {@code p} as it is, remembered for a link found later.
+   */
+  public PaymentEvent linkOrRemember(PaymentEvent p, String known, LinkMethod link, Counter linked)
+      throws Exception {
+    if (known == null) {
+      remember(p);
+      return p;
+    }
+    linked.inc();
+    return p.withVisitor(known, link);
   }
 
   public void remember(PaymentEvent p) throws Exception {
