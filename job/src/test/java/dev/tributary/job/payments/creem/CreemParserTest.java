@@ -14,6 +14,7 @@ import dev.tributary.job.payments.PaymentRef;
 import dev.tributary.job.payments.RefundEvent;
 import dev.tributary.job.testing.Envelopes;
 import dev.tributary.job.testing.Fixtures;
+import dev.tributary.job.testing.ParserProbe;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,25 +32,12 @@ class CreemParserTest {
   private static final String CUSTOMER = "cust_1OcIK1GEuVvXZwD19tjq2z";
 
   private final CreemParser parser = new CreemParser();
-
-  private ParseOutcome parse(String deliveryId, String body) {
-    return parser.parse(Envelopes.parsed("acme", "creem", deliveryId, body), MetadataKeys.DEFAULT);
-  }
+  private final ParserProbe probe = new ParserProbe(parser);
 
   private ParseOutcome.Payment paymentOutcome(String deliveryId, String body) {
-    ParseOutcome outcome = parse(deliveryId, body);
+    ParseOutcome outcome = probe.parse(deliveryId, body);
     assertThat(outcome).isInstanceOf(ParseOutcome.Payment.class);
     return (ParseOutcome.Payment) outcome;
-  }
-
-  private PaymentEvent payment(String deliveryId, String body) {
-    return paymentOutcome(deliveryId, body).event();
-  }
-
-  private RefundEvent refund(String deliveryId, String body) {
-    ParseOutcome outcome = parse(deliveryId, body);
-    assertThat(outcome).isInstanceOf(ParseOutcome.Refund.class);
-    return ((ParseOutcome.Refund) outcome).event();
   }
 
   private static ObjectNode fixture(String name) throws Exception {
@@ -141,12 +129,12 @@ class CreemParserTest {
     ObjectNode due = currentCheckout();
     ((ObjectNode) object(due).get("order")).remove("amount_paid");
     ((ObjectNode) object(due).get("order")).put("amount_due", 1_199);
-    assertThat(payment("evt_2", due.toString()).amountMinor()).isEqualTo(1_199);
+    assertThat(probe.payment("evt_2", due.toString()).amountMinor()).isEqualTo(1_199);
 
     // A 100 % discount pays nothing: a zero-amount event, never booked by the ledger.
     ObjectNode free = currentCheckout();
     ((ObjectNode) object(free).get("order")).put("amount_paid", 0).put("discount_amount", 1210);
-    assertThat(payment("evt_3", free.toString()).amountMinor()).isZero();
+    assertThat(probe.payment("evt_3", free.toString()).amountMinor()).isZero();
   }
 
   @Test
@@ -156,7 +144,7 @@ class CreemParserTest {
         .put("tributary_visitor_id", "v_1")
         .put("tributary_session_id", "s_1");
 
-    PaymentEvent p = payment("evt", event.toString());
+    PaymentEvent p = probe.payment("evt", event.toString());
     assertThat(p.visitorId()).isEqualTo("v_1");
     assertThat(p.sessionId()).isEqualTo("s_1");
     assertThat(p.linkMethod()).isEqualTo(dev.tributary.job.payments.LinkMethod.METADATA.code());
@@ -165,12 +153,12 @@ class CreemParserTest {
     ((ObjectNode) object(onSubscription).get("subscription").get("metadata"))
         .put("visitor_id", "v_sub")
         .put("sessionId", "s_sub");
-    PaymentEvent q = payment("evt", onSubscription.toString());
+    PaymentEvent q = probe.payment("evt", onSubscription.toString());
     assertThat(q.visitorId()).isEqualTo("v_sub");
     assertThat(q.sessionId()).isEqualTo("s_sub");
 
     ((ObjectNode) object(onSubscription).get("metadata")).put("tributary_visitor_id", "v_co");
-    assertThat(payment("evt", onSubscription.toString()).visitorId()).isEqualTo("v_co");
+    assertThat(probe.payment("evt", onSubscription.toString()).visitorId()).isEqualTo("v_co");
   }
 
   @Test
@@ -179,20 +167,20 @@ class CreemParserTest {
     for (String[] mode : modes) {
       ObjectNode event = fixture("checkout.completed.json");
       object(event).put("mode", mode[0]);
-      assertThat(payment("evt", event.toString()).livemode())
+      assertThat(probe.payment("evt", event.toString()).livemode())
           .as(mode[0])
           .isEqualTo(Boolean.parseBoolean(mode[1]));
     }
     ObjectNode none = fixture("checkout.completed.json");
     object(none).remove("mode");
     ((ObjectNode) object(none).get("order")).remove("mode");
-    assertThat(payment("evt", none.toString()).livemode()).isTrue();
+    assertThat(probe.payment("evt", none.toString()).livemode()).isTrue();
   }
 
   @Test
   void refundCreatedFixtureIsOneRefundOfItsTransaction() {
     RefundEvent r =
-        refund("evt_61eTsJHUgInFw2BQKhTiPV", Fixtures.read("creem/refund.created.json"));
+        probe.refund("evt_61eTsJHUgInFw2BQKhTiPV", Fixtures.read("creem/refund.created.json"));
 
     assertThat(r.siteId()).isEqualTo("acme");
     assertThat(r.provider()).isEqualTo("creem");
@@ -212,9 +200,9 @@ class CreemParserTest {
 
   @Test
   void aRefundMeetsTheCheckoutAndTheSubscriptionChargeOfItsTransaction() throws Exception {
-    RefundEvent r = refund("evt_rf", Fixtures.read("creem/refund.created.json"));
-    PaymentEvent checkout = payment("evt_co", currentCheckout().toString());
-    PaymentEvent paid = payment("evt_sp", paidWithTransaction().toString());
+    RefundEvent r = probe.refund("evt_rf", Fixtures.read("creem/refund.created.json"));
+    PaymentEvent checkout = probe.payment("evt_co", currentCheckout().toString());
+    PaymentEvent paid = probe.payment("evt_sp", paidWithTransaction().toString());
 
     assertThat(r.paymentConsolidationKey())
         .isEqualTo(checkout.consolidationKey())
@@ -233,7 +221,7 @@ class CreemParserTest {
     for (String status : new String[] {"pending", "failed", "canceled"}) {
       ObjectNode event = fixture("refund.created.json");
       object(event).put("status", status);
-      assertThat(parse("evt", event.toString()))
+      assertThat(probe.parse("evt", event.toString()))
           .isEqualTo(new ParseOutcome.Ignored("refund.created:" + status));
     }
   }
@@ -241,7 +229,7 @@ class CreemParserTest {
   @Test
   void firstSubscriptionPaidWithoutItsTransactionLeavesTheMoneyToTheCheckout() {
     // The docs' sample: no last_transaction, the period starts with the subscription.
-    assertThat(parse("evt", Fixtures.read("creem/subscription.paid.json")))
+    assertThat(probe.parse("evt", Fixtures.read("creem/subscription.paid.json")))
         .isEqualTo(new ParseOutcome.Ignored("subscription.paid:first"));
   }
 
@@ -250,7 +238,7 @@ class CreemParserTest {
     ObjectNode event = paidWithTransaction();
     ((ObjectNode) object(event).get("metadata")).put("tributary_visitor_id", "v_sub");
 
-    PaymentEvent p = payment("evt_21mO1jWmU2QHe7u2oFV7y1", event.toString());
+    PaymentEvent p = probe.payment("evt_21mO1jWmU2QHe7u2oFV7y1", event.toString());
 
     assertThat(p.eventType()).isEqualTo("subscription.paid");
     assertThat(p.paymentKey()).isEqualTo(TRANSACTION);
@@ -274,7 +262,7 @@ class CreemParserTest {
         .put("created_at", 1_731_412_725_000L);
     object(event).put("current_period_start_date", "2024-11-12T11:58:38.000Z");
 
-    PaymentEvent p = payment("evt_renewal", event.toString());
+    PaymentEvent p = probe.payment("evt_renewal", event.toString());
 
     assertThat(p.paymentKey()).isEqualTo("tran_renewal_1");
     assertThat(p.renewal()).isTrue();
@@ -282,80 +270,80 @@ class CreemParserTest {
 
     // The same charge without its transaction cannot be booked: refused with the reason.
     object(event).remove("last_transaction");
-    assertThatThrownBy(() -> parse("evt_renewal", event.toString()))
+    assertThatThrownBy(() -> probe.parse("evt_renewal", event.toString()))
         .isInstanceOf(MalformedPayloadException.class)
         .hasMessage("creem subscription.paid has no last_transaction");
   }
 
   @Test
   void otherEventTypesAreIgnoredNotErrors() throws Exception {
-    assertThat(parse("evt", Fixtures.read("creem/dispute.created.json")))
+    assertThat(probe.parse("evt", Fixtures.read("creem/dispute.created.json")))
         .isEqualTo(new ParseOutcome.Ignored("dispute.created"));
     ObjectNode active = fixture("subscription.paid.json");
     active.put("eventType", "subscription.active");
-    assertThat(parse("evt", active.toString()))
+    assertThat(probe.parse("evt", active.toString()))
         .isEqualTo(new ParseOutcome.Ignored("subscription.active"));
-    assertThat(parse("evt", "{\"eventType\":\"subscription.canceled\"}"))
+    assertThat(probe.parse("evt", "{\"eventType\":\"subscription.canceled\"}"))
         .isEqualTo(new ParseOutcome.Ignored("subscription.canceled"));
     ObjectNode pending = fixture("checkout.completed.json");
     ((ObjectNode) object(pending).get("order")).put("status", "pending");
-    assertThat(parse("evt", pending.toString()))
+    assertThat(probe.parse("evt", pending.toString()))
         .isEqualTo(new ParseOutcome.Ignored("checkout.completed:pending"));
   }
 
   @Test
   void malformedBodiesOfKnownTypesAreRejectedWithAReason() throws Exception {
-    assertThatThrownBy(() -> parse("evt", "not json"))
+    assertThatThrownBy(() -> probe.parse("evt", "not json"))
         .isInstanceOf(MalformedPayloadException.class)
         .hasMessage("creem body is not JSON");
-    assertThatThrownBy(() -> parse("evt", "{\"id\":\"evt_1\"}"))
+    assertThatThrownBy(() -> probe.parse("evt", "{\"id\":\"evt_1\"}"))
         .isInstanceOf(MalformedPayloadException.class)
         .hasMessage("creem body has no eventType");
-    assertThatThrownBy(() -> parse("evt", "{\"eventType\":\"checkout.completed\"}"))
+    assertThatThrownBy(() -> probe.parse("evt", "{\"eventType\":\"checkout.completed\"}"))
         .isInstanceOf(MalformedPayloadException.class)
         .hasMessage("creem event has no object");
 
     ObjectNode noOrder = fixture("checkout.completed.json");
     object(noOrder).remove("order");
-    assertThatThrownBy(() -> parse("evt", noOrder.toString()))
+    assertThatThrownBy(() -> probe.parse("evt", noOrder.toString()))
         .isInstanceOf(MalformedPayloadException.class)
         .hasMessage("creem checkout has no order");
 
     for (String amount : new String[] {"\"10.00\"", "10.5", "null"}) {
       ObjectNode event = fixture("checkout.completed.json");
       ((ObjectNode) object(event).get("order")).set("amount", JSON.readTree(amount));
-      assertThatThrownBy(() -> parse("evt", event.toString()))
+      assertThatThrownBy(() -> probe.parse("evt", event.toString()))
           .as(amount)
           .isInstanceOf(MalformedPayloadException.class)
           .hasMessage("creem order.amount is not an integer");
     }
     ObjectNode negative = currentCheckout();
     ((ObjectNode) object(negative).get("order")).put("amount_paid", -1210);
-    assertThatThrownBy(() -> parse("evt", negative.toString()))
+    assertThatThrownBy(() -> probe.parse("evt", negative.toString()))
         .isInstanceOf(MalformedPayloadException.class)
         .hasMessage("creem order.amount_paid is negative");
 
     ObjectNode currency = fixture("checkout.completed.json");
     ((ObjectNode) object(currency).get("order")).put("currency", "EURO");
-    assertThatThrownBy(() -> parse("evt", currency.toString()))
+    assertThatThrownBy(() -> probe.parse("evt", currency.toString()))
         .isInstanceOf(MalformedPayloadException.class)
         .hasMessage("currency is not a three-letter code");
 
     ObjectNode refundWithoutTransaction = fixture("refund.created.json");
     object(refundWithoutTransaction).remove("transaction");
-    assertThatThrownBy(() -> parse("evt", refundWithoutTransaction.toString()))
+    assertThatThrownBy(() -> probe.parse("evt", refundWithoutTransaction.toString()))
         .isInstanceOf(MalformedPayloadException.class)
         .hasMessage("creem refund has no transaction");
 
     ObjectNode refundAmount = fixture("refund.created.json");
     object(refundAmount).put("refund_amount", "12.10");
-    assertThatThrownBy(() -> parse("evt", refundAmount.toString()))
+    assertThatThrownBy(() -> probe.parse("evt", refundAmount.toString()))
         .isInstanceOf(MalformedPayloadException.class)
         .hasMessage("creem refund.refund_amount is not an integer");
 
     ObjectNode transactionWithoutCurrency = paidWithTransaction();
     ((ObjectNode) object(transactionWithoutCurrency).get("last_transaction")).remove("currency");
-    assertThatThrownBy(() -> parse("evt", transactionWithoutCurrency.toString()))
+    assertThatThrownBy(() -> probe.parse("evt", transactionWithoutCurrency.toString()))
         .isInstanceOf(MalformedPayloadException.class)
         .hasMessage("creem transaction has no currency");
   }

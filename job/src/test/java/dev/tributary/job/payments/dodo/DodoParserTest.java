@@ -7,12 +7,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tributary.job.base.EmailHash;
 import dev.tributary.job.base.MalformedPayloadException;
-import dev.tributary.job.payments.MetadataKeys;
 import dev.tributary.job.payments.ParseOutcome;
 import dev.tributary.job.payments.PaymentEvent;
 import dev.tributary.job.payments.RefundEvent;
-import dev.tributary.job.testing.Envelopes;
 import dev.tributary.job.testing.Fixtures;
+import dev.tributary.job.testing.ParserProbe;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -20,22 +19,7 @@ class DodoParserTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final DodoParser parser = new DodoParser();
-
-  private ParseOutcome parse(String deliveryId, String body) {
-    return parser.parse(Envelopes.parsed("acme", "dodo", deliveryId, body), MetadataKeys.DEFAULT);
-  }
-
-  private PaymentEvent payment(String deliveryId, String body) {
-    ParseOutcome outcome = parse(deliveryId, body);
-    assertThat(outcome).isInstanceOf(ParseOutcome.Payment.class);
-    return ((ParseOutcome.Payment) outcome).event();
-  }
-
-  private RefundEvent refund(String deliveryId, String body) {
-    ParseOutcome outcome = parse(deliveryId, body);
-    assertThat(outcome).isInstanceOf(ParseOutcome.Refund.class);
-    return ((ParseOutcome.Refund) outcome).event();
-  }
+  private final ParserProbe probe = new ParserProbe(parser);
 
   private static ObjectNode placeholder() throws Exception {
     return (ObjectNode)
@@ -65,7 +49,7 @@ class DodoParserTest {
   @Test
   void docsFixtureMapsItsShapeWithPlaceholderValuesAsGiven() {
     PaymentEvent p =
-        payment("msg_2pQ7", Fixtures.read("dodo/payment.succeeded.docs_placeholder.json"));
+        probe.payment("msg_2pQ7", Fixtures.read("dodo/payment.succeeded.docs_placeholder.json"));
 
     assertThat(p.siteId()).isEqualTo("acme");
     assertThat(p.provider()).isEqualTo("dodo");
@@ -89,7 +73,7 @@ class DodoParserTest {
   @Test
   void realPaymentCarriesMetadataIdsCustomerAndEmailHash() {
     PaymentEvent p =
-        payment(
+        probe.payment(
             "msg_1",
             paymentSucceeded(
                 "USD",
@@ -117,7 +101,7 @@ class DodoParserTest {
     ((ObjectNode) data.get("customer")).putObject("metadata").put("visitorId", "v_customer");
     data.put("subscription_id", "sub_7Hq");
 
-    PaymentEvent p = payment("msg_2", body.toString());
+    PaymentEvent p = probe.payment("msg_2", body.toString());
 
     assertThat(p.amountMinor()).isEqualTo(1_500);
     assertThat(p.currency()).isEqualTo("JPY");
@@ -139,7 +123,7 @@ class DodoParserTest {
           "created_at":"2026-11-24T11:59:58Z","metadata":{},
           "customer":{"customer_id":"cus_9a7LpQ","email":"ada@example.com","name":"Ada"}}}""";
 
-    RefundEvent r = refund("msg_rf_1", body);
+    RefundEvent r = probe.refund("msg_rf_1", body);
 
     assertThat(r.siteId()).isEqualTo("acme");
     assertThat(r.provider()).isEqualTo("dodo");
@@ -165,42 +149,44 @@ class DodoParserTest {
         {"type":"refund.succeeded","timestamp":"2026-11-24T12:00:03Z",
          "data":{"refund_id":"ref_6","payment_id":"pay_9","status":"succeeded","is_partial":false,
           "amount":null,"currency":"EUR"}}""";
-    RefundEvent r = refund("msg_rf_2", full);
+    RefundEvent r = probe.refund("msg_rf_2", full);
     assertThat(r.full()).isTrue();
     assertThat(r.amountMinor()).isZero();
     assertThat(r.currency()).isEqualTo("EUR");
     assertThat(r.refundKey()).isEqualTo("ref_6");
 
     assertThatThrownBy(
-            () -> parse("msg_rf_3", full.replace("\"is_partial\":false", "\"is_partial\":true")))
+            () ->
+                probe.parse(
+                    "msg_rf_3", full.replace("\"is_partial\":false", "\"is_partial\":true")))
         .isInstanceOf(MalformedPayloadException.class)
         .hasMessage("dodo refund.amount is missing on a partial refund");
   }
 
   @Test
   void malformedBodiesOfKnownTypesAreRejectedWithAReason() throws Exception {
-    assertThatThrownBy(() -> parse("msg_x", "not json"))
+    assertThatThrownBy(() -> probe.parse("msg_x", "not json"))
         .isInstanceOf(MalformedPayloadException.class)
         .hasMessage("dodo body is not JSON");
-    assertThatThrownBy(() -> parse("msg_x", "{\"type\":\"payment.succeeded\"}"))
+    assertThatThrownBy(() -> probe.parse("msg_x", "{\"type\":\"payment.succeeded\"}"))
         .isInstanceOf(MalformedPayloadException.class)
         .hasMessage("dodo event has no data");
 
     ObjectNode missing = placeholder();
     ((ObjectNode) missing.get("data")).remove("total_amount");
-    assertThatThrownBy(() -> parse("msg_x", missing.toString()))
+    assertThatThrownBy(() -> probe.parse("msg_x", missing.toString()))
         .isInstanceOf(MalformedPayloadException.class)
         .hasMessage("dodo payment.total_amount is not an integer");
 
     ObjectNode fraction = placeholder();
     ((ObjectNode) fraction.get("data")).put("total_amount", "12.50");
-    assertThatThrownBy(() -> parse("msg_x", fraction.toString()))
+    assertThatThrownBy(() -> probe.parse("msg_x", fraction.toString()))
         .isInstanceOf(MalformedPayloadException.class)
         .hasMessage("dodo payment.total_amount is not an integer");
 
     ObjectNode noId = placeholder();
     ((ObjectNode) noId.get("data")).remove("payment_id");
-    assertThatThrownBy(() -> parse("msg_x", noId.toString()))
+    assertThatThrownBy(() -> probe.parse("msg_x", noId.toString()))
         .isInstanceOf(MalformedPayloadException.class)
         .hasMessage("dodo payment has no payment_id");
 
@@ -208,7 +194,7 @@ class DodoParserTest {
         """
         {"type":"refund.succeeded","data":{"refund_id":"ref_7","payment_id":"pay_9",
          "amount":"10.50","currency":"USD","is_partial":true}}""";
-    assertThatThrownBy(() -> parse("msg_x", refundFraction))
+    assertThatThrownBy(() -> probe.parse("msg_x", refundFraction))
         .isInstanceOf(MalformedPayloadException.class)
         .hasMessage("dodo refund.amount is not an integer");
   }
@@ -225,7 +211,7 @@ class DodoParserTest {
         }) {
       ObjectNode body = placeholder();
       body.put("type", type);
-      assertThat(parse("msg_y", body.toString())).isEqualTo(new ParseOutcome.Ignored(type));
+      assertThat(probe.parse("msg_y", body.toString())).isEqualTo(new ParseOutcome.Ignored(type));
     }
   }
 }

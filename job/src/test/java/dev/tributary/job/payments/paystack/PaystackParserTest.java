@@ -14,6 +14,7 @@ import dev.tributary.job.payments.PaymentRef;
 import dev.tributary.job.payments.RefundEvent;
 import dev.tributary.job.testing.Envelopes;
 import dev.tributary.job.testing.Fixtures;
+import dev.tributary.job.testing.ParserProbe;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -26,23 +27,7 @@ class PaystackParserTest {
   private static final String CHARGE = "paystack/charge.success.transaction_successful.json";
 
   private final PaystackParser parser = new PaystackParser();
-
-  private ParseOutcome parse(String deliveryId, String body) {
-    return parser.parse(
-        Envelopes.parsed("acme", "paystack", deliveryId, body), MetadataKeys.DEFAULT);
-  }
-
-  private PaymentEvent payment(String deliveryId, String body) {
-    ParseOutcome outcome = parse(deliveryId, body);
-    assertThat(outcome).isInstanceOf(ParseOutcome.Payment.class);
-    return ((ParseOutcome.Payment) outcome).event();
-  }
-
-  private RefundEvent refund(String deliveryId, String body) {
-    ParseOutcome outcome = parse(deliveryId, body);
-    assertThat(outcome).isInstanceOf(ParseOutcome.Refund.class);
-    return ((ParseOutcome.Refund) outcome).event();
-  }
+  private final ParserProbe probe = new ParserProbe(parser);
 
   private static ObjectNode fixture(String name) throws Exception {
     return (ObjectNode) JSON.readTree(Fixtures.read("paystack/" + name));
@@ -67,7 +52,7 @@ class PaystackParserTest {
 
   @Test
   void chargeSuccessFixtureGivesExactKoboAndTheTransactionReference() {
-    PaymentEvent p = payment("sha256:aa", Fixtures.read(CHARGE));
+    PaymentEvent p = probe.payment("sha256:aa", Fixtures.read(CHARGE));
 
     assertThat(p.siteId()).isEqualTo("acme");
     assertThat(p.provider()).isEqualTo("paystack");
@@ -90,7 +75,7 @@ class PaystackParserTest {
   @Test
   void otherDocumentedChargesKenyaTestModeAndAStringAmount() {
     PaymentEvent terminal =
-        payment("d1", Fixtures.read("paystack/charge.success.virtual_terminal.json"));
+        probe.payment("d1", Fixtures.read("paystack/charge.success.virtual_terminal.json"));
     assertThat(terminal.paymentKey()).isEqualTo("T173424527684156");
     assertThat(terminal.amountMinor()).isEqualTo(10_000); // KES 100.00 in cents
     assertThat(terminal.currency()).isEqualTo("KES");
@@ -99,7 +84,8 @@ class PaystackParserTest {
     assertThat(terminal.visitorId()).isNull(); // metadata without the tracker's keys
     assertThat(terminal.customerId()).isEqualTo("CUS_edn4wbf00pcot1p");
 
-    PaymentEvent pesalink = payment("d2", Fixtures.read("paystack/charge.success.pesalink.json"));
+    PaymentEvent pesalink =
+        probe.payment("d2", Fixtures.read("paystack/charge.success.pesalink.json"));
     assertThat(pesalink.paymentKey()).isEqualTo("uybxnzf71231");
     assertThat(pesalink.amountMinor()).isEqualTo(1_000);
     assertThat(pesalink.currency()).isEqualTo("KES");
@@ -108,7 +94,7 @@ class PaystackParserTest {
     assertThat(pesalink.livemode()).isTrue();
 
     PaymentEvent pos =
-        payment("d3", Fixtures.read("paystack/charge.success.terminal_invoice.json"));
+        probe.payment("d3", Fixtures.read("paystack/charge.success.terminal_invoice.json"));
     assertThat(pos.paymentKey()).isEqualTo("pos_wtwyrj7n6x");
     assertThat(pos.amountMinor()).isEqualTo(5_000); // "amount":"5000"
     assertThat(pos.currency()).isEqualTo("NGN");
@@ -120,11 +106,11 @@ class PaystackParserTest {
     ObjectNode event = charge();
     data(event).remove("paid_at");
     data(event).put("paidAt", "2016-09-30T21:10:20.000Z");
-    assertThat(payment("d", event.toString()).occurredAtMillis())
+    assertThat(probe.payment("d", event.toString()).occurredAtMillis())
         .isEqualTo(millis("2016-09-30T21:10:20Z"));
 
     data(event).remove("paidAt");
-    assertThat(payment("d", event.toString()).occurredAtMillis())
+    assertThat(probe.payment("d", event.toString()).occurredAtMillis())
         .isEqualTo(millis("2016-09-30T21:09:56Z"));
   }
 
@@ -134,7 +120,7 @@ class PaystackParserTest {
     for (String currency : new String[] {"NGN", "GHS", "ZAR", "KES", "USD"}) {
       ObjectNode event = charge();
       data(event).put("currency", currency).put("amount", 123_456);
-      PaymentEvent p = payment("d_" + currency, event.toString());
+      PaymentEvent p = probe.payment("d_" + currency, event.toString());
       assertThat(p.amountMinor()).as(currency).isEqualTo(123_456);
       assertThat(p.currency()).isEqualTo(currency);
       assertThat(p.currencyExponent()).as(currency).isEqualTo(2);
@@ -142,7 +128,7 @@ class PaystackParserTest {
     }
     ObjectNode lower = charge();
     data(lower).put("currency", "ghs");
-    assertThat(payment("d", lower.toString()).currency()).isEqualTo("GHS");
+    assertThat(probe.payment("d", lower.toString()).currency()).isEqualTo("GHS");
   }
 
   @Test
@@ -154,7 +140,7 @@ class PaystackParserTest {
         .put("tributary_session_id", "s_1")
         .put("cart_id", 398);
 
-    PaymentEvent p = payment("d", event.toString());
+    PaymentEvent p = probe.payment("d", event.toString());
 
     assertThat(p.visitorId()).isEqualTo("v_1");
     assertThat(p.sessionId()).isEqualTo("s_1");
@@ -167,7 +153,7 @@ class PaystackParserTest {
     data(event)
         .put("metadata", "{\"visitorId\":\"v_str\",\"session_id\":\"s_str\",\"cart_id\":\"7\"}");
 
-    PaymentEvent p = payment("d", event.toString());
+    PaymentEvent p = probe.payment("d", event.toString());
 
     assertThat(p.visitorId()).isEqualTo("v_str");
     assertThat(p.sessionId()).isEqualTo("s_str");
@@ -179,7 +165,7 @@ class PaystackParserTest {
     for (String shape : shapes) {
       ObjectNode event = charge();
       data(event).set("metadata", JSON.readTree(shape));
-      PaymentEvent p = payment("d", event.toString());
+      PaymentEvent p = probe.payment("d", event.toString());
       assertThat(p.visitorId()).as(shape).isNull();
       assertThat(p.sessionId()).as(shape).isNull();
       assertThat(p.amountMinor()).as(shape).isEqualTo(10_000);
@@ -201,7 +187,7 @@ class PaystackParserTest {
                   {"display_name":"Visitor again","variable_name":"tributary_visitor_id","value":"v_2"}
                 ]}"""));
 
-    PaymentEvent p = payment("d", event.toString());
+    PaymentEvent p = probe.payment("d", event.toString());
 
     assertThat(p.visitorId()).isEqualTo("v_cf");
     assertThat(p.sessionId()).isEqualTo("s_cf");
@@ -214,7 +200,7 @@ class PaystackParserTest {
             JSON.readTree(
                 "{\"custom_fields\":[{\"display_name\":\"tributary_visitor_id\","
                     + "\"variable_name\":\"visitor\",\"value\":\"v_x\"}]}"));
-    assertThat(payment("d", labelled.toString()).visitorId()).isNull();
+    assertThat(probe.payment("d", labelled.toString()).visitorId()).isNull();
 
     // Plain keys win over custom fields; both may sit in a metadata string.
     ObjectNode both = charge();
@@ -224,7 +210,7 @@ class PaystackParserTest {
             "{\"tributary_visitor_id\":\"v_top\",\"custom_fields\":[{\"display_name\":\"V\","
                 + "\"variable_name\":\"tributary_visitor_id\",\"value\":\"v_cf\"},"
                 + "{\"display_name\":\"S\",\"variable_name\":\"session_id\",\"value\":\"s_cf\"}]}");
-    PaymentEvent p2 = payment("d", both.toString());
+    PaymentEvent p2 = probe.payment("d", both.toString());
     assertThat(p2.visitorId()).isEqualTo("v_top");
     assertThat(p2.sessionId()).isEqualTo("s_cf");
   }
@@ -237,19 +223,19 @@ class PaystackParserTest {
         .put("tributary_visitor_id", "v_customer")
         .put("tributary_session_id", "s_stale");
 
-    PaymentEvent p = payment("d", event.toString());
+    PaymentEvent p = probe.payment("d", event.toString());
 
     assertThat(p.visitorId()).isEqualTo("v_customer");
     assertThat(p.sessionId()).isNull();
 
     // The transaction's own metadata wins.
     data(event).putObject("metadata").put("tributary_visitor_id", "v_checkout");
-    assertThat(payment("d", event.toString()).visitorId()).isEqualTo("v_checkout");
+    assertThat(probe.payment("d", event.toString()).visitorId()).isEqualTo("v_checkout");
   }
 
   @Test
   void paidInvoiceIsTheRenewalChargeOfItsSubscription() {
-    PaymentEvent renewal = payment("d_inv", Fixtures.read("paystack/invoice.update.json"));
+    PaymentEvent renewal = probe.payment("d_inv", Fixtures.read("paystack/invoice.update.json"));
 
     assertThat(renewal.eventType()).isEqualTo("invoice.update");
     assertThat(renewal.paymentKey()).isEqualTo("rdtmivs7zf"); // transaction.reference
@@ -263,7 +249,7 @@ class PaystackParserTest {
     assertThat(renewal.livemode()).isFalse(); // "domain":"test"
     assertThat(renewal.occurredAtMillis()).isEqualTo(millis("2016-04-19T06:00:09Z"));
 
-    PaymentEvent created = payment("d_inv2", Fixtures.read("paystack/invoice.create.json"));
+    PaymentEvent created = probe.payment("d_inv2", Fixtures.read("paystack/invoice.create.json"));
     assertThat(created.paymentKey()).isEqualTo("9cfbae6e-bbf3-5b41-8aef-d72c1a17650g");
     assertThat(created.amountMinor()).isEqualTo(50_000);
     assertThat(created.subscriptionId()).isEqualTo("SUB_fq7dbe8tju0i1v8");
@@ -276,8 +262,9 @@ class PaystackParserTest {
     ObjectNode chargeEvent = charge();
     data(chargeEvent).put("reference", "rdtmivs7zf").put("amount", 50_000);
     ((ObjectNode) data(chargeEvent).get("customer")).put("customer_code", "CUS_xnxdt6s1zg1f4nx");
-    PaymentEvent charge = payment("sha256:charge", chargeEvent.toString());
-    PaymentEvent invoice = payment("sha256:invoice", Fixtures.read("paystack/invoice.update.json"));
+    PaymentEvent charge = probe.payment("sha256:charge", chargeEvent.toString());
+    PaymentEvent invoice =
+        probe.payment("sha256:invoice", Fixtures.read("paystack/invoice.update.json"));
 
     assertThat(charge.renewal()).isFalse();
     assertThat(invoice.consolidationKey())
@@ -294,17 +281,17 @@ class PaystackParserTest {
 
   @Test
   void unpaidOrFailedInvoicesAreIgnored() throws Exception {
-    assertThat(parse("d", Fixtures.read("paystack/invoice.payment_failed.json")))
+    assertThat(probe.parse("d", Fixtures.read("paystack/invoice.payment_failed.json")))
         .isEqualTo(new ParseOutcome.Ignored("invoice.payment_failed"));
     ObjectNode pending = fixture("invoice.update.json");
     data(pending).put("paid", false).put("status", "pending");
-    assertThat(parse("d", pending.toString()))
+    assertThat(probe.parse("d", pending.toString()))
         .isEqualTo(new ParseOutcome.Ignored("invoice.update:unpaid"));
   }
 
   @Test
   void refundProcessedFixtureIsOneRefundOfItsTransaction() {
-    RefundEvent r = refund("sha256:rf", Fixtures.read("paystack/refund.processed.json"));
+    RefundEvent r = probe.refund("sha256:rf", Fixtures.read("paystack/refund.processed.json"));
 
     assertThat(r.siteId()).isEqualTo("acme");
     assertThat(r.provider()).isEqualTo("paystack");
@@ -326,8 +313,8 @@ class PaystackParserTest {
   void aRefundMeetsThePaymentWhoseReferenceItNames() throws Exception {
     ObjectNode chargeEvent = charge();
     data(chargeEvent).put("reference", "T2154954_412829_3be32076_6lcg3");
-    PaymentEvent paid = payment("d1", chargeEvent.toString());
-    RefundEvent refunded = refund("d2", Fixtures.read("paystack/refund.processed.json"));
+    PaymentEvent paid = probe.payment("d1", chargeEvent.toString());
+    RefundEvent refunded = probe.refund("d2", Fixtures.read("paystack/refund.processed.json"));
 
     assertThat(refunded.paymentConsolidationKey())
         .isEqualTo(paid.consolidationKey())
@@ -339,8 +326,8 @@ class PaystackParserTest {
     ObjectNode event = fixture("refund.processed.json");
     data(event).putNull("refund_reference");
 
-    RefundEvent first = refund("sha256:same-bytes", event.toString());
-    RefundEvent retry = refund("sha256:same-bytes", event.toString());
+    RefundEvent first = probe.refund("sha256:same-bytes", event.toString());
+    RefundEvent retry = probe.refund("sha256:same-bytes", event.toString());
 
     assertThat(first.refundKey()).isEqualTo("sha256:same-bytes").isEqualTo(retry.refundKey());
     assertThat(first.amountMinor()).isEqualTo(5_000);
@@ -348,38 +335,39 @@ class PaystackParserTest {
 
   @Test
   void refundsNotYetProcessedMoveNoMoneyAndAreIgnored() throws Exception {
-    assertThat(parse("d", Fixtures.read("paystack/refund.pending.json")))
+    assertThat(probe.parse("d", Fixtures.read("paystack/refund.pending.json")))
         .isEqualTo(new ParseOutcome.Ignored("refund.pending"));
     ObjectNode failed = fixture("refund.pending.json");
     failed.put("event", "refund.failed");
-    assertThat(parse("d", failed.toString())).isEqualTo(new ParseOutcome.Ignored("refund.failed"));
+    assertThat(probe.parse("d", failed.toString()))
+        .isEqualTo(new ParseOutcome.Ignored("refund.failed"));
   }
 
   @Test
   void otherEventTypesAreIgnoredNotErrors() throws Exception {
     ObjectNode dispute = charge();
     dispute.put("event", "charge.dispute.create");
-    assertThat(parse("d", dispute.toString()))
+    assertThat(probe.parse("d", dispute.toString()))
         .isEqualTo(new ParseOutcome.Ignored("charge.dispute.create"));
-    assertThat(parse("d", "{\"event\":\"transfer.success\",\"data\":{}}"))
+    assertThat(probe.parse("d", "{\"event\":\"transfer.success\",\"data\":{}}"))
         .isEqualTo(new ParseOutcome.Ignored("transfer.success"));
-    assertThat(parse("d", "{\"event\":\"subscription.create\"}"))
+    assertThat(probe.parse("d", "{\"event\":\"subscription.create\"}"))
         .isEqualTo(new ParseOutcome.Ignored("subscription.create"));
     ObjectNode notSuccessful = charge();
     data(notSuccessful).put("status", "reversed");
-    assertThat(parse("d", notSuccessful.toString()))
+    assertThat(probe.parse("d", notSuccessful.toString()))
         .isEqualTo(new ParseOutcome.Ignored("charge.success:reversed"));
   }
 
   @Test
   void malformedBodiesOfKnownTypesAreRejectedWithAReason() throws Exception {
-    assertThatThrownBy(() -> parse("d", "not json"))
+    assertThatThrownBy(() -> probe.parse("d", "not json"))
         .isInstanceOf(MalformedPayloadException.class)
         .hasMessage("paystack body is not JSON");
-    assertThatThrownBy(() -> parse("d", "{\"data\":{}}"))
+    assertThatThrownBy(() -> probe.parse("d", "{\"data\":{}}"))
         .isInstanceOf(MalformedPayloadException.class)
         .hasMessage("paystack body has no event");
-    assertThatThrownBy(() -> parse("d", "{\"event\":\"charge.success\",\"data\":0}"))
+    assertThatThrownBy(() -> probe.parse("d", "{\"event\":\"charge.success\",\"data\":0}"))
         .isInstanceOf(MalformedPayloadException.class)
         .hasMessage("paystack event has no data");
 
@@ -390,44 +378,44 @@ class PaystackParserTest {
           amount.equals("-5")
               ? "paystack transaction.amount is negative"
               : "paystack transaction.amount is not an integer";
-      assertThatThrownBy(() -> parse("d", event.toString()))
+      assertThatThrownBy(() -> probe.parse("d", event.toString()))
           .as(amount)
           .isInstanceOf(MalformedPayloadException.class)
           .hasMessage(reason);
     }
     ObjectNode huge = charge();
     data(huge).put("amount", "9999999999999999999");
-    assertThatThrownBy(() -> parse("d", huge.toString()))
+    assertThatThrownBy(() -> probe.parse("d", huge.toString()))
         .isInstanceOf(MalformedPayloadException.class)
         .hasMessage("paystack transaction.amount is not an integer");
 
     ObjectNode noReference = charge();
     data(noReference).remove("reference");
-    assertThatThrownBy(() -> parse("d", noReference.toString()))
+    assertThatThrownBy(() -> probe.parse("d", noReference.toString()))
         .isInstanceOf(MalformedPayloadException.class)
         .hasMessage("paystack transaction has no reference");
 
     ObjectNode badCurrency = charge();
     data(badCurrency).put("currency", "NAIRA");
-    assertThatThrownBy(() -> parse("d", badCurrency.toString()))
+    assertThatThrownBy(() -> probe.parse("d", badCurrency.toString()))
         .isInstanceOf(MalformedPayloadException.class)
         .hasMessage("currency is not a three-letter code");
 
     ObjectNode refundWithoutPayment = fixture("refund.processed.json");
     data(refundWithoutPayment).remove("transaction_reference");
-    assertThatThrownBy(() -> parse("d", refundWithoutPayment.toString()))
+    assertThatThrownBy(() -> probe.parse("d", refundWithoutPayment.toString()))
         .isInstanceOf(MalformedPayloadException.class)
         .hasMessage("paystack refund has no transaction_reference");
 
     ObjectNode refundAmount = fixture("refund.processed.json");
     data(refundAmount).put("amount", "50.00");
-    assertThatThrownBy(() -> parse("d", refundAmount.toString()))
+    assertThatThrownBy(() -> probe.parse("d", refundAmount.toString()))
         .isInstanceOf(MalformedPayloadException.class)
         .hasMessage("paystack refund.amount is not an integer");
 
     ObjectNode invoiceWithoutTransaction = fixture("invoice.update.json");
     data(invoiceWithoutTransaction).remove("transaction");
-    assertThatThrownBy(() -> parse("d", invoiceWithoutTransaction.toString()))
+    assertThatThrownBy(() -> probe.parse("d", invoiceWithoutTransaction.toString()))
         .isInstanceOf(MalformedPayloadException.class)
         .hasMessage("paystack invoice has no transaction");
   }
@@ -445,7 +433,7 @@ class PaystackParserTest {
             .parse(Envelopes.parsed("acme", "api", "api_1", call), MetadataKeys.DEFAULT);
 
     PaymentEvent api = ((ParseOutcome.Payment) outcome).event();
-    PaymentEvent webhook = payment("d", Fixtures.read(CHARGE));
+    PaymentEvent webhook = probe.payment("d", Fixtures.read(CHARGE));
     assertThat(api.provider()).isEqualTo("paystack");
     assertThat(api.consolidationKey()).isEqualTo(webhook.consolidationKey());
     assertThat(api.amountMinor()).isEqualTo(10_000);

@@ -5,11 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tributary.job.base.EmailHash;
 import dev.tributary.job.base.MalformedPayloadException;
-import dev.tributary.job.payments.MetadataKeys;
 import dev.tributary.job.payments.ParseOutcome;
 import dev.tributary.job.payments.PaymentEvent;
 import dev.tributary.job.payments.RefundEvent;
-import dev.tributary.job.testing.Envelopes;
+import dev.tributary.job.testing.ParserProbe;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -19,22 +18,7 @@ class PolarParserTest {
   private static final String SUBSCRIPTION_ID = "1dbfc517-0bbf-4301-9ba8-555ca42b9737";
 
   private final PolarParser parser = new PolarParser();
-
-  private ParseOutcome parse(String deliveryId, String body) {
-    return parser.parse(Envelopes.parsed("acme", "polar", deliveryId, body), MetadataKeys.DEFAULT);
-  }
-
-  private PaymentEvent payment(String deliveryId, String body) {
-    ParseOutcome outcome = parse(deliveryId, body);
-    assertThat(outcome).isInstanceOf(ParseOutcome.Payment.class);
-    return ((ParseOutcome.Payment) outcome).event();
-  }
-
-  private RefundEvent refund(String deliveryId, String body) {
-    ParseOutcome outcome = parse(deliveryId, body);
-    assertThat(outcome).isInstanceOf(ParseOutcome.Refund.class);
-    return ((ParseOutcome.Refund) outcome).event();
-  }
+  private final ParserProbe probe = new ParserProbe(parser);
 
   /** An order.paid webhook; {@code subscription} is a JSON object or null. */
   private static String orderPaid(
@@ -90,7 +74,7 @@ class PolarParserTest {
   @Test
   void firstOrderIsAPaymentOfTheTotalIncludingTax() {
     PaymentEvent p =
-        payment(
+        probe.payment(
             "msg_1",
             orderPaid(
                 "purchase",
@@ -121,7 +105,7 @@ class PolarParserTest {
   @Test
   void subscriptionCreateIsTheFirstPaymentNotARenewal() {
     PaymentEvent p =
-        payment(
+        probe.payment(
             "msg_2",
             orderPaid(
                 "subscription_create",
@@ -138,7 +122,7 @@ class PolarParserTest {
   @Test
   void subscriptionCycleIsARenewalAndFindsIdsOnTheSubscription() {
     PaymentEvent p =
-        payment(
+        probe.payment(
             "msg_3",
             orderPaid(
                 "subscription_cycle",
@@ -157,7 +141,8 @@ class PolarParserTest {
     assertThat(p.sessionId()).isEqualTo("s_sub");
 
     PaymentEvent update =
-        payment("msg_4", orderPaid("subscription_update", "usd", "{}", SUBSCRIPTION_ID, null));
+        probe.payment(
+            "msg_4", orderPaid("subscription_update", "usd", "{}", SUBSCRIPTION_ID, null));
     assertThat(update.renewal()).isTrue();
   }
 
@@ -169,7 +154,7 @@ class PolarParserTest {
                 "\"external_id\":null,\"metadata\":{}",
                 "\"external_id\":null,\"metadata\":{\"visitor_id\":\"v_cust\",\"session_id\":\"s_old\"}");
 
-    PaymentEvent p = payment("msg_5", body);
+    PaymentEvent p = probe.payment("msg_5", body);
 
     assertThat(p.visitorId()).isEqualTo("v_cust");
     assertThat(p.sessionId()).isNull(); // a customer's metadata outlives the session
@@ -178,7 +163,7 @@ class PolarParserTest {
 
   @Test
   void yenIsZeroDecimal() {
-    PaymentEvent p = payment("msg_6", orderPaid("purchase", "jpy", "{}", null, null));
+    PaymentEvent p = probe.payment("msg_6", orderPaid("purchase", "jpy", "{}", null, null));
     assertThat(p.currency()).isEqualTo("JPY");
     assertThat(p.currencyExponent()).isZero();
     assertThat(p.amountMinor()).isEqualTo(2_160);
@@ -186,7 +171,7 @@ class PolarParserTest {
 
   @Test
   void succeededRefundIsBookedWithItsTax() {
-    RefundEvent r = refund("msg_rf_1", refundEvent("refund.created", "succeeded"));
+    RefundEvent r = probe.refund("msg_rf_1", refundEvent("refund.created", "succeeded"));
 
     assertThat(r.siteId()).isEqualTo("acme");
     assertThat(r.provider()).isEqualTo("polar");
@@ -207,12 +192,12 @@ class PolarParserTest {
 
   @Test
   void pendingRefundWaitsForTheUpdateThatSaysSucceeded() {
-    assertThat(parse("msg_rf_2", refundEvent("refund.created", "pending")))
+    assertThat(probe.parse("msg_rf_2", refundEvent("refund.created", "pending")))
         .isEqualTo(new ParseOutcome.Ignored("refund.created:pending"));
-    assertThat(parse("msg_rf_3", refundEvent("refund.updated", "failed")))
+    assertThat(probe.parse("msg_rf_3", refundEvent("refund.updated", "failed")))
         .isEqualTo(new ParseOutcome.Ignored("refund.updated:failed"));
 
-    RefundEvent r = refund("msg_rf_4", refundEvent("refund.updated", "succeeded"));
+    RefundEvent r = probe.refund("msg_rf_4", refundEvent("refund.updated", "succeeded"));
     assertThat(r.eventType()).isEqualTo("refund.updated");
     assertThat(r.refundKey()).isEqualTo("5e0c7a8c-7777-4a1b-9c2d-3e4f5a6b7c8d");
     assertThat(r.amountMinor()).isEqualTo(1_080);
@@ -226,33 +211,35 @@ class PolarParserTest {
             .replace("\"refunded_amount\":0", "\"refunded_amount\":900")
             .replace("\"refunded_tax_amount\":0", "\"refunded_tax_amount\":180");
 
-    assertThat(parse("msg_or_1", body)).isEqualTo(new ParseOutcome.Ignored("order.refunded"));
+    assertThat(probe.parse("msg_or_1", body)).isEqualTo(new ParseOutcome.Ignored("order.refunded"));
   }
 
   @Test
   void malformedBodiesOfKnownTypesAreRejectedWithAReason() {
-    assertThatThrownBy(() -> parse("msg_x", "not json"))
+    assertThatThrownBy(() -> probe.parse("msg_x", "not json"))
         .isInstanceOf(MalformedPayloadException.class)
         .hasMessage("polar body is not JSON");
-    assertThatThrownBy(() -> parse("msg_x", "{\"type\":\"order.paid\"}"))
+    assertThatThrownBy(() -> probe.parse("msg_x", "{\"type\":\"order.paid\"}"))
         .isInstanceOf(MalformedPayloadException.class)
         .hasMessage("polar event has no data");
 
     String good = orderPaid("purchase", "usd", "{}", null, null);
-    assertThatThrownBy(() -> parse("msg_x", good.replace("\"total_amount\":2160,", "")))
+    assertThatThrownBy(() -> probe.parse("msg_x", good.replace("\"total_amount\":2160,", "")))
         .isInstanceOf(MalformedPayloadException.class)
         .hasMessage("polar order.total_amount is not an integer");
     assertThatThrownBy(
             () ->
-                parse("msg_x", good.replace("\"total_amount\":2160", "\"total_amount\":\"21.60\"")))
+                probe.parse(
+                    "msg_x", good.replace("\"total_amount\":2160", "\"total_amount\":\"21.60\"")))
         .isInstanceOf(MalformedPayloadException.class)
         .hasMessage("polar order.total_amount is not an integer");
 
     String refund = refundEvent("refund.created", "succeeded");
-    assertThatThrownBy(() -> parse("msg_x", refund.replace("\"order_id\"", "\"x_order_id\"")))
+    assertThatThrownBy(() -> probe.parse("msg_x", refund.replace("\"order_id\"", "\"x_order_id\"")))
         .isInstanceOf(MalformedPayloadException.class)
         .hasMessage("polar refund has no order_id");
-    assertThatThrownBy(() -> parse("msg_x", refund.replace("\"amount\":900", "\"amount\":9.5")))
+    assertThatThrownBy(
+            () -> probe.parse("msg_x", refund.replace("\"amount\":900", "\"amount\":9.5")))
         .isInstanceOf(MalformedPayloadException.class)
         .hasMessage("polar refund.amount is not an integer");
   }
@@ -265,7 +252,8 @@ class PolarParserTest {
           "order.created", "order.updated", "checkout.created", "subscription.active"
         }) {
       assertThat(
-              parse("msg_y", order.replace("\"type\":\"order.paid\"", "\"type\":\"" + type + "\"")))
+              probe.parse(
+                  "msg_y", order.replace("\"type\":\"order.paid\"", "\"type\":\"" + type + "\"")))
           .isEqualTo(new ParseOutcome.Ignored(type));
     }
   }

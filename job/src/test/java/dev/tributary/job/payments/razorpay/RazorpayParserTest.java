@@ -7,12 +7,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tributary.job.base.EmailHash;
 import dev.tributary.job.base.MalformedPayloadException;
-import dev.tributary.job.payments.MetadataKeys;
 import dev.tributary.job.payments.ParseOutcome;
 import dev.tributary.job.payments.PaymentEvent;
 import dev.tributary.job.payments.RefundEvent;
-import dev.tributary.job.testing.Envelopes;
 import dev.tributary.job.testing.Fixtures;
+import dev.tributary.job.testing.ParserProbe;
 import org.junit.jupiter.api.Test;
 
 class RazorpayParserTest {
@@ -20,23 +19,7 @@ class RazorpayParserTest {
   private static final String GAURAV = EmailHash.of("gaurav.kumar@example.com");
 
   private final RazorpayParser parser = new RazorpayParser();
-
-  private ParseOutcome parse(String deliveryId, String body) {
-    return parser.parse(
-        Envelopes.parsed("acme", "razorpay", deliveryId, body), MetadataKeys.DEFAULT);
-  }
-
-  private PaymentEvent payment(String deliveryId, String body) {
-    ParseOutcome outcome = parse(deliveryId, body);
-    assertThat(outcome).isInstanceOf(ParseOutcome.Payment.class);
-    return ((ParseOutcome.Payment) outcome).event();
-  }
-
-  private RefundEvent refund(String deliveryId, String body) {
-    ParseOutcome outcome = parse(deliveryId, body);
-    assertThat(outcome).isInstanceOf(ParseOutcome.Refund.class);
-    return ((ParseOutcome.Refund) outcome).event();
-  }
+  private final ParserProbe probe = new ParserProbe(parser);
 
   private static ObjectNode fixture(String name) throws Exception {
     return (ObjectNode) JSON.readTree(Fixtures.read("razorpay/" + name));
@@ -53,7 +36,8 @@ class RazorpayParserTest {
 
   @Test
   void paymentCapturedFixtureGivesExactAmountKeysAndLinks() {
-    PaymentEvent p = payment("evt_cap_1", Fixtures.read("razorpay/payment.captured.card.json"));
+    PaymentEvent p =
+        probe.payment("evt_cap_1", Fixtures.read("razorpay/payment.captured.card.json"));
 
     assertThat(p.siteId()).isEqualTo("acme");
     assertThat(p.provider()).isEqualTo("razorpay");
@@ -75,9 +59,10 @@ class RazorpayParserTest {
 
   @Test
   void orderPaidFixtureDescribesTheSamePayment() {
-    PaymentEvent order = payment("evt_paid_1", Fixtures.read("razorpay/order.paid.card.json"));
+    PaymentEvent order =
+        probe.payment("evt_paid_1", Fixtures.read("razorpay/order.paid.card.json"));
     PaymentEvent captured =
-        payment("evt_cap_1", Fixtures.read("razorpay/payment.captured.card.json"));
+        probe.payment("evt_cap_1", Fixtures.read("razorpay/payment.captured.card.json"));
 
     assertThat(order.eventType()).isEqualTo("order.paid");
     assertThat(order.eventId()).isEqualTo("evt_paid_1");
@@ -108,7 +93,7 @@ class RazorpayParserTest {
         .put("tributary_session_id", "s_1")
         .put("address", "elsewhere");
 
-    PaymentEvent p = payment("evt_cap_2", event.toString());
+    PaymentEvent p = probe.payment("evt_cap_2", event.toString());
 
     assertThat(p.visitorId()).isEqualTo("v_1");
     assertThat(p.sessionId()).isEqualTo("s_1");
@@ -119,20 +104,20 @@ class RazorpayParserTest {
     ObjectNode event = fixture("order.paid.card.json");
     entity(event, "order").putObject("notes").put("visitorId", "v_order").put("session_id", "s_o");
 
-    PaymentEvent p = payment("evt_paid_2", event.toString());
+    PaymentEvent p = probe.payment("evt_paid_2", event.toString());
 
     assertThat(p.visitorId()).isEqualTo("v_order");
     assertThat(p.sessionId()).isEqualTo("s_o");
 
     // Payment notes win over order notes.
     entity(event, "payment").putObject("notes").put("tributary_visitor_id", "v_payment");
-    assertThat(payment("evt_paid_3", event.toString()).visitorId()).isEqualTo("v_payment");
+    assertThat(probe.payment("evt_paid_3", event.toString()).visitorId()).isEqualTo("v_payment");
   }
 
   @Test
   void refundProcessedFixtureIsOneRefundOfItsPayment() {
     RefundEvent r =
-        refund("evt_rf_1", Fixtures.read("razorpay/refund.processed.normal_refunds.json"));
+        probe.refund("evt_rf_1", Fixtures.read("razorpay/refund.processed.normal_refunds.json"));
 
     assertThat(r.siteId()).isEqualTo("acme");
     assertThat(r.provider()).isEqualTo("razorpay");
@@ -153,9 +138,10 @@ class RazorpayParserTest {
 
   @Test
   void createdAndFailedRefundsMoveNoMoneyAndAreIgnored() {
-    assertThat(parse("evt_rf_2", Fixtures.read("razorpay/refund.created.normal_refunds.json")))
+    assertThat(
+            probe.parse("evt_rf_2", Fixtures.read("razorpay/refund.created.normal_refunds.json")))
         .isEqualTo(new ParseOutcome.Ignored("refund.created"));
-    assertThat(parse("evt_rf_3", Fixtures.read("razorpay/refund.failed.normal_refunds.json")))
+    assertThat(probe.parse("evt_rf_3", Fixtures.read("razorpay/refund.failed.normal_refunds.json")))
         .isEqualTo(new ParseOutcome.Ignored("refund.failed"));
   }
 
@@ -163,16 +149,16 @@ class RazorpayParserTest {
   void razorpayDocumentedExponentsForZeroAndThreeDecimalCurrencies() throws Exception {
     ObjectNode event = fixture("payment.captured.card.json");
     entity(event, "payment").put("currency", "KWD").put("amount", 295_990);
-    PaymentEvent kwd = payment("evt_kwd", event.toString());
+    PaymentEvent kwd = probe.payment("evt_kwd", event.toString());
     assertThat(kwd.amountMinor()).isEqualTo(295_990);
     assertThat(kwd.currency()).isEqualTo("KWD");
     assertThat(kwd.currencyExponent()).isEqualTo(3);
 
     entity(event, "payment").put("currency", "JPY").put("amount", 295);
-    assertThat(payment("evt_jpy", event.toString()).currencyExponent()).isZero();
+    assertThat(probe.payment("evt_jpy", event.toString()).currencyExponent()).isZero();
 
     entity(event, "payment").put("currency", "usd").put("amount", 2000);
-    PaymentEvent usd = payment("evt_usd", event.toString());
+    PaymentEvent usd = probe.payment("evt_usd", event.toString());
     assertThat(usd.currency()).isEqualTo("USD");
     assertThat(usd.currencyExponent()).isEqualTo(2);
 
@@ -198,7 +184,7 @@ class RazorpayParserTest {
 
   @Test
   void subscriptionChargedIsAPaymentWithItsSubscriptionAndRenewalMarker() {
-    PaymentEvent first = payment("evt_sub_1", subscriptionCharged(1));
+    PaymentEvent first = probe.payment("evt_sub_1", subscriptionCharged(1));
 
     assertThat(first.eventType()).isEqualTo("subscription.charged");
     assertThat(first.paymentKey()).isEqualTo("pay_sub_1");
@@ -212,53 +198,53 @@ class RazorpayParserTest {
     assertThat(first.occurredAtMillis()).isEqualTo(1_707_523_200_000L);
     assertThat(first.renewal()).isFalse();
 
-    PaymentEvent third = payment("evt_sub_3", subscriptionCharged(3));
+    PaymentEvent third = probe.payment("evt_sub_3", subscriptionCharged(3));
     assertThat(third.paymentKey()).isEqualTo("pay_sub_3");
     assertThat(third.renewal()).isTrue();
   }
 
   @Test
   void malformedBodiesOfKnownTypesAreRejectedWithAReason() throws Exception {
-    assertThatThrownBy(() -> parse("evt_x", "not json"))
+    assertThatThrownBy(() -> probe.parse("evt_x", "not json"))
         .isInstanceOf(MalformedPayloadException.class)
         .hasMessage("razorpay body is not JSON");
-    assertThatThrownBy(() -> parse("evt_x", "{\"entity\":\"event\"}"))
+    assertThatThrownBy(() -> probe.parse("evt_x", "{\"entity\":\"event\"}"))
         .isInstanceOf(MalformedPayloadException.class)
         .hasMessage("razorpay body has no event");
 
     ObjectNode missing = fixture("payment.captured.card.json");
     entity(missing, "payment").remove("amount");
-    assertThatThrownBy(() -> parse("evt_x", missing.toString()))
+    assertThatThrownBy(() -> probe.parse("evt_x", missing.toString()))
         .isInstanceOf(MalformedPayloadException.class)
         .hasMessage("razorpay payment.amount is not an integer");
 
     ObjectNode fraction = fixture("order.paid.card.json");
     entity(fraction, "payment").put("amount", "12.50");
-    assertThatThrownBy(() -> parse("evt_x", fraction.toString()))
+    assertThatThrownBy(() -> probe.parse("evt_x", fraction.toString()))
         .isInstanceOf(MalformedPayloadException.class)
         .hasMessage("razorpay payment.amount is not an integer");
 
     ObjectNode decimal = fixture("payment.captured.card.json");
     entity(decimal, "payment").put("amount", 12.5);
-    assertThatThrownBy(() -> parse("evt_x", decimal.toString()))
+    assertThatThrownBy(() -> probe.parse("evt_x", decimal.toString()))
         .isInstanceOf(MalformedPayloadException.class)
         .hasMessage("razorpay payment.amount is not an integer");
 
     ObjectNode noEntity = fixture("payment.captured.card.json");
     ((ObjectNode) noEntity.get("payload")).remove("payment");
-    assertThatThrownBy(() -> parse("evt_x", noEntity.toString()))
+    assertThatThrownBy(() -> probe.parse("evt_x", noEntity.toString()))
         .isInstanceOf(MalformedPayloadException.class)
         .hasMessage("razorpay event has no payload.payment.entity");
 
     ObjectNode refund = fixture("refund.processed.normal_refunds.json");
     entity(refund, "refund").remove("payment_id");
-    assertThatThrownBy(() -> parse("evt_x", refund.toString()))
+    assertThatThrownBy(() -> probe.parse("evt_x", refund.toString()))
         .isInstanceOf(MalformedPayloadException.class)
         .hasMessage("razorpay refund has no payment_id");
 
     ObjectNode refundAmount = fixture("refund.processed.normal_refunds.json");
     entity(refundAmount, "refund").put("amount", "500.00");
-    assertThatThrownBy(() -> parse("evt_x", refundAmount.toString()))
+    assertThatThrownBy(() -> probe.parse("evt_x", refundAmount.toString()))
         .isInstanceOf(MalformedPayloadException.class)
         .hasMessage("razorpay refund.amount is not an integer");
   }
@@ -267,15 +253,15 @@ class RazorpayParserTest {
   void otherEventTypesAreIgnoredNotErrors() throws Exception {
     ObjectNode authorized = fixture("payment.captured.card.json");
     authorized.put("event", "payment.authorized");
-    assertThat(parse("evt_y", authorized.toString()))
+    assertThat(probe.parse("evt_y", authorized.toString()))
         .isEqualTo(new ParseOutcome.Ignored("payment.authorized"));
 
     ObjectNode failed = fixture("payment.captured.card.json");
     failed.put("event", "payment.failed");
-    assertThat(parse("evt_y", failed.toString()))
+    assertThat(probe.parse("evt_y", failed.toString()))
         .isEqualTo(new ParseOutcome.Ignored("payment.failed"));
 
-    assertThat(parse("evt_y", "{\"entity\":\"event\",\"event\":\"payout.processed\"}"))
+    assertThat(probe.parse("evt_y", "{\"entity\":\"event\",\"event\":\"payout.processed\"}"))
         .isEqualTo(new ParseOutcome.Ignored("payout.processed"));
   }
 }

@@ -15,6 +15,7 @@ import dev.tributary.job.payments.PaymentRef;
 import dev.tributary.job.payments.RefundEvent;
 import dev.tributary.job.testing.Envelopes;
 import dev.tributary.job.testing.Fixtures;
+import dev.tributary.job.testing.ParserProbe;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,23 +32,7 @@ class ShopifyParserTest {
   private static final String BOB = EmailHash.of("bob.norman@hostmail.com");
 
   private final ShopifyParser parser = new ShopifyParser();
-
-  private ParseOutcome parse(String deliveryId, String body) {
-    return parser.parse(
-        Envelopes.parsed("acme", "shopify", deliveryId, body), MetadataKeys.DEFAULT);
-  }
-
-  private PaymentEvent payment(String deliveryId, String body) {
-    ParseOutcome outcome = parse(deliveryId, body);
-    assertThat(outcome).isInstanceOf(ParseOutcome.Payment.class);
-    return ((ParseOutcome.Payment) outcome).event();
-  }
-
-  private RefundEvent refund(String deliveryId, String body) {
-    ParseOutcome outcome = parse(deliveryId, body);
-    assertThat(outcome).isInstanceOf(ParseOutcome.Refund.class);
-    return ((ParseOutcome.Refund) outcome).event();
-  }
+  private final ParserProbe probe = new ParserProbe(parser);
 
   /** The resource a webhook carries: the object inside the SDK fixture's REST wrapper. */
   private static ObjectNode resource(String file, String wrapper) throws Exception {
@@ -80,12 +65,12 @@ class ShopifyParserTest {
   void anAuthorizedOrderHasCapturedNothingAndIsIgnored() throws Exception {
     String body = resource("order.authorized.json", "order").toString();
 
-    assertThat(parse("wh_1", body)).isEqualTo(new ParseOutcome.Ignored("order.authorized"));
+    assertThat(probe.parse("wh_1", body)).isEqualTo(new ParseOutcome.Ignored("order.authorized"));
   }
 
   @Test
   void aPaidOrderIsAPaymentKeyedByTheOrderIdWithExactMinorUnits() throws Exception {
-    PaymentEvent p = payment("wh_paid_1", paidOrder().toString());
+    PaymentEvent p = probe.payment("wh_paid_1", paidOrder().toString());
 
     assertThat(p.siteId()).isEqualTo("acme");
     assertThat(p.provider()).isEqualTo("shopify");
@@ -115,7 +100,7 @@ class ShopifyParserTest {
     ObjectNode order = paidOrder();
     order.put("financial_status", status);
 
-    PaymentEvent p = payment("wh_" + status, order.toString());
+    PaymentEvent p = probe.payment("wh_" + status, order.toString());
 
     assertThat(p.eventType()).isEqualTo("order." + status);
     assertThat(p.paymentKey()).isEqualTo("450789469");
@@ -128,18 +113,18 @@ class ShopifyParserTest {
     ObjectNode order = paidOrder();
     order.put("financial_status", status);
 
-    assertThat(parse("wh_1", order.toString()))
+    assertThat(probe.parse("wh_1", order.toString()))
         .isEqualTo(new ParseOutcome.Ignored("order." + status));
   }
 
   /** orders/paid and an orders/updated of the same order (other webhook ids) are one payment. */
   @Test
   void ordersPaidAndALaterUpdateMergeIntoOnePayment() throws Exception {
-    PaymentEvent paid = payment("wh_paid", paidOrder().toString());
+    PaymentEvent paid = probe.payment("wh_paid", paidOrder().toString());
     ObjectNode later = paidOrder();
     later.put("financial_status", "partially_refunded");
     later.put("updated_at", "2008-01-11T09:00:00-05:00");
-    PaymentEvent updated = payment("wh_updated", later.toString());
+    PaymentEvent updated = probe.payment("wh_updated", later.toString());
 
     assertThat(updated.consolidationKey()).isEqualTo(paid.consolidationKey());
     assertThat(updated.eventId()).isNotEqualTo(paid.eventId());
@@ -157,7 +142,7 @@ class ShopifyParserTest {
     attributes.addObject().put("name", "tributary_session_id").put("value", "s_1");
     attributes.addObject().put("name", "tributary_visitor_id").put("value", "v_second");
 
-    PaymentEvent p = payment("wh_1", order.toString());
+    PaymentEvent p = probe.payment("wh_1", order.toString());
 
     assertThat(p.visitorId()).isEqualTo("v_1");
     assertThat(p.sessionId()).isEqualTo("s_1");
@@ -168,7 +153,7 @@ class ShopifyParserTest {
     ArrayNode other = aliased.putArray("note_attributes");
     other.addObject().put("name", "visitorId").putObject("value").put("nested", "x");
     other.addObject().put("name", "datafast_visitor_id").put("value", "v_df");
-    assertThat(payment("wh_2", aliased.toString()).visitorId()).isEqualTo("v_df");
+    assertThat(probe.payment("wh_2", aliased.toString()).visitorId()).isEqualTo("v_df");
   }
 
   /**
@@ -183,7 +168,7 @@ class ShopifyParserTest {
     set.putObject("shop_money").put("amount", "409.94").put("currency_code", "USD");
     set.putObject("presentment_money").put("amount", "377.11").put("currency_code", "EUR");
 
-    PaymentEvent p = payment("wh_1", order.toString());
+    PaymentEvent p = probe.payment("wh_1", order.toString());
 
     assertThat(p.amountMinor()).isEqualTo(37_711);
     assertThat(p.currency()).isEqualTo("EUR");
@@ -191,7 +176,7 @@ class ShopifyParserTest {
 
     // A zero-decimal presentment currency: "61234" (or "61234.00") yen is 61234 minor units.
     set.putObject("presentment_money").put("amount", "61234.00").put("currency_code", "JPY");
-    PaymentEvent yen = payment("wh_2", order.toString());
+    PaymentEvent yen = probe.payment("wh_2", order.toString());
     assertThat(yen.amountMinor()).isEqualTo(61_234);
     assertThat(yen.currencyExponent()).isZero();
   }
@@ -201,7 +186,7 @@ class ShopifyParserTest {
     ObjectNode order = paidOrder();
     order.put("presentment_currency", "EUR");
 
-    assertThatThrownBy(() -> parse("wh_1", order.toString()))
+    assertThatThrownBy(() -> probe.parse("wh_1", order.toString()))
         .isInstanceOf(MalformedPayloadException.class)
         .hasMessage(
             "shopify order in another presentment currency has no"
@@ -213,7 +198,7 @@ class ShopifyParserTest {
     ObjectNode order = paidOrder();
     order.put("test", true);
 
-    assertThat(payment("wh_1", order.toString()).livemode()).isFalse();
+    assertThat(probe.payment("wh_1", order.toString()).livemode()).isFalse();
   }
 
   @Test
@@ -221,14 +206,14 @@ class ShopifyParserTest {
     ObjectNode order = paidOrder();
     order.remove("email");
     order.put("contact_email", "Contact@Example.com ");
-    assertThat(payment("wh_1", order.toString()).emailHash())
+    assertThat(probe.payment("wh_1", order.toString()).emailHash())
         .isEqualTo(EmailHash.of("contact@example.com"));
 
     order.remove("contact_email");
-    assertThat(payment("wh_2", order.toString()).emailHash()).isEqualTo(BOB);
+    assertThat(probe.payment("wh_2", order.toString()).emailHash()).isEqualTo(BOB);
 
     order.remove("customer");
-    PaymentEvent anonymous = payment("wh_3", order.toString());
+    PaymentEvent anonymous = probe.payment("wh_3", order.toString());
     assertThat(anonymous.emailHash()).isNull();
     assertThat(anonymous.customerId()).isNull();
   }
@@ -238,13 +223,13 @@ class ShopifyParserTest {
     ObjectNode order = paidOrder();
     order.put("processed_at", "2008-01-10T11:05:00-05:00");
 
-    assertThat(payment("wh_1", order.toString()).occurredAtMillis())
+    assertThat(probe.payment("wh_1", order.toString()).occurredAtMillis())
         .isEqualTo(millis("2008-01-10T16:05:00Z"));
   }
 
   @Test
   void refundsCreateIsOneRefundOfItsOrder() throws Exception {
-    RefundEvent r = refund("wh_rf_1", resource("refund.json", "refund").toString());
+    RefundEvent r = probe.refund("wh_rf_1", resource("refund.json", "refund").toString());
 
     assertThat(r.siteId()).isEqualTo("acme");
     assertThat(r.provider()).isEqualTo("shopify");
@@ -264,12 +249,12 @@ class ShopifyParserTest {
     assertThat(r.livemode()).isTrue();
     // the order it retracts is the payment of the same key
     assertThat(r.paymentConsolidationKey())
-        .isEqualTo(payment("wh_paid", paidOrder().toString()).consolidationKey());
+        .isEqualTo(probe.payment("wh_paid", paidOrder().toString()).consolidationKey());
   }
 
   @Test
   void aShippingRefundOfATestOrderCountsItsTransactionNotItsLines() throws Exception {
-    RefundEvent r = refund("wh_rf_2", resource("refund.shipping.json", "refund").toString());
+    RefundEvent r = probe.refund("wh_rf_2", resource("refund.shipping.json", "refund").toString());
 
     assertThat(r.refundKey()).isEqualTo("929361467");
     assertThat(r.paymentKey()).isEqualTo("450789469");
@@ -291,14 +276,14 @@ class ShopifyParserTest {
     transactions.add(published.deepCopy().put("id", 4).put("status", "pending"));
     transactions.add(published.deepCopy().put("id", 5).put("kind", "void"));
 
-    assertThat(refund("wh_1", body.toString()).amountMinor()).isEqualTo(20_900 + 101);
+    assertThat(probe.refund("wh_1", body.toString()).amountMinor()).isEqualTo(20_900 + 101);
 
     // Nothing moved: a restock-only refund, or one whose transactions have not succeeded.
     transactions.removeAll();
-    assertThat(parse("wh_2", body.toString()))
+    assertThat(probe.parse("wh_2", body.toString()))
         .isEqualTo(new ParseOutcome.Ignored("refund.no-money-moved"));
     transactions.add(published.deepCopy().put("status", "pending"));
-    assertThat(parse("wh_3", body.toString()))
+    assertThat(probe.parse("wh_3", body.toString()))
         .isEqualTo(new ParseOutcome.Ignored("refund.no-money-moved"));
   }
 
@@ -311,9 +296,9 @@ class ShopifyParserTest {
     String transaction =
         "{\"id\":179259969,\"order_id\":450789469,\"kind\":\"refund\",\"amount\":\"209.00\"}";
 
-    assertThat(parse("wh_1", product))
+    assertThat(probe.parse("wh_1", product))
         .isEqualTo(new ParseOutcome.Ignored("not-an-order-or-refund"));
-    assertThat(parse("wh_2", transaction))
+    assertThat(probe.parse("wh_2", transaction))
         .isEqualTo(new ParseOutcome.Ignored("not-an-order-or-refund"));
   }
 
@@ -373,7 +358,7 @@ class ShopifyParserTest {
   }
 
   private void assertMalformed(String body, String reason) {
-    assertThatThrownBy(() -> parse("wh_bad", body))
+    assertThatThrownBy(() -> probe.parse("wh_bad", body))
         .isInstanceOf(MalformedPayloadException.class)
         .hasMessage(reason);
   }

@@ -16,6 +16,7 @@ import dev.tributary.job.payments.PaymentRef;
 import dev.tributary.job.payments.RefundEvent;
 import dev.tributary.job.testing.Envelopes;
 import dev.tributary.job.testing.Fixtures;
+import dev.tributary.job.testing.ParserProbe;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,28 +32,12 @@ class WooCommerceParserTest {
   private static final String JOHN = EmailHash.of("john.doe@example.com");
 
   private final WooCommerceParser parser = new WooCommerceParser();
-
-  private ParseOutcome parse(String deliveryId, String body) {
-    return parser.parse(
-        Envelopes.parsed("acme", "woocommerce", deliveryId, body), MetadataKeys.DEFAULT);
-  }
-
-  private PaymentEvent payment(String deliveryId, String body) {
-    ParseOutcome outcome = parse(deliveryId, body);
-    assertThat(outcome).isInstanceOf(ParseOutcome.Payment.class);
-    return ((ParseOutcome.Payment) outcome).event();
-  }
+  private final ParserProbe probe = new ParserProbe(parser);
 
   private ParseOutcome.PaymentAndRefund both(String deliveryId, String body) {
-    ParseOutcome outcome = parse(deliveryId, body);
+    ParseOutcome outcome = probe.parse(deliveryId, body);
     assertThat(outcome).isInstanceOf(ParseOutcome.PaymentAndRefund.class);
     return (ParseOutcome.PaymentAndRefund) outcome;
-  }
-
-  private RefundEvent refundOnly(String deliveryId, String body) {
-    ParseOutcome outcome = parse(deliveryId, body);
-    assertThat(outcome).isInstanceOf(ParseOutcome.Refund.class);
-    return ((ParseOutcome.Refund) outcome).event();
   }
 
   private static ObjectNode order(String file) throws Exception {
@@ -85,7 +70,8 @@ class WooCommerceParserTest {
 
   @Test
   void aProcessingOrderIsAPaymentKeyedByItsIdWithExactMinorUnits() {
-    PaymentEvent p = payment("sha256:created", Fixtures.read("woocommerce/order.processing.json"));
+    PaymentEvent p =
+        probe.payment("sha256:created", Fixtures.read("woocommerce/order.processing.json"));
 
     assertThat(p.siteId()).isEqualTo("acme");
     assertThat(p.provider()).isEqualTo("woocommerce");
@@ -114,9 +100,9 @@ class WooCommerceParserTest {
   @Test
   void theLaterUpdateOfAPaidOrderIsTheSamePayment() {
     PaymentEvent created =
-        payment("sha256:created", Fixtures.read("woocommerce/order.processing.json"));
+        probe.payment("sha256:created", Fixtures.read("woocommerce/order.processing.json"));
     PaymentEvent completed =
-        payment("sha256:completed", Fixtures.read("woocommerce/order.completed.json"));
+        probe.payment("sha256:completed", Fixtures.read("woocommerce/order.completed.json"));
 
     assertThat(completed.eventType()).isEqualTo("order.completed");
     assertThat(completed.paymentKey()).isEqualTo("727");
@@ -193,7 +179,7 @@ class WooCommerceParserTest {
     meta.addObject().put("id", 13200).put("key", "tributary_visitor_id").put("value", "v_wc");
     meta.addObject().put("id", 13201).put("key", "session_id").put("value", "s_wc");
 
-    PaymentEvent p = payment("sha256:1", order.toString());
+    PaymentEvent p = probe.payment("sha256:1", order.toString());
 
     assertThat(p.visitorId()).isEqualTo("v_wc");
     assertThat(p.sessionId()).isEqualTo("s_wc");
@@ -204,7 +190,7 @@ class WooCommerceParserTest {
     ArrayNode other = (ArrayNode) structured.get("meta_data");
     other.addObject().put("id", 1).put("key", "tributary_visitor_id").putArray("value").add("x");
     other.addObject().put("id", 2).put("key", "visitor_id").put("value", "v_plain");
-    assertThat(payment("sha256:2", structured.toString()).visitorId()).isEqualTo("v_plain");
+    assertThat(probe.payment("sha256:2", structured.toString()).visitorId()).isEqualTo("v_plain");
   }
 
   @ParameterizedTest
@@ -213,7 +199,7 @@ class WooCommerceParserTest {
     ObjectNode order = order("order.processing.json");
     order.put("status", status);
 
-    assertThat(parse("sha256:1", order.toString()))
+    assertThat(probe.parse("sha256:1", order.toString()))
         .isEqualTo(new ParseOutcome.Ignored("order." + status));
   }
 
@@ -232,9 +218,9 @@ class WooCommerceParserTest {
 
     // without a payment date, or cancelled: only what went back, for a payment already booked
     refunded.putNull("date_paid");
-    assertThat(refundOnly("sha256:2", refunded.toString()).amountMinor()).isEqualTo(1_900);
+    assertThat(probe.refund("sha256:2", refunded.toString()).amountMinor()).isEqualTo(1_900);
     refunded.put("status", "cancelled");
-    assertThat(refundOnly("sha256:3", refunded.toString()).amountMinor()).isEqualTo(1_900);
+    assertThat(probe.refund("sha256:3", refunded.toString()).amountMinor()).isEqualTo(1_900);
   }
 
   /** Hand-made: a JPY store that keeps two price decimals writes "1500.00". */
@@ -244,7 +230,7 @@ class WooCommerceParserTest {
     order.put("currency", "JPY");
     order.put("total", "1500.00");
 
-    PaymentEvent p = payment("sha256:1", order.toString());
+    PaymentEvent p = probe.payment("sha256:1", order.toString());
 
     assertThat(p.amountMinor()).isEqualTo(1_500);
     assertThat(p.currency()).isEqualTo("JPY");
@@ -254,9 +240,9 @@ class WooCommerceParserTest {
   @Test
   void otherResourcesAndDeletedOrdersAreIgnored() {
     // order.deleted sends only the id; a product webhook is no order (both hand-made)
-    assertThat(parse("sha256:1", "{\"id\":727}"))
+    assertThat(probe.parse("sha256:1", "{\"id\":727}"))
         .isEqualTo(new ParseOutcome.Ignored("not-an-order"));
-    assertThat(parse("sha256:2", "{\"id\":93,\"name\":\"Woo Single #1\",\"price\":\"3.00\"}"))
+    assertThat(probe.parse("sha256:2", "{\"id\":93,\"name\":\"Woo Single #1\",\"price\":\"3.00\"}"))
         .isEqualTo(new ParseOutcome.Ignored("not-an-order"));
   }
 
@@ -309,7 +295,7 @@ class WooCommerceParserTest {
   }
 
   private void assertMalformed(String body, String reason) {
-    assertThatThrownBy(() -> parse("sha256:bad", body))
+    assertThatThrownBy(() -> probe.parse("sha256:bad", body))
         .isInstanceOf(MalformedPayloadException.class)
         .hasMessage(reason);
   }
