@@ -494,6 +494,12 @@ LANGUAGE sql STABLE AS $$
         FROM payments_between(p_site, p_livemode, p_from, p_to, p_basis) m
         JOIN payments p
           ON p.site_id = p_site AND p.provider = m.provider AND p.payment_key = m.payment_key
+         -- by payment date, the range's payments are read by (site_id, occurred_at) and joined
+         -- in one pass instead of one lookup each (1.1 s → 0.7 s for 30 days of a 10M journal);
+         -- a day's margin, as the journal's payment_at and occurred_at come from one report
+         AND (period_basis(p_basis) <> 'payment'
+              OR (p.occurred_at >= p_from - interval '1 day'
+                  AND p.occurred_at < p_to + interval '1 day'))
         CROSS JOIN site_reporting(p_site) s
         GROUP BY p.method, p.confidence, m.currency, m.currency_exponent, s.reporting_currency,
                  (m.payment_at AT TIME ZONE s.time_zone)::date
@@ -550,6 +556,10 @@ LANGUAGE sql STABLE AS $$
         FROM ledger_between(p_site, 'last_touch', p_livemode, p_from, p_to, p_basis) l
         JOIN payments p
           ON p.site_id = p_site AND p.provider = l.provider AND p.payment_key = l.payment_key
+         -- the range's payments in one pass by payment date, as in attribution_quality_between
+         AND (period_basis(p_basis) <> 'payment'
+              OR (p.occurred_at >= p_from - interval '1 day'
+                  AND p.occurred_at < p_to + interval '1 day'))
         CROSS JOIN site_reporting(p_site) s
         GROUP BY 1, 2, 3, 4, 5, 6
     )
