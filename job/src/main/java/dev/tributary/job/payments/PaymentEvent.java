@@ -49,7 +49,57 @@ public record PaymentEvent(
     boolean livemode,
     String linkKey,
     String linkMethod,
-    String conflicts) {
+    String conflicts,
+    String promoCode) {
+
+  /** The longest promotion code kept; a longer one is cut (no provider issues codes this long). */
+  public static final int MAX_PROMO_CODE_LENGTH = 100;
+
+  /** An event without a promotion code (the fields before {@link #promoCode} was added). */
+  public PaymentEvent(
+      String siteId,
+      String provider,
+      String paymentKey,
+      String eventId,
+      String eventType,
+      long amountMinor,
+      String currency,
+      int currencyExponent,
+      long occurredAtMillis,
+      long receivedAtMillis,
+      String visitorId,
+      String sessionId,
+      String customerId,
+      String emailHash,
+      String subscriptionId,
+      boolean renewal,
+      boolean livemode,
+      String linkKey,
+      String linkMethod,
+      String conflicts) {
+    this(
+        siteId,
+        provider,
+        paymentKey,
+        eventId,
+        eventType,
+        amountMinor,
+        currency,
+        currencyExponent,
+        occurredAtMillis,
+        receivedAtMillis,
+        visitorId,
+        sessionId,
+        customerId,
+        emailHash,
+        subscriptionId,
+        renewal,
+        livemode,
+        linkKey,
+        linkMethod,
+        conflicts,
+        null);
+  }
 
   /**
    * The largest amount the job books, in minor units (10^17: far above any real payment, and low
@@ -205,6 +255,7 @@ public record PaymentEvent(
     c.linkKey = coalesce(first.linkKey, second.linkKey);
     c.linkMethod = first.visitorId != null ? first.linkMethod : second.linkMethod;
     c.conflicts = disagreed.isEmpty() ? null : String.join(",", disagreed);
+    c.promoCode = coalesce(first.promoCode, second.promoCode);
     return c.build();
   }
 
@@ -234,6 +285,21 @@ public record PaymentEvent(
     }
   }
 
+  static String cleanPromoCode(String code) {
+    if (code == null) {
+      return null;
+    }
+    String clean = code.replaceAll("\\p{Cntrl}", "").strip();
+    if (clean.length() > MAX_PROMO_CODE_LENGTH) {
+      int end = MAX_PROMO_CODE_LENGTH;
+      if (Character.isHighSurrogate(clean.charAt(end - 1))) {
+        end--;
+      }
+      clean = clean.substring(0, end);
+    }
+    return clean.isEmpty() ? null : clean;
+  }
+
   private static String coalesce(String a, String b) {
     return a != null ? a : b;
   }
@@ -260,6 +326,7 @@ public record PaymentEvent(
     String linkKey;
     String linkMethod;
     String conflicts;
+    String promoCode;
 
     Copy() {}
 
@@ -284,6 +351,7 @@ public record PaymentEvent(
       linkKey = e.linkKey;
       linkMethod = e.linkMethod;
       conflicts = e.conflicts;
+      promoCode = e.promoCode;
     }
 
     PaymentEvent build() {
@@ -307,7 +375,8 @@ public record PaymentEvent(
           livemode,
           linkKey,
           linkMethod,
-          conflicts);
+          conflicts,
+          promoCode);
     }
   }
 
@@ -395,6 +464,16 @@ public record PaymentEvent(
 
     public Builder livemode(boolean v) {
       livemode = v;
+      return this;
+    }
+
+    /**
+     * The promotion code the payer used; see {@link PaymentEvent#promoCode()}. Blank is none;
+     * control characters go and a code beyond {@link #MAX_PROMO_CODE_LENGTH} is cut, so that no
+     * payload can put a row the warehouse refuses.
+     */
+    public Builder promoCode(String v) {
+      promoCode = cleanPromoCode(v);
       return this;
     }
 
