@@ -17,16 +17,29 @@ public enum LinkMethod {
   /** The only visitor active on the site just before the payment. */
   TIMESTAMP("timestamp", "timestamp", "low", 2),
   /**
+   * No visitor, but the order itself says where its buyer came from: the landing page's utm tags
+   * and the referring site a store recorded with the order (Shopify's {@code landing_site} and
+   * {@code referring_site}). A touch without a visitor; stronger than a guess by time.
+   */
+  LANDING_PAGE(null, "landing_page", "low", 3),
+  /**
+   * No visitor, but the payer used a promotion code the site mapped to a campaign ({@code
+   * promo_codes}): credited to that campaign. Booked by the warehouse, which holds the codes (V11),
+   * in place of the links below it; the links above it replace it when they arrive. Its confidence,
+   * {@code campaign}, says that the campaign is known and the visitor is not.
+   */
+  PROMO_CODE(null, "promo_code", "campaign", 4),
+  /**
    * An identify call of the public tracker (anyone can send one with any email), made before the
    * payment.
    */
-  EMAIL_UNVERIFIED("email-unverified", "email", "low", 3),
+  EMAIL_UNVERIFIED("email-unverified", "email", "low", 5),
   /** A verified identify call (the site's server), or an earlier payment that named the visitor. */
-  EMAIL("email", "email", "medium", 4),
+  EMAIL("email", "email", "medium", 6),
   /** An earlier payment of the same provider customer named the visitor. */
-  CUSTOMER("customer", "customer", "high", 5),
+  CUSTOMER("customer", "customer", "high", 7),
   /** The payment's metadata named the visitor or its session. */
-  METADATA("metadata", "metadata", "high", 6);
+  METADATA("metadata", "metadata", "high", 8);
 
   private final String code;
   private final String method;
