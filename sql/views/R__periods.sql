@@ -594,36 +594,25 @@ RETURNS TABLE (cohort_month date, channel text, customers bigint, payments bigin
                reporting_currency char(3), net_reporting numeric, ltv_reporting numeric,
                fx_missing boolean)
 LANGUAGE sql STABLE AS $$
-    WITH firsts AS (
-        SELECT p.customer, p.provider, p.payment_key, p.occurred_at
-        FROM payments p
-        WHERE p.site_id = p_site AND p.livemode = p_livemode
-          AND p.occurred_at >= p_from AND p.occurred_at < p_to
-          AND NOT EXISTS (
-              SELECT 1 FROM payments e
-              WHERE e.site_id = p_site AND e.customer = p.customer AND e.livemode = p_livemode
-                AND (e.occurred_at, e.provider, e.payment_key)
-                    < (p.occurred_at, p.provider, p.payment_key))
-    ),
-    -- the channel holding the most first-touch credit of each payment made in the range, read in
-    -- one pass over the range's first-touch journal (a day wider: the journal's payment_at and
-    -- payments.occurred_at come from the same report, but two reports of one payment may differ)
-    first_touch AS (
-        SELECT DISTINCT ON (l.provider, l.payment_key) l.provider, l.payment_key, l.channel
-        FROM ledger_between(p_site, 'first_touch', p_livemode, p_from - interval '1 day',
-                            p_to + interval '1 day', 'payment') l
-        GROUP BY l.provider, l.payment_key, l.channel
-        HAVING sum(l.amount_minor) FILTER (WHERE l.entry_type <> 'refund') > 0
-        ORDER BY l.provider, l.payment_key,
-                 sum(l.amount_minor) FILTER (WHERE l.entry_type <> 'refund') DESC, l.channel
-    ),
-    acquired AS (
+    -- the customers acquired in the range (customer_firsts, V10), each with the channel holding
+    -- the most first-touch credit of their first payment (a look-up of that payment's journal)
+    WITH acquired AS (
         SELECT f.customer,
-               date_trunc('month', f.occurred_at AT TIME ZONE s.time_zone)::date AS cohort_month,
+               date_trunc('month', f.first_at AT TIME ZONE s.time_zone)::date AS cohort_month,
                coalesce(t.channel, '(unattributed)')                            AS channel
-        FROM firsts f
+        FROM customer_firsts f
         CROSS JOIN site_reporting(p_site) s
-        LEFT JOIN first_touch t ON t.provider = f.provider AND t.payment_key = f.payment_key
+        LEFT JOIN LATERAL (
+            SELECT l.channel
+            FROM revenue_ledger l
+            WHERE l.payment_key = f.payment_key AND l.provider = f.provider
+              AND l.site_id = f.site_id AND l.model = 'first_touch'
+            GROUP BY l.channel
+            HAVING sum(l.amount_minor) FILTER (WHERE l.entry_type <> 'refund') > 0
+            ORDER BY sum(l.amount_minor) FILTER (WHERE l.entry_type <> 'refund') DESC, l.channel
+            LIMIT 1) t ON true
+        WHERE f.site_id = p_site AND f.livemode = p_livemode
+          AND f.first_at >= p_from AND f.first_at < p_to
     ),
     -- everything the acquired customers paid, to date, per currency and day
     per_day AS (
@@ -633,6 +622,7 @@ LANGUAGE sql STABLE AS $$
         FROM acquired a
         JOIN payments e
           ON e.site_id = p_site AND e.customer = a.customer AND e.livemode = p_livemode
+         AND e.occurred_at >= p_from -- none is earlier than the first, which is in the range
         CROSS JOIN site_reporting(p_site) s
         GROUP BY 1, 2, 3, 4, 5, 6
     ),
