@@ -3,6 +3,7 @@ package dev.tributary.job.ops;
 import dev.tributary.job.base.MalformedPayloadException;
 import dev.tributary.job.base.MinorUnits;
 import dev.tributary.job.payments.CurrencyExponents;
+import dev.tributary.job.sessions.ChannelClassifier;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
@@ -44,11 +45,19 @@ import org.slf4j.LoggerFactory;
  *       2025-01-31,demo,google,cpc,spring_sale,USD,1234.50}: the amount is a plain non-negative
  *       decimal in major units, converted exactly to minor units with the currency's ISO 4217
  *       exponent (more decimals than the currency has is an error, e.g. {@code 10.5} JPY).
+ *   <li>{@code promo}: {@code site_id,code,campaign,source,medium,channel,valid_from,valid_to},
+ *       e.g. {@code demo,SPRING20,spring_sale,newsletter,email,Email,2025-03-01,2025-03-31}: a
+ *       payment with no visitor that carries the code (in any case) on a day from {@code
+ *       valid_from} to {@code valid_to} (inclusive, the site's time zone; empty is open) is
+ *       credited to the campaign (V11). {@code channel} is one of the channel groups sessions get
+ *       ({@link ChannelClassifier#GROUPS}); source and medium may be empty. After the upsert the
+ *       site's payments with a code are credited anew ({@code apply_promo_codes}), so codes loaded
+ *       after their payments count too.
  * </ul>
  *
  * <p>Command line: {@code java -cp tributary-job-<version>-all.jar
- * dev.tributary.job.ops.ReferenceData fx|spend <jdbc-url> <user> <file.csv>} with the password in
- * {@code TRIBUTARY_JDBC_PASSWORD}.
+ * dev.tributary.job.ops.ReferenceData fx|spend|promo <jdbc-url> <user> <file.csv>} with the
+ * password in {@code TRIBUTARY_JDBC_PASSWORD}.
  */
 public final class ReferenceData {
   private static final Logger LOG = LoggerFactory.getLogger(ReferenceData.class);
@@ -56,6 +65,12 @@ public final class ReferenceData {
   static final List<String> FX_HEADER = List.of("day", "base", "quote", "rate");
   static final List<String> SPEND_HEADER =
       List.of("day", "site_id", "source", "medium", "campaign", "currency", "amount");
+  static final List<String> PROMO_HEADER =
+      List.of(
+          "site_id", "code", "campaign", "source", "medium", "channel", "valid_from", "valid_to");
+
+  /** As {@code payments.promo_code} keeps them (the job cuts longer codes at this length). */
+  private static final int MAX_CODE_LENGTH = 100;
 
   private static final Pattern DECIMAL = Pattern.compile("[0-9]+(\\.[0-9]+)?");
 
@@ -64,13 +79,14 @@ public final class ReferenceData {
   /** What a file holds. */
   public enum Kind {
     FX,
-    SPEND;
+    SPEND,
+    PROMO;
 
     static Kind of(String name) {
       try {
         return valueOf(name.toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("unknown kind " + name + " (fx or spend)");
+        throw new IllegalArgumentException("unknown kind " + name + " (fx, spend or promo)");
       }
     }
   }
@@ -108,10 +124,21 @@ public final class ReferenceData {
       long amountMinor,
       int exponent) {}
 
+  /** A promotion code and the campaign it stands for; null dates are open. */
+  record PromoCode(
+      String siteId,
+      String code,
+      String campaign,
+      String source,
+      String medium,
+      String channel,
+      LocalDate validFrom,
+      LocalDate validTo) {}
+
   public static void main(String[] args) throws Exception {
     if (args.length != 4) {
       throw new IllegalArgumentException(
-          "usage: ReferenceData fx|spend <jdbc-url> <user> <file.csv>;"
+          "usage: ReferenceData fx|spend|promo <jdbc-url> <user> <file.csv>;"
               + " password in TRIBUTARY_JDBC_PASSWORD");
     }
     String password = System.getenv().getOrDefault("TRIBUTARY_JDBC_PASSWORD", "");
@@ -147,12 +174,24 @@ public final class ReferenceData {
    * @throws BadFileException when a line is bad; nothing is written then
    */
   public static int load(Kind kind, Connection c, Reader in) throws IOException, SQLException {
-    List<String[]> lines = readCsv(in, kind == Kind.FX ? FX_HEADER : SPEND_HEADER);
+    List<String[]> lines =
+        readCsv(
+            in,
+            switch (kind) {
+              case FX -> FX_HEADER;
+              case SPEND -> SPEND_HEADER;
+              case PROMO -> PROMO_HEADER;
+            });
     LOG.info("{} lines checked, writing them in one transaction", lines.size());
     boolean autoCommit = c.getAutoCommit();
     c.setAutoCommit(false);
     try {
-      int rows = kind == Kind.FX ? writeFx(c, parseFx(lines)) : writeSpend(c, parseSpend(lines));
+      int rows =
+          switch (kind) {
+            case FX -> writeFx(c, parseFx(lines));
+            case SPEND -> writeSpend(c, parseSpend(lines));
+            case PROMO -> writePromo(c, parsePromo(lines));
+          };
       c.commit();
       return rows;
     } catch (SQLException | RuntimeException e) {
@@ -323,6 +362,51 @@ public final class ReferenceData {
     return out;
   }
 
+  static List<PromoCode> parsePromo(List<String[]> lines) {
+    List<PromoCode> out = new ArrayList<>();
+    List<String> problems = new ArrayList<>();
+    Map<String, String> seen = new HashMap<>();
+    for (String[] l : lines) {
+      try {
+        String site = text(l[1], "site_id");
+        String code = text(l[2], "code");
+        if (code.length() > MAX_CODE_LENGTH || code.chars().anyMatch(Character::isISOControl)) {
+          throw new IllegalArgumentException(
+              "code must be at most " + MAX_CODE_LENGTH + " characters without control characters");
+        }
+        String campaign = text(l[3], "campaign");
+        String channel = l[6];
+        if (!ChannelClassifier.GROUPS.contains(channel)) {
+          throw new IllegalArgumentException(
+              "channel '"
+                  + channel
+                  + "' is not a channel group; one of "
+                  + new java.util.TreeSet<>(ChannelClassifier.GROUPS));
+        }
+        LocalDate from = l[7].isEmpty() ? null : day(l[7]);
+        LocalDate to = l[8].isEmpty() ? null : day(l[8]);
+        if (from != null && to != null && from.isAfter(to)) {
+          throw new IllegalArgumentException("valid_from " + from + " is after valid_to " + to);
+        }
+        // codes match in any case, so SPRING20 and spring20 are the same code
+        duplicate(seen, site + "\u0000" + code.toLowerCase(Locale.ROOT), l[0]);
+        out.add(
+            new PromoCode(
+                site, code, campaign, emptyToNull(l[4]), emptyToNull(l[5]), channel, from, to));
+      } catch (IllegalArgumentException e) {
+        problems.add("line " + l[0] + ": " + e.getMessage());
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new BadFileException(problems);
+    }
+    return out;
+  }
+
+  private static String emptyToNull(String s) {
+    return s.isEmpty() ? null : s;
+  }
+
   /** {@code amount} (major units, plain decimal) in minor units of {@code exponent}, exactly. */
   static long minorUnits(String amount, String currency, int exponent) {
     BigDecimal major = decimal(amount, "amount");
@@ -413,6 +497,42 @@ public final class ReferenceData {
         st.addBatch();
       }
       st.executeBatch();
+    }
+    return rows.size();
+  }
+
+  private static int writePromo(Connection c, List<PromoCode> rows) throws SQLException {
+    try (PreparedStatement st =
+        c.prepareStatement(
+            "INSERT INTO promo_codes (site_id, code, campaign, source, medium, channel,"
+                + " valid_from, valid_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                + " ON CONFLICT (site_id, lower(code)) DO UPDATE SET code = EXCLUDED.code,"
+                + " campaign = EXCLUDED.campaign, source = EXCLUDED.source,"
+                + " medium = EXCLUDED.medium, channel = EXCLUDED.channel,"
+                + " valid_from = EXCLUDED.valid_from, valid_to = EXCLUDED.valid_to,"
+                + " updated_at = now()")) {
+      for (PromoCode p : rows) {
+        st.setString(1, p.siteId());
+        st.setString(2, p.code());
+        st.setString(3, p.campaign());
+        st.setString(4, p.source());
+        st.setString(5, p.medium());
+        st.setString(6, p.channel());
+        st.setDate(7, p.validFrom() == null ? null : Date.valueOf(p.validFrom()));
+        st.setDate(8, p.validTo() == null ? null : Date.valueOf(p.validTo()));
+        st.addBatch();
+      }
+      st.executeBatch();
+    }
+    // the payments that came before their codes (or under a code now changed) count too
+    try (PreparedStatement st = c.prepareStatement("SELECT apply_promo_codes(?)")) {
+      for (String site : rows.stream().map(PromoCode::siteId).distinct().sorted().toList()) {
+        st.setString(1, site);
+        try (java.sql.ResultSet rs = st.executeQuery()) {
+          rs.next();
+          LOG.info("site {}: {} payments credited to a promotion code", site, rs.getLong(1));
+        }
+      }
     }
     return rows.size();
   }

@@ -26,6 +26,27 @@ public final class ChannelClassifier implements Serializable {
   /** The channel of visits an AI assistant sent (#17). */
   public static final String AI_ASSISTANTS = "AI Assistants";
 
+  /**
+   * Every channel group {@link #classify} gives a session; what reference data may name (a
+   * promotion code's channel), so that dashboards group the code's revenue with the visits'.
+   */
+  public static final java.util.Set<String> GROUPS =
+      java.util.Set.of(
+          "Direct",
+          AI_ASSISTANTS,
+          "Paid Search",
+          "Paid Social",
+          "Paid Video",
+          "Paid Other",
+          "Display",
+          "Email",
+          "Affiliates",
+          "Organic Search",
+          "Organic Social",
+          "Organic Video",
+          "Referral",
+          "Other");
+
   public ChannelClassifier(ChannelHosts hosts) {
     this.hosts = hosts;
   }

@@ -86,9 +86,9 @@ public final class WarehouseSinks {
           currency, currency_exponent, occurred_at, received_at, visitor_id, session_id,
           customer_id, email_hash, livemode, method, confidence, candidates, reason, subscription_id,
           renewal, refunded_minor, chargeback, conflicts, credits, credited_at, refunded_at,
-          updated_at)
+          promo_code, updated_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-          CAST(? AS jsonb), ?, ?, now())
+          CAST(? AS jsonb), ?, ?, ?, now())
       ON CONFLICT (site_id, provider, payment_key) DO UPDATE SET
           event_id = EXCLUDED.event_id, event_type = EXCLUDED.event_type,
           amount_minor = EXCLUDED.amount_minor, currency = EXCLUDED.currency,
@@ -101,7 +101,8 @@ public final class WarehouseSinks {
           subscription_id = EXCLUDED.subscription_id, renewal = EXCLUDED.renewal,
           refunded_minor = EXCLUDED.refunded_minor, chargeback = EXCLUDED.chargeback,
           conflicts = EXCLUDED.conflicts, credits = EXCLUDED.credits,
-          credited_at = EXCLUDED.credited_at, refunded_at = EXCLUDED.refunded_at, updated_at = now()
+          credited_at = EXCLUDED.credited_at, refunded_at = EXCLUDED.refunded_at,
+          promo_code = EXCLUDED.promo_code, updated_at = now()
       """;
 
   static final String UPSERT_REFUND =
@@ -266,10 +267,11 @@ public final class WarehouseSinks {
     st.setString(i++, creditsJson(row));
     st.setTimestamp(i++, new Timestamp(row.creditedAtMillis()));
     if (row.refundedAtMillis() == 0) {
-      st.setNull(i, Types.TIMESTAMP_WITH_TIMEZONE);
+      st.setNull(i++, Types.TIMESTAMP_WITH_TIMEZONE);
     } else {
-      st.setTimestamp(i, new Timestamp(row.refundedAtMillis()));
+      st.setTimestamp(i++, new Timestamp(row.refundedAtMillis()));
     }
+    st.setString(i, p.promoCode());
   }
 
   /**
