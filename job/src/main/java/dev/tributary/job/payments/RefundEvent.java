@@ -39,22 +39,9 @@ public record RefundEvent(
 
   /** This refund with another time it happened (a time beyond belief clamped). */
   public RefundEvent withOccurredAt(long millis) {
-    return new RefundEvent(
-        siteId,
-        provider,
-        paymentKey,
-        refundKey,
-        eventId,
-        eventType,
-        kind,
-        amountMinor,
-        cumulative,
-        full,
-        currency,
-        currencyExponent,
-        millis,
-        receivedAtMillis,
-        livemode);
+    Builder b = new Builder(this);
+    b.occurredAtMillis = millis;
+    return b.make();
   }
 
   public static final String REFUND = "refund";
@@ -94,6 +81,25 @@ public record RefundEvent(
     private boolean livemode = true;
 
     private Builder() {}
+
+    /** A copy of {@code e}, to change a field: the one place besides the builder's own fields. */
+    private Builder(RefundEvent e) {
+      siteId = e.siteId;
+      provider = e.provider;
+      paymentKey = e.paymentKey;
+      refundKey = e.refundKey;
+      eventId = e.eventId;
+      eventType = e.eventType;
+      kind = e.kind;
+      amountMinor = e.amountMinor;
+      cumulative = e.cumulative;
+      full = e.full;
+      currency = e.currency;
+      currencyExponent = e.currencyExponent;
+      occurredAtMillis = e.occurredAtMillis;
+      receivedAtMillis = e.receivedAtMillis;
+      livemode = e.livemode;
+    }
 
     /** Site, provider, event id and both times from the gateway's envelope. */
     public Builder envelope(WebhookEnvelope e) {
@@ -195,6 +201,10 @@ public record RefundEvent(
       if (currency == null && !full) {
         throw new MalformedPayloadException(what + " has no currency");
       }
+      return make();
+    }
+
+    private RefundEvent make() {
       return new RefundEvent(
           siteId,
           provider,
