@@ -578,8 +578,8 @@ $$;
 
 -- Lifetime value by acquisition channel: the customers whose first payment falls in the range,
 -- grouped by the month of that payment (site time zone) and by the channel that brought them (the
--- first-touch credit of their first payment; '(unattributed)' without one), with everything they
--- have paid since, to date, net of refunds, in the reporting currency.
+-- channel holding the most first-touch credit of their first payment; '(unattributed)' without
+-- one), with everything they have paid since, to date, net of refunds, in the reporting currency.
 -- A customer is payments.customer (V9): the linked visitor, else the provider's customer, else the
 -- email hash. Payments of other modes are other customers.
 --   customers       customers acquired in the cohort
@@ -594,27 +594,19 @@ RETURNS TABLE (cohort_month date, channel text, customers bigint, payments bigin
                reporting_currency char(3), net_reporting numeric, ltv_reporting numeric,
                fx_missing boolean)
 LANGUAGE sql STABLE AS $$
-    -- the customers acquired in the range (customer_firsts, V10), each with the channel holding
-    -- the most first-touch credit of their first payment (a look-up of that payment's journal)
+    -- the customers acquired in the range and the channel that brought each (customer_firsts,
+    -- V10: one index range, the channel kept there from the first payment's position)
     WITH acquired AS (
         SELECT f.customer,
                date_trunc('month', f.first_at AT TIME ZONE s.time_zone)::date AS cohort_month,
-               coalesce(t.channel, '(unattributed)')                            AS channel
+               f.channel
         FROM customer_firsts f
         CROSS JOIN site_reporting(p_site) s
-        LEFT JOIN LATERAL (
-            SELECT l.channel
-            FROM revenue_ledger l
-            WHERE l.payment_key = f.payment_key AND l.provider = f.provider
-              AND l.site_id = f.site_id AND l.model = 'first_touch'
-            GROUP BY l.channel
-            HAVING sum(l.amount_minor) FILTER (WHERE l.entry_type <> 'refund') > 0
-            ORDER BY sum(l.amount_minor) FILTER (WHERE l.entry_type <> 'refund') DESC, l.channel
-            LIMIT 1) t ON true
         WHERE f.site_id = p_site AND f.livemode = p_livemode
           AND f.first_at >= p_from AND f.first_at < p_to
     ),
-    -- everything the acquired customers paid, to date, per currency and day
+    -- everything the acquired customers paid, to date, per currency and day (V10's covering
+    -- index by customer: the wide payment rows are not read)
     per_day AS (
         SELECT a.cohort_month, a.channel, e.currency, e.currency_exponent, s.reporting_currency,
                (e.occurred_at AT TIME ZONE s.time_zone)::date AS payment_day,
@@ -626,13 +618,19 @@ LANGUAGE sql STABLE AS $$
         CROSS JOIN site_reporting(p_site) s
         GROUP BY 1, 2, 3, 4, 5, 6
     ),
+    -- one rate look-up per currency and day, however many cohorts and channels share it
+    rates AS (
+        SELECT r.currency, r.reporting_currency, r.payment_day,
+               fx_rate(r.currency, r.reporting_currency, r.payment_day) AS rate
+        FROM (SELECT DISTINCT currency, reporting_currency, payment_day FROM per_day) r
+    ),
     money AS (
         SELECT d.cohort_month, d.channel, d.reporting_currency, sum(d.payments)::bigint AS payments,
                CASE WHEN bool_and(r.rate IS NOT NULL)
                     THEN sum(d.net_minor / (10 ^ d.currency_exponent)::numeric * r.rate) END AS net,
                bool_or(r.rate IS NULL) AS fx_missing
         FROM per_day d
-        CROSS JOIN LATERAL (SELECT fx_rate(d.currency, d.reporting_currency, d.payment_day) AS rate) r
+        JOIN rates r USING (currency, reporting_currency, payment_day)
         GROUP BY d.cohort_month, d.channel, d.reporting_currency
     ),
     people AS (

@@ -3,6 +3,7 @@ package dev.tributary.job.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tributary.job.testing.EmbeddedWarehouse;
 import dev.tributary.job.testing.GrafanaPanels;
+import dev.tributary.job.warehouse.WarehouseRows;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -256,37 +257,6 @@ public final class DashboardBench {
              CASE WHEN x.refunded > 0 THEN x.t + (1 + bench_u(x.i, 20) * 20) * interval '1 day' END
       FROM ({SELECT}) x
       ORDER BY x.t
-      """;
-
-  /** Each payment's standing position, from its journal, as V6 backfilled it. */
-  static final String CREDITS =
-      """
-      UPDATE payments p
-      SET credits = pos.credits
-      FROM (
-          SELECT site_id, provider, payment_key,
-                 jsonb_agg(jsonb_build_object(
-                     'model', model, 'visitor_id', visitor_id, 'session_id', session_id,
-                     'channel', channel, 'source', source, 'medium', medium, 'campaign', campaign,
-                     'currency', currency, 'currency_exponent', currency_exponent,
-                     'payment_at', payment_at, 'livemode', livemode,
-                     'credit_minor', credit_minor, 'refunded_minor', refunded_minor)
-                     ORDER BY model, session_id, channel) AS credits
-          FROM (
-              SELECT site_id, provider, payment_key, model, visitor_id, session_id, channel,
-                     source, medium, campaign, currency, currency_exponent, payment_at, livemode,
-                     coalesce(sum(amount_minor) FILTER (WHERE entry_type <> 'refund'), 0)
-                         AS credit_minor,
-                     coalesce(-sum(amount_minor) FILTER (WHERE entry_type = 'refund'), 0)
-                         AS refunded_minor
-              FROM revenue_ledger
-              GROUP BY site_id, provider, payment_key, model, visitor_id, session_id, channel,
-                       source, medium, campaign, currency, currency_exponent, payment_at, livemode
-          ) per_touch
-          GROUP BY site_id, provider, payment_key
-      ) pos
-      WHERE p.site_id = pos.site_id AND p.provider = pos.provider
-        AND p.payment_key = pos.payment_key
       """;
 
   /** Journal rows the payments {LO} … {HI} make: 3 + 3k, unattributed 6; twice when refunded. */
@@ -613,7 +583,10 @@ public final class DashboardBench {
         fill(PAYMENTS, sessions, visitors, 0, 0)
             .replace("{SELECT}", fill(PAYMENTS_SELECT, sessions, visitors, 1, payments)));
     step(c, "journal (revenue_ledger)", fill(LEDGER, sessions, visitors, 0, 0));
-    step(c, "payments' positions (payments.credits) from the journal", CREDITS);
+    step(
+        c,
+        "payments' positions (payments.credits) from the journal",
+        WarehouseRows.resource("/warehouse/positions-from-journal.sql"));
     exec(c, "ALTER TABLE payments ENABLE TRIGGER USER");
 
     long t = System.nanoTime();

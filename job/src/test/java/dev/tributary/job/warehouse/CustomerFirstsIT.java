@@ -204,4 +204,65 @@ class CustomerFirstsIT {
     assertThat(held()).isEqualTo(rows(w, EXPECTED));
     assertThat(held()).contains("shop | true | visitor:v1 | 2025-03-01 00:00:00.0 | stripe | pi_2");
   }
+
+  /** A position (V6) whose first touch is {@code channel}; its last touch is Direct. */
+  private static String credits(String channel, long amount) {
+    String touch =
+        "{\"model\": \"%s\", \"channel\": \"%s\", \"currency\": \"USD\","
+            + " \"currency_exponent\": 2, \"payment_at\": \"2025-02-01T00:00:00Z\","
+            + " \"livemode\": true, \"credit_minor\": %d, \"refunded_minor\": 0}";
+    return "["
+        + touch.formatted("first_touch", channel, amount)
+        + ", "
+        + touch.formatted("last_touch", "Direct", amount)
+        + "]";
+  }
+
+  private static List<String> channels() throws SQLException {
+    return rows(w, "SELECT customer, payment_key, channel FROM customer_firsts ORDER BY 1");
+  }
+
+  @Test
+  void theChannelThatBroughtACustomerIsTheFirstTouchOfTheirFirstPaymentAsItStands()
+      throws Exception {
+    w.execute(pay("pi_2", "v1", null, "2025-03-01T00:00Z"));
+    w.execute(
+        "UPDATE payments SET credits = '"
+            + credits("Email", 1000)
+            + "' WHERE payment_key = 'pi_2'");
+    assertThat(channels()).containsExactly("visitor:v1 | pi_2 | Email");
+    // re-attributed: the first touch is now Paid Search
+    w.execute(
+        "UPDATE payments SET credits = '"
+            + credits("Paid Search", 1000)
+            + "' WHERE payment_key = 'pi_2'");
+    assertThat(channels()).containsExactly("visitor:v1 | pi_2 | Paid Search");
+    // an earlier payment arrives with its own position: it is the first, and brought them
+    w.execute(
+        pay("pi_1", "v1", null, "2025-02-01T00:00Z")
+            .replace(
+                "livemode, method, confidence, candidates, reason)",
+                "livemode, method, confidence, candidates, reason, credits)")
+            .replace("'test')", "'test', '" + credits("Organic Search", 1000) + "')"));
+    assertThat(channels()).containsExactly("visitor:v1 | pi_1 | Organic Search");
+    // a later payment's position changing does not touch the customer's channel
+    w.execute(
+        "UPDATE payments SET credits = '"
+            + credits("Referral", 1000)
+            + "' WHERE payment_key = 'pi_2'");
+    assertThat(channels()).containsExactly("visitor:v1 | pi_1 | Organic Search");
+    // the first leaves: the next payment is the first, with its channel as it stands
+    w.execute("UPDATE payments SET visitor_id = 'v2' WHERE payment_key = 'pi_1'");
+    assertThat(channels())
+        .containsExactly("visitor:v1 | pi_2 | Referral", "visitor:v2 | pi_1 | Organic Search");
+    // a position without a positive first-touch credit
+    w.execute("UPDATE payments SET credits = '[]' WHERE payment_key = 'pi_2'");
+    assertThat(channels())
+        .containsExactly(
+            "visitor:v1 | pi_2 | (unattributed)", "visitor:v2 | pi_1 | Organic Search");
+    w.execute("SELECT rebuild_customer_firsts()");
+    assertThat(channels())
+        .containsExactly(
+            "visitor:v1 | pi_2 | (unattributed)", "visitor:v2 | pi_1 | Organic Search");
+  }
 }

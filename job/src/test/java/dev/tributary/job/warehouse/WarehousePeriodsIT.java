@@ -62,6 +62,7 @@ class WarehousePeriodsIT {
          ('f9', 'shop', 'stripe', 'pi_5', 'first_touch', 'payment', 'v1', 's1', 'Paid Search',
           'google', 'cpc', 'spring', 4000, 'GBP', 2, '2025-03-05T12:00Z', '2025-03-05T12:00Z', true)
         """);
+    WarehouseRows.positionsFromJournal(w);
   }
 
   @AfterAll

@@ -20,6 +20,14 @@ public final class WarehouseRows {
     w.execute(resource("/warehouse/views-fixture.sql"));
   }
 
+  /**
+   * Sets each payment's position ({@code payments.credits}) from the journal rows a test wrote
+   * straight into {@code revenue_ledger}, as the job's rows carry it.
+   */
+  public static void positionsFromJournal(EmbeddedWarehouse w) throws SQLException {
+    w.execute(resource("/warehouse/positions-from-journal.sql"));
+  }
+
   public static String resource(String name) {
     try (InputStream in = WarehouseRows.class.getResourceAsStream(name)) {
       if (in == null) {
