@@ -18,7 +18,6 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,12 +27,7 @@ import org.junit.jupiter.api.Test;
  */
 class ComposeFilesTest {
 
-  private static DeploymentFiles deploy;
-
-  @BeforeAll
-  static void load() throws IOException {
-    deploy = DeploymentFiles.load();
-  }
+  private static final DeploymentFiles deploy = DeploymentFiles.load();
 
   @Test
   void composeServicesBuildFromExistingDockerfilesAndMountExistingFiles() {

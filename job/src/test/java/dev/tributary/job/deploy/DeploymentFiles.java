@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tributary.job.config.JobOptions;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.nio.file.Files;
@@ -48,16 +49,20 @@ final class DeploymentFiles {
   }
 
   /** The compose file and every Kubernetes manifest (by file name), parsed. */
-  static DeploymentFiles load() throws IOException {
+  static DeploymentFiles load() {
     Path root = repositoryRoot();
-    List<Map<String, Object>> docs =
-        yamlDocuments(root.resolve("deploy/compose/docker-compose.yml"));
-    assertThat(docs).hasSize(1);
-    Map<String, List<Map<String, Object>>> k8sDocs = new TreeMap<>();
-    for (Path file : yamlFiles(root.resolve("deploy/kubernetes"))) {
-      k8sDocs.put(file.getFileName().toString(), yamlDocuments(file));
+    try {
+      List<Map<String, Object>> docs =
+          yamlDocuments(root.resolve("deploy/compose/docker-compose.yml"));
+      assertThat(docs).hasSize(1);
+      Map<String, List<Map<String, Object>>> k8sDocs = new TreeMap<>();
+      for (Path file : yamlFiles(root.resolve("deploy/kubernetes"))) {
+        k8sDocs.put(file.getFileName().toString(), yamlDocuments(file));
+      }
+      return new DeploymentFiles(root, docs.get(0), k8sDocs);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    return new DeploymentFiles(root, docs.get(0), k8sDocs);
   }
 
   private static Path repositoryRoot() {

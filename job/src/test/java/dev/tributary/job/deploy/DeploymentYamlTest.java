@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,12 +21,7 @@ import org.junit.jupiter.api.Test;
  */
 class DeploymentYamlTest {
 
-  private static DeploymentFiles deploy;
-
-  @BeforeAll
-  static void load() throws IOException {
-    deploy = DeploymentFiles.load();
-  }
+  private static final DeploymentFiles deploy = DeploymentFiles.load();
 
   @Test
   void everyYamlFileParsesIntoMappings() throws IOException {

@@ -16,7 +16,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,12 +24,7 @@ import org.junit.jupiter.api.Test;
  */
 class DockerImagesTest {
 
-  private static DeploymentFiles deploy;
-
-  @BeforeAll
-  static void load() throws IOException {
-    deploy = DeploymentFiles.load();
-  }
+  private static final DeploymentFiles deploy = DeploymentFiles.load();
 
   @Test
   void imagesMatchTheVersionsThePomsPin() throws IOException {

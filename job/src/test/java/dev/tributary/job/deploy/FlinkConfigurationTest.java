@@ -23,12 +23,11 @@ import org.junit.jupiter.api.Test;
  */
 class FlinkConfigurationTest {
 
-  private static DeploymentFiles deploy;
+  private static final DeploymentFiles deploy = DeploymentFiles.load();
   private static KnownFlinkOptions flink;
 
   @BeforeAll
-  static void load() throws IOException {
-    deploy = DeploymentFiles.load();
+  static void discoverFlinkOptions() throws IOException {
     flink = KnownFlinkOptions.discover();
   }
 

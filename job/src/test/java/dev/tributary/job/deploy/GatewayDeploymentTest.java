@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,12 +24,7 @@ import org.junit.jupiter.api.Test;
  */
 class GatewayDeploymentTest {
 
-  private static DeploymentFiles deploy;
-
-  @BeforeAll
-  static void load() throws IOException {
-    deploy = DeploymentFiles.load();
-  }
+  private static final DeploymentFiles deploy = DeploymentFiles.load();
 
   @Test
   void gatewayProbesAskTheEndpointsTheGatewayServes() throws IOException {

@@ -8,7 +8,6 @@ import dev.tributary.job.config.JobOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,12 +16,7 @@ import org.junit.jupiter.api.Test;
  */
 class ReadmesTest {
 
-  private static DeploymentFiles deploy;
-
-  @BeforeAll
-  static void load() throws IOException {
-    deploy = DeploymentFiles.load();
-  }
+  private static final DeploymentFiles deploy = DeploymentFiles.load();
 
   @Test
   void theKubernetesInstallStepsRunInAnOrderThatWorks() throws IOException {
