@@ -56,7 +56,7 @@ if [ -n "$(git status --porcelain --untracked-files=normal)" ]; then
   dirty="-dirty"
 fi
 commit_time="$(date -u -d "$(git log -1 --format=%cI HEAD)" +%Y-%m-%dT%H:%M:%SZ)"
-# the project's version: the first <version> of the parent POM (as DeploymentFilesTest reads it)
+# the project's version: the first <version> of the parent POM (as DockerImagesTest reads it)
 current="$(sed -n 's:.*<version>\([^<]*\)</version>.*:\1:p' pom.xml | head -n 1)"
 
 notes="$(awk -v v="$version" '

@@ -1,14 +1,11 @@
 package dev.tributary.job.identity;
 
-import dev.tributary.job.base.StateTtl;
 import dev.tributary.job.payments.LinkMethod;
 import dev.tributary.job.payments.PaymentEvent;
 import dev.tributary.job.state.PendingPayments;
 import dev.tributary.job.state.UnresolvedPayments;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -46,9 +43,7 @@ public final class ResolveByCustomer
 
   private final Duration retention;
   private final Duration lookback;
-  private transient ValueState<String> visitor;
-  private transient UnresolvedPayments unresolved;
-  private transient PendingPayments pending;
+  private transient LinkState link;
   private transient Counter resolved;
 
   /**
@@ -63,9 +58,7 @@ public final class ResolveByCustomer
 
   @Override
   public void open(OpenContext openContext) {
-    visitor = StateTtl.value(getRuntimeContext(), "visitor", Types.STRING, retention);
-    pending = new PendingPayments(getRuntimeContext(), "pending");
-    unresolved = new UnresolvedPayments(getRuntimeContext(), "unresolved", lookback);
+    link = new LinkState(getRuntimeContext(), retention, lookback);
     resolved = getRuntimeContext().getMetricGroup().counter("attributedByCustomer");
   }
 
@@ -73,30 +66,27 @@ public final class ResolveByCustomer
   public void processElement(PaymentEvent p, Context ctx, Collector<PaymentEvent> out)
       throws Exception {
     if (p.linkedToVisitor()) {
-      visitor.update(p.visitorId());
+      link.visitor.update(p.visitorId());
       out.collect(p);
-      for (PaymentEvent earlier : unresolved.takeAll()) {
-        resolved.inc();
-        out.collect(earlier.withVisitor(p.visitorId(), LinkMethod.CUSTOMER));
-      }
+      link.linkUnresolved(p.visitorId(), LinkMethod.CUSTOMER, resolved, out);
       return;
     }
-    pending.holdOrResolve(p, ctx.timestamp(), ctx.timerService(), this::resolve, out);
+    link.pending.holdOrResolve(p, ctx.timestamp(), ctx.timerService(), this::resolve, out);
   }
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<PaymentEvent> out)
       throws Exception {
-    pending.releaseDue(timestamp, this::resolve, out);
+    link.pending.releaseDue(timestamp, this::resolve, out);
   }
 
   private PaymentEvent resolve(PaymentEvent p) throws Exception {
-    String known = visitor.value();
+    String known = link.visitor.value();
     if (known != null) {
       // every renewal that uses the link keeps it alive: a subscription renewing for years keeps
       // its channel although the link was written once
-      visitor.update(known);
+      link.visitor.update(known);
     }
-    return unresolved.linkOrRemember(p, known, LinkMethod.CUSTOMER, resolved);
+    return link.unresolved.linkOrRemember(p, known, LinkMethod.CUSTOMER, resolved);
   }
 }

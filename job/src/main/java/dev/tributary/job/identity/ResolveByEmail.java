@@ -65,11 +65,9 @@ public final class ResolveByEmail
 
   private final Duration retention;
   private final Duration lookback;
-  private transient ValueState<String> visitor;
+  private transient LinkState link;
   private transient ValueState<Long> identifiedAt;
   private transient ValueState<Boolean> verifiedLink;
-  private transient PendingPayments pending;
-  private transient UnresolvedPayments unresolved;
   private transient Counter resolved;
   private transient Counter resolvedUnverified;
   private transient Counter unverifiedIgnored;
@@ -87,11 +85,9 @@ public final class ResolveByEmail
 
   @Override
   public void open(OpenContext openContext) {
-    visitor = StateTtl.value(getRuntimeContext(), "visitor", Types.STRING, retention);
+    link = new LinkState(getRuntimeContext(), retention, lookback);
     identifiedAt = StateTtl.value(getRuntimeContext(), "identifiedAt", Types.LONG, retention);
     verifiedLink = StateTtl.value(getRuntimeContext(), "verifiedLink", Types.BOOLEAN, retention);
-    pending = new PendingPayments(getRuntimeContext(), "pending");
-    unresolved = new UnresolvedPayments(getRuntimeContext(), "unresolved", lookback);
     var metrics = getRuntimeContext().getMetricGroup();
     resolved = metrics.counter("attributedByEmail");
     resolvedUnverified = metrics.counter("attributedByUnverifiedEmail");
@@ -104,10 +100,10 @@ public final class ResolveByEmail
       throws Exception {
     if (identify.forget()) {
       // erasure: nothing of this email's link stays; payments still waiting settle without it
-      visitor.clear();
+      link.visitor.clear();
       identifiedAt.clear();
       verifiedLink.clear();
-      unresolved.takeAll();
+      link.unresolved.takeAll();
       forgotten.inc();
       return;
     }
@@ -123,14 +119,14 @@ public final class ResolveByEmail
       out.collect(p);
       upgrade(out);
     } else {
-      pending.holdOrResolve(p, ctx.timestamp(), ctx.timerService(), this::resolve, out);
+      link.pending.holdOrResolve(p, ctx.timestamp(), ctx.timerService(), this::resolve, out);
     }
   }
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<PaymentEvent> out)
       throws Exception {
-    pending.releaseDue(timestamp, this::resolve, out);
+    link.pending.releaseDue(timestamp, this::resolve, out);
   }
 
   /**
@@ -142,21 +138,22 @@ public final class ResolveByEmail
    * it would have on time, and a claim made after a payment never moves its credit.
    */
   private void upgrade(Collector<PaymentEvent> out) throws Exception {
-    String linked = visitor.value();
+    String linked = link.visitor.value();
     if (linked == null) {
       return;
     }
     boolean vouched = Boolean.TRUE.equals(verifiedLink.value());
+    if (vouched) {
+      link.linkUnresolved(linked, LinkMethod.EMAIL, resolved, out);
+      return;
+    }
     long claimedAt = identifiedAt.value();
-    for (PaymentEvent p : unresolved.takeAll()) {
-      if (vouched) {
-        resolved.inc();
-        out.collect(p.withVisitor(linked, LinkMethod.EMAIL));
-      } else if (p.occurredAtMillis() >= claimedAt) {
+    for (PaymentEvent p : link.unresolved.takeAll()) {
+      if (p.occurredAtMillis() >= claimedAt) {
         resolvedUnverified.inc();
         out.collect(p.withVisitor(linked, LinkMethod.EMAIL_UNVERIFIED));
       } else {
-        unresolved.remember(p);
+        link.unresolved.remember(p);
       }
     }
   }
@@ -173,10 +170,10 @@ public final class ResolveByEmail
     } else if (verified) {
       replace = at >= known;
     } else {
-      replace = at < known || at == known && visitorId.compareTo(visitor.value()) < 0;
+      replace = at < known || at == known && visitorId.compareTo(link.visitor.value()) < 0;
     }
     if (replace) {
-      visitor.update(visitorId);
+      link.visitor.update(visitorId);
       identifiedAt.update(at);
       verifiedLink.update(verified);
     } else if (!verified) {
@@ -185,15 +182,15 @@ public final class ResolveByEmail
   }
 
   private PaymentEvent resolve(PaymentEvent p) throws Exception {
-    String known = visitor.value();
+    String known = link.visitor.value();
     boolean vouched = Boolean.TRUE.equals(verifiedLink.value());
     if (known == null || !vouched && identifiedAt.value() > p.occurredAtMillis()) {
       // nothing links this email yet, or only an unverified claim made after the payment
-      unresolved.remember(p);
+      link.unresolved.remember(p);
       return p;
     }
     // a payment that uses the link keeps it alive (same values: the TTL restarts)
-    visitor.update(known);
+    link.visitor.update(known);
     identifiedAt.update(identifiedAt.value());
     verifiedLink.update(vouched);
     if (vouched) {

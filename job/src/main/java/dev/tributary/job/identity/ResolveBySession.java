@@ -1,6 +1,5 @@
 package dev.tributary.job.identity;
 
-import dev.tributary.job.base.StateTtl;
 import dev.tributary.job.payments.LinkMethod;
 import dev.tributary.job.payments.PaymentEvent;
 import dev.tributary.job.sessions.Session;
@@ -8,8 +7,6 @@ import dev.tributary.job.state.PendingPayments;
 import dev.tributary.job.state.UnresolvedPayments;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
@@ -47,9 +44,7 @@ public final class ResolveBySession
   public static final String UID = "resolve-by-session";
 
   private final Duration lookback;
-  private transient ValueState<String> visitor;
-  private transient PendingPayments pending;
-  private transient UnresolvedPayments unresolved;
+  private transient LinkState link;
   private transient Counter resolved;
 
   /**
@@ -66,42 +61,37 @@ public final class ResolveBySession
 
   @Override
   public void open(OpenContext openContext) {
-    visitor = StateTtl.value(getRuntimeContext(), "visitor", Types.STRING, lookback);
-    pending = new PendingPayments(getRuntimeContext(), "pending");
-    unresolved = new UnresolvedPayments(getRuntimeContext(), "unresolved", lookback);
+    link = new LinkState(getRuntimeContext(), lookback, lookback);
     resolved = getRuntimeContext().getMetricGroup().counter("attributedBySession");
   }
 
   @Override
   public void processElement1(Session session, Context ctx, Collector<PaymentEvent> out)
       throws Exception {
-    if (visitor.value() != null) {
+    if (link.visitor.value() != null) {
       return;
     }
-    visitor.update(session.visitorId());
-    for (PaymentEvent p : unresolved.takeAll()) {
-      resolved.inc();
-      out.collect(p.withVisitor(session.visitorId(), LinkMethod.METADATA));
-    }
+    link.visitor.update(session.visitorId());
+    link.linkUnresolved(session.visitorId(), LinkMethod.METADATA, resolved, out);
   }
 
   @Override
   public void processElement2(PaymentEvent p, Context ctx, Collector<PaymentEvent> out)
       throws Exception {
-    if (visitor.value() != null) {
+    if (link.visitor.value() != null) {
       out.collect(resolve(p));
     } else {
-      pending.holdOrResolve(p, ctx.timestamp(), ctx.timerService(), this::resolve, out);
+      link.pending.holdOrResolve(p, ctx.timestamp(), ctx.timerService(), this::resolve, out);
     }
   }
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<PaymentEvent> out)
       throws Exception {
-    pending.releaseDue(timestamp, this::resolve, out);
+    link.pending.releaseDue(timestamp, this::resolve, out);
   }
 
   private PaymentEvent resolve(PaymentEvent p) throws Exception {
-    return unresolved.linkOrRemember(p, visitor.value(), LinkMethod.METADATA, resolved);
+    return link.unresolved.linkOrRemember(p, link.visitor.value(), LinkMethod.METADATA, resolved);
   }
 }

@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -111,7 +112,12 @@ public final class ReferenceData {
   }
 
   /** On {@code day}, 1 {@code base} = {@code rate} {@code quote}. */
-  record FxRate(LocalDate day, String base, String quote, BigDecimal rate) {}
+  record FxRate(LocalDate day, String base, String quote, BigDecimal rate) {
+    /** The table's key: a file may give one rate per day and pair. */
+    String key() {
+      return day + "/" + base + "/" + quote;
+    }
+  }
 
   /** Spend of one day and campaign, in exact minor units. */
   record Spend(
@@ -122,7 +128,12 @@ public final class ReferenceData {
       String campaign,
       String currency,
       long amountMinor,
-      int exponent) {}
+      int exponent) {
+    /** The table's key: a file may give one amount per day, campaign and currency. */
+    String key() {
+      return String.join("\u0000", day.toString(), siteId, source, medium, campaign, currency);
+    }
+  }
 
   /** A promotion code and the campaign it stands for; null dates are open. */
   record PromoCode(
@@ -306,24 +317,30 @@ public final class ReferenceData {
   }
 
   static List<FxRate> parseFx(List<String[]> lines) {
-    List<FxRate> out = new ArrayList<>();
+    return parseLines(lines, ReferenceData::fxRate, FxRate::key);
+  }
+
+  static List<Spend> parseSpend(List<String[]> lines) {
+    return parseLines(lines, ReferenceData::spend, Spend::key);
+  }
+
+  /**
+   * Every line read by {@code parser}, which throws for a bad one, no two with the same key; all
+   * bad lines are reported together, so that one run shows everything to fix.
+   *
+   * @throws BadFileException when a line is bad
+   */
+  private static <T> List<T> parseLines(
+      List<String[]> lines, Function<String[], T> parser, Function<T, String> key) {
+    List<T> out = new ArrayList<>();
     List<String> problems = new ArrayList<>();
     Map<String, String> seen = new HashMap<>();
     for (String[] l : lines) {
       try {
-        LocalDate day = day(l[1]);
-        String base = currency(l[2], "base");
-        String quote = currency(l[3], "quote");
-        if (base.equals(quote)) {
-          throw new IllegalArgumentException("base and quote are both " + base);
-        }
-        BigDecimal rate = decimal(l[4], "rate");
-        if (rate.signum() <= 0) {
-          throw new IllegalArgumentException("rate must be > 0, got " + l[4]);
-        }
-        duplicate(seen, day + "/" + base + "/" + quote, l[0]);
-        out.add(new FxRate(day, base, quote, rate));
-      } catch (IllegalArgumentException e) {
+        T row = parser.apply(l);
+        duplicate(seen, key.apply(row), l[0]);
+        out.add(row);
+      } catch (IllegalArgumentException | MalformedPayloadException e) {
         problems.add("line " + l[0] + ": " + e.getMessage());
       }
     }
@@ -333,33 +350,30 @@ public final class ReferenceData {
     return out;
   }
 
-  static List<Spend> parseSpend(List<String[]> lines) {
-    List<Spend> out = new ArrayList<>();
-    List<String> problems = new ArrayList<>();
-    Map<String, String> seen = new HashMap<>();
-    for (String[] l : lines) {
-      try {
-        LocalDate day = day(l[1]);
-        String site = text(l[2], "site_id");
-        String source = text(l[3], "source");
-        String medium = text(l[4], "medium");
-        String campaign = text(l[5], "campaign");
-        String currency = currency(l[6], "currency");
-        int exponent = CurrencyExponents.iso4217(currency);
-        long minor = minorUnits(l[7], currency, exponent);
-        duplicate(
-            seen,
-            String.join("\u0000", day.toString(), site, source, medium, campaign, currency),
-            l[0]);
-        out.add(new Spend(day, site, source, medium, campaign, currency, minor, exponent));
-      } catch (IllegalArgumentException | MalformedPayloadException e) {
-        problems.add("line " + l[0] + ": " + e.getMessage());
-      }
+  private static FxRate fxRate(String[] l) {
+    LocalDate day = day(l[1]);
+    String base = currency(l[2], "base");
+    String quote = currency(l[3], "quote");
+    if (base.equals(quote)) {
+      throw new IllegalArgumentException("base and quote are both " + base);
     }
-    if (!problems.isEmpty()) {
-      throw new BadFileException(problems);
+    BigDecimal rate = decimal(l[4], "rate");
+    if (rate.signum() <= 0) {
+      throw new IllegalArgumentException("rate must be > 0, got " + l[4]);
     }
-    return out;
+    return new FxRate(day, base, quote, rate);
+  }
+
+  private static Spend spend(String[] l) {
+    LocalDate day = day(l[1]);
+    String site = text(l[2], "site_id");
+    String source = text(l[3], "source");
+    String medium = text(l[4], "medium");
+    String campaign = text(l[5], "campaign");
+    String currency = currency(l[6], "currency");
+    int exponent = CurrencyExponents.iso4217(currency);
+    long minor = minorUnits(l[7], currency, exponent);
+    return new Spend(day, site, source, medium, campaign, currency, minor, exponent);
   }
 
   static List<PromoCode> parsePromo(List<String[]> lines) {
@@ -461,39 +475,52 @@ public final class ReferenceData {
   }
 
   private static int writeFx(Connection c, List<FxRate> rows) throws SQLException {
-    try (PreparedStatement st =
-        c.prepareStatement(
-            "INSERT INTO fx_rates (day, base, quote, rate) VALUES (?, ?, ?, ?)"
-                + " ON CONFLICT (day, base, quote) DO UPDATE SET rate = EXCLUDED.rate")) {
-      for (FxRate r : rows) {
-        st.setDate(1, Date.valueOf(r.day()));
-        st.setString(2, r.base());
-        st.setString(3, r.quote());
-        st.setBigDecimal(4, r.rate());
-        st.addBatch();
-      }
-      st.executeBatch();
-    }
-    return rows.size();
+    return writeAll(
+        c,
+        "INSERT INTO fx_rates (day, base, quote, rate) VALUES (?, ?, ?, ?)"
+            + " ON CONFLICT (day, base, quote) DO UPDATE SET rate = EXCLUDED.rate",
+        rows,
+        (st, r) -> {
+          st.setDate(1, Date.valueOf(r.day()));
+          st.setString(2, r.base());
+          st.setString(3, r.quote());
+          st.setBigDecimal(4, r.rate());
+        });
   }
 
   private static int writeSpend(Connection c, List<Spend> rows) throws SQLException {
-    try (PreparedStatement st =
-        c.prepareStatement(
-            "INSERT INTO campaign_spend (day, site_id, source, medium, campaign, currency,"
-                + " amount_minor, currency_exponent) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-                + " ON CONFLICT (day, site_id, source, medium, campaign, currency) DO UPDATE SET"
-                + " amount_minor = EXCLUDED.amount_minor,"
-                + " currency_exponent = EXCLUDED.currency_exponent")) {
-      for (Spend s : rows) {
-        st.setDate(1, Date.valueOf(s.day()));
-        st.setString(2, s.siteId());
-        st.setString(3, s.source());
-        st.setString(4, s.medium());
-        st.setString(5, s.campaign());
-        st.setString(6, s.currency());
-        st.setLong(7, s.amountMinor());
-        st.setInt(8, s.exponent());
+    return writeAll(
+        c,
+        "INSERT INTO campaign_spend (day, site_id, source, medium, campaign, currency,"
+            + " amount_minor, currency_exponent) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            + " ON CONFLICT (day, site_id, source, medium, campaign, currency) DO UPDATE SET"
+            + " amount_minor = EXCLUDED.amount_minor,"
+            + " currency_exponent = EXCLUDED.currency_exponent",
+        rows,
+        (st, s) -> {
+          st.setDate(1, Date.valueOf(s.day()));
+          st.setString(2, s.siteId());
+          st.setString(3, s.source());
+          st.setString(4, s.medium());
+          st.setString(5, s.campaign());
+          st.setString(6, s.currency());
+          st.setLong(7, s.amountMinor());
+          st.setInt(8, s.exponent());
+        });
+  }
+
+  /** Sets one row's parameters of an upsert. */
+  @FunctionalInterface
+  private interface Binder<T> {
+    void bind(PreparedStatement st, T row) throws SQLException;
+  }
+
+  /** Runs {@code sql} for every row as one batch; returns the number of rows. */
+  private static <T> int writeAll(Connection c, String sql, List<T> rows, Binder<T> binder)
+      throws SQLException {
+    try (PreparedStatement st = c.prepareStatement(sql)) {
+      for (T row : rows) {
+        binder.bind(st, row);
         st.addBatch();
       }
       st.executeBatch();

@@ -58,34 +58,21 @@ record StoredDeadLetter(
     } catch (Exception e) {
       n = null;
     }
-    if (!(n instanceof ObjectNode)) {
-      String problem = value == null ? "empty value" : "value is not a JSON object";
-      return new StoredDeadLetter(
-          topic,
-          partition,
-          offset,
-          timestampMillis,
-          kafkaKey,
-          size,
-          problem,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          Map.of());
-    }
+    // an unreadable value keeps its coordinates, so the listing can still say where it is
+    ObjectNode fields = n instanceof ObjectNode o ? o : null;
+    String problem =
+        fields != null ? null : value == null ? "empty value" : "value is not a JSON object";
     Map<String, JsonNode> extra = new LinkedHashMap<>();
-    n.fields()
-        .forEachRemaining(
-            e -> {
-              if (!KNOWN.contains(e.getKey())) {
-                extra.put(e.getKey(), e.getValue());
-              }
-            });
+    if (fields != null) {
+      fields
+          .fields()
+          .forEachRemaining(
+              e -> {
+                if (!KNOWN.contains(e.getKey())) {
+                  extra.put(e.getKey(), e.getValue());
+                }
+              });
+    }
     return new StoredDeadLetter(
         topic,
         partition,
@@ -93,15 +80,15 @@ record StoredDeadLetter(
         timestampMillis,
         kafkaKey,
         size,
-        null,
-        text(n, "reason"),
-        text(n, "stage"),
-        text(n, "sourceTopic"),
-        text(n, "key"),
-        instant(text(n, "failedAt")),
-        text(n, "record"),
-        text(n, "site"),
-        sourceTimestamp(n.get("sourceTimestamp")),
+        problem,
+        text(fields, "reason"),
+        text(fields, "stage"),
+        text(fields, "sourceTopic"),
+        text(fields, "key"),
+        instant(text(fields, "failedAt")),
+        text(fields, "record"),
+        text(fields, "site"),
+        sourceTimestamp(fields == null ? null : fields.get("sourceTimestamp")),
         extra);
   }
 
@@ -189,8 +176,9 @@ record StoredDeadLetter(
     return failedAtOrTimestamp().toEpochMilli();
   }
 
+  /** The field as text; null when it, or the object {@code n}, is absent. */
   private static String text(JsonNode n, String field) {
-    JsonNode v = n.get(field);
+    JsonNode v = n == null ? null : n.get(field);
     return v == null || v.isNull() ? null : v.isTextual() ? v.asText() : v.toString();
   }
 

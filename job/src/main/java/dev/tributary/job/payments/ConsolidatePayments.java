@@ -54,10 +54,7 @@ public final class ConsolidatePayments
   public void open(OpenContext openContext) {
     TypeInformation<PaymentEvent> type = TypeInformation.of(PaymentEvent.class);
     pending = getRuntimeContext().getState(new ValueStateDescriptor<>("pending", type));
-    ValueStateDescriptor<PaymentEvent> emittedDescriptor =
-        new ValueStateDescriptor<>("emitted", type);
-    emittedDescriptor.enableTimeToLive(StateTtl.afterLastWrite(dedupeRetention));
-    emitted = getRuntimeContext().getState(emittedDescriptor);
+    emitted = StateTtl.value(getRuntimeContext(), "emitted", type, dedupeRetention);
     duplicates = getRuntimeContext().getMetricGroup().counter("duplicateEvents");
     waiting = new PendingGauge(getRuntimeContext().getMetricGroup());
   }

@@ -8,7 +8,6 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -68,9 +67,7 @@ public final class LinkPaymentKeys
 
   @Override
   public void open(OpenContext openContext) {
-    ValueStateDescriptor<String> key = new ValueStateDescriptor<>("paymentKey", Types.STRING);
-    key.enableTimeToLive(StateTtl.afterLastWrite(retention));
-    paymentKey = getRuntimeContext().getState(key);
+    paymentKey = StateTtl.value(getRuntimeContext(), "paymentKey", Types.STRING, retention);
     ListStateDescriptor<PaymentEvent> wait =
         new ListStateDescriptor<>("waiting", TypeInformation.of(PaymentEvent.class));
     wait.enableTimeToLive(StateTtl.afterLastWrite(retention));
