@@ -377,44 +377,36 @@ public final class ReferenceData {
   }
 
   static List<PromoCode> parsePromo(List<String[]> lines) {
-    List<PromoCode> out = new ArrayList<>();
-    List<String> problems = new ArrayList<>();
-    Map<String, String> seen = new HashMap<>();
-    for (String[] l : lines) {
-      try {
-        String site = text(l[1], "site_id");
-        String code = text(l[2], "code");
-        if (code.length() > MAX_CODE_LENGTH || code.chars().anyMatch(Character::isISOControl)) {
-          throw new IllegalArgumentException(
-              "code must be at most " + MAX_CODE_LENGTH + " characters without control characters");
-        }
-        String campaign = text(l[3], "campaign");
-        String channel = l[6];
-        if (!ChannelClassifier.GROUPS.contains(channel)) {
-          throw new IllegalArgumentException(
-              "channel '"
-                  + channel
-                  + "' is not a channel group; one of "
-                  + new java.util.TreeSet<>(ChannelClassifier.GROUPS));
-        }
-        LocalDate from = l[7].isEmpty() ? null : day(l[7]);
-        LocalDate to = l[8].isEmpty() ? null : day(l[8]);
-        if (from != null && to != null && from.isAfter(to)) {
-          throw new IllegalArgumentException("valid_from " + from + " is after valid_to " + to);
-        }
-        // codes match in any case, so SPRING20 and spring20 are the same code
-        duplicate(seen, site + "\u0000" + code.toLowerCase(Locale.ROOT), l[0]);
-        out.add(
-            new PromoCode(
-                site, code, campaign, emptyToNull(l[4]), emptyToNull(l[5]), channel, from, to));
-      } catch (IllegalArgumentException e) {
-        problems.add("line " + l[0] + ": " + e.getMessage());
-      }
+    // codes match in any case, so SPRING20 and spring20 are the same code
+    return parseLines(
+        lines,
+        ReferenceData::promoCode,
+        p -> p.siteId() + "\u0000" + p.code().toLowerCase(Locale.ROOT));
+  }
+
+  private static PromoCode promoCode(String[] l) {
+    String site = text(l[1], "site_id");
+    String code = text(l[2], "code");
+    if (code.length() > MAX_CODE_LENGTH || code.chars().anyMatch(Character::isISOControl)) {
+      throw new IllegalArgumentException(
+          "code must be at most " + MAX_CODE_LENGTH + " characters without control characters");
     }
-    if (!problems.isEmpty()) {
-      throw new BadFileException(problems);
+    String campaign = text(l[3], "campaign");
+    String channel = l[6];
+    if (!ChannelClassifier.GROUPS.contains(channel)) {
+      throw new IllegalArgumentException(
+          "channel '"
+              + channel
+              + "' is not a channel group; one of "
+              + new java.util.TreeSet<>(ChannelClassifier.GROUPS));
     }
-    return out;
+    LocalDate from = l[7].isEmpty() ? null : day(l[7]);
+    LocalDate to = l[8].isEmpty() ? null : day(l[8]);
+    if (from != null && to != null && from.isAfter(to)) {
+      throw new IllegalArgumentException("valid_from " + from + " is after valid_to " + to);
+    }
+    return new PromoCode(
+        site, code, campaign, emptyToNull(l[4]), emptyToNull(l[5]), channel, from, to);
   }
 
   private static String emptyToNull(String s) {
@@ -529,28 +521,26 @@ public final class ReferenceData {
   }
 
   private static int writePromo(Connection c, List<PromoCode> rows) throws SQLException {
-    try (PreparedStatement st =
-        c.prepareStatement(
-            "INSERT INTO promo_codes (site_id, code, campaign, source, medium, channel,"
-                + " valid_from, valid_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-                + " ON CONFLICT (site_id, lower(code)) DO UPDATE SET code = EXCLUDED.code,"
-                + " campaign = EXCLUDED.campaign, source = EXCLUDED.source,"
-                + " medium = EXCLUDED.medium, channel = EXCLUDED.channel,"
-                + " valid_from = EXCLUDED.valid_from, valid_to = EXCLUDED.valid_to,"
-                + " updated_at = now()")) {
-      for (PromoCode p : rows) {
-        st.setString(1, p.siteId());
-        st.setString(2, p.code());
-        st.setString(3, p.campaign());
-        st.setString(4, p.source());
-        st.setString(5, p.medium());
-        st.setString(6, p.channel());
-        st.setDate(7, p.validFrom() == null ? null : Date.valueOf(p.validFrom()));
-        st.setDate(8, p.validTo() == null ? null : Date.valueOf(p.validTo()));
-        st.addBatch();
-      }
-      st.executeBatch();
-    }
+    writeAll(
+        c,
+        "INSERT INTO promo_codes (site_id, code, campaign, source, medium, channel,"
+            + " valid_from, valid_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            + " ON CONFLICT (site_id, lower(code)) DO UPDATE SET code = EXCLUDED.code,"
+            + " campaign = EXCLUDED.campaign, source = EXCLUDED.source,"
+            + " medium = EXCLUDED.medium, channel = EXCLUDED.channel,"
+            + " valid_from = EXCLUDED.valid_from, valid_to = EXCLUDED.valid_to,"
+            + " updated_at = now()",
+        rows,
+        (st, p) -> {
+          st.setString(1, p.siteId());
+          st.setString(2, p.code());
+          st.setString(3, p.campaign());
+          st.setString(4, p.source());
+          st.setString(5, p.medium());
+          st.setString(6, p.channel());
+          st.setDate(7, p.validFrom() == null ? null : Date.valueOf(p.validFrom()));
+          st.setDate(8, p.validTo() == null ? null : Date.valueOf(p.validTo()));
+        });
     // the payments that came before their codes (or under a code now changed) count too
     try (PreparedStatement st = c.prepareStatement("SELECT apply_promo_codes(?)")) {
       for (String site : rows.stream().map(PromoCode::siteId).distinct().sorted().toList()) {
