@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 class LinkMethodTest {
   @Test
   void theRanksAreTheOrderAReAttributionMayClimb() {
-    // the order the ledger and the identity stages used before the enum, as method/confidence
+    // the order the ledger and the identity stages used before the enum, as method/confidence,
+    // with the order's own evidence (#17) between the guess by time and the email link
     assertThat(
             Arrays.stream(LinkMethod.values())
                 .collect(
@@ -21,10 +22,12 @@ class LinkMethodTest {
                 "unattributed/none", 0,
                 "timestamp/ambiguous", 1,
                 "timestamp/low", 2,
-                "email/low", 3,
-                "email/medium", 4,
-                "customer/high", 5,
-                "metadata/high", 6));
+                "landing_page/low", 3,
+                "promo_code/campaign", 4,
+                "email/low", 5,
+                "email/medium", 6,
+                "customer/high", 7,
+                "metadata/high", 8));
   }
 
   @Test
@@ -45,7 +48,7 @@ class LinkMethodTest {
   void aResolutionIsBookedAsItsLinksMethodAndConfidence() {
     assertThat(Resolution.linked("email-unverified", "d"))
         .extracting(Resolution::method, Resolution::confidence, Resolution::rank)
-        .containsExactly("email", "low", 3);
+        .containsExactly("email", "low", 5);
     assertThat(Resolution.linked(null, "d").rank()).isEqualTo(LinkMethod.METADATA.rank());
     assertThat(Resolution.ambiguous(3, java.time.Duration.ofMinutes(30)))
         .extracting(Resolution::method, Resolution::confidence, Resolution::candidates)
