@@ -1,6 +1,8 @@
 package dev.tributary.job.payments;
 
 import dev.tributary.job.base.MalformedPayloadException;
+import dev.tributary.job.base.Text;
+import dev.tributary.job.sessions.UrlHygiene;
 
 /**
  * The canonical form of one provider event about money coming in, whatever the provider.
@@ -28,6 +30,14 @@ import dev.tributary.job.base.MalformedPayloadException;
  * @param conflicts what the events about this money disagreed on, comma-separated ({@code amount},
  *     {@code currency}, {@code livemode}); null when they agreed. The merge rule of {@link
  *     #mergedWith} decides which value stands; this says that another one was reported.
+ * @param promoCode the promotion code, coupon or discount the payer used, as the provider names it
+ *     (an id stays an id: Stripe's {@code promo_…}, Paddle's {@code dsc_…}); the first when there
+ *     were several; null without one (and in state restored from before the field existed)
+ * @param landingUrl the page the buyer landed on when their visit began, as the store recorded it
+ *     with the order (Shopify's {@code landing_site}: a path such as {@code /products/x?utm_…} or a
+ *     whole address), kept as {@link UrlHygiene#page} keeps a page; null without one
+ * @param referrerUrl the site that sent the buyer, as the store recorded it (Shopify's {@code
+ *     referring_site}), kept as {@link UrlHygiene#referrer} keeps a referrer; null without one
  */
 public record PaymentEvent(
     String siteId,
@@ -50,12 +60,20 @@ public record PaymentEvent(
     String linkKey,
     String linkMethod,
     String conflicts,
-    String promoCode) {
+    String promoCode,
+    String landingUrl,
+    String referrerUrl) {
 
   /** The longest promotion code kept; a longer one is cut (no provider issues codes this long). */
   public static final int MAX_PROMO_CODE_LENGTH = 100;
 
-  /** An event without a promotion code (the fields before {@link #promoCode} was added). */
+  /** The longest landing or referrer address kept; a longer one is cut. */
+  public static final int MAX_URL_LENGTH = 2_000;
+
+  /**
+   * An event without a promotion code or landing evidence (the fields before {@link #promoCode},
+   * {@link #landingUrl} and {@link #referrerUrl} were added).
+   */
   public PaymentEvent(
       String siteId,
       String provider,
@@ -98,6 +116,58 @@ public record PaymentEvent(
         linkKey,
         linkMethod,
         conflicts,
+        null);
+  }
+
+  /**
+   * An event without landing evidence (the fields before {@link #landingUrl} and {@link
+   * #referrerUrl} were added).
+   */
+  public PaymentEvent(
+      String siteId,
+      String provider,
+      String paymentKey,
+      String eventId,
+      String eventType,
+      long amountMinor,
+      String currency,
+      int currencyExponent,
+      long occurredAtMillis,
+      long receivedAtMillis,
+      String visitorId,
+      String sessionId,
+      String customerId,
+      String emailHash,
+      String subscriptionId,
+      boolean renewal,
+      boolean livemode,
+      String linkKey,
+      String linkMethod,
+      String conflicts,
+      String promoCode) {
+    this(
+        siteId,
+        provider,
+        paymentKey,
+        eventId,
+        eventType,
+        amountMinor,
+        currency,
+        currencyExponent,
+        occurredAtMillis,
+        receivedAtMillis,
+        visitorId,
+        sessionId,
+        customerId,
+        emailHash,
+        subscriptionId,
+        renewal,
+        livemode,
+        linkKey,
+        linkMethod,
+        conflicts,
+        promoCode,
+        null,
         null);
   }
 
@@ -209,6 +279,11 @@ public record PaymentEvent(
     return eventType.startsWith(API_EVENT_PREFIX);
   }
 
+  /** True when the order recorded where its buyer landed or came from; see {@link #landingUrl}. */
+  public boolean hasLandingEvidence() {
+    return landingUrl != null || referrerUrl != null;
+  }
+
   /** The session the checkout named, for resolving its visitor; null without one. */
   public String sessionKey() {
     return sessionId == null ? null : siteId + '|' + sessionId;
@@ -256,6 +331,8 @@ public record PaymentEvent(
     c.linkMethod = first.visitorId != null ? first.linkMethod : second.linkMethod;
     c.conflicts = disagreed.isEmpty() ? null : String.join(",", disagreed);
     c.promoCode = coalesce(first.promoCode, second.promoCode);
+    c.landingUrl = coalesce(first.landingUrl, second.landingUrl);
+    c.referrerUrl = coalesce(first.referrerUrl, second.referrerUrl);
     return c.build();
   }
 
@@ -285,19 +362,30 @@ public record PaymentEvent(
     }
   }
 
-  static String cleanPromoCode(String code) {
-    if (code == null) {
+  /**
+   * {@code value} without the characters the job does not keep ({@link Text#clean}) and the white
+   * space around it, cut to {@code maxLength} characters (never between the two halves of a
+   * surrogate pair); null for null or blank.
+   */
+  static String cleaned(String value, int maxLength) {
+    if (value == null) {
       return null;
     }
-    String clean = code.replaceAll("\\p{Cntrl}", "").strip();
-    if (clean.length() > MAX_PROMO_CODE_LENGTH) {
-      int end = MAX_PROMO_CODE_LENGTH;
+    String clean = Text.clean(value).strip();
+    if (clean.length() > maxLength) {
+      int end = maxLength;
       if (Character.isHighSurrogate(clean.charAt(end - 1))) {
         end--;
       }
-      clean = clean.substring(0, end);
+      clean = clean.substring(0, end).strip();
     }
     return clean.isEmpty() ? null : clean;
+  }
+
+  /** An address cleaned, then cut down by {@code hygiene}, then cut at {@link #MAX_URL_LENGTH}. */
+  private static String address(String value, java.util.function.UnaryOperator<String> hygiene) {
+    String clean = cleaned(value, Integer.MAX_VALUE);
+    return clean == null ? null : cleaned(hygiene.apply(clean), MAX_URL_LENGTH);
   }
 
   private static String coalesce(String a, String b) {
@@ -327,6 +415,8 @@ public record PaymentEvent(
     String linkMethod;
     String conflicts;
     String promoCode;
+    String landingUrl;
+    String referrerUrl;
 
     Copy() {}
 
@@ -352,6 +442,8 @@ public record PaymentEvent(
       linkMethod = e.linkMethod;
       conflicts = e.conflicts;
       promoCode = e.promoCode;
+      landingUrl = e.landingUrl;
+      referrerUrl = e.referrerUrl;
     }
 
     PaymentEvent build() {
@@ -376,7 +468,9 @@ public record PaymentEvent(
           linkKey,
           linkMethod,
           conflicts,
-          promoCode);
+          promoCode,
+          landingUrl,
+          referrerUrl);
     }
   }
 
@@ -473,7 +567,26 @@ public record PaymentEvent(
      * payload can put a row the warehouse refuses.
      */
     public Builder promoCode(String v) {
-      promoCode = cleanPromoCode(v);
+      promoCode = cleaned(v, MAX_PROMO_CODE_LENGTH);
+      return this;
+    }
+
+    /**
+     * The page the buyer landed on; see {@link PaymentEvent#landingUrl()}. Only the query
+     * parameters attribution reads are kept ({@link UrlHygiene#page}), then it is cleaned like
+     * {@link #promoCode} and cut at {@link #MAX_URL_LENGTH}.
+     */
+    public Builder landingUrl(String v) {
+      landingUrl = address(v, UrlHygiene::page);
+      return this;
+    }
+
+    /**
+     * The site that referred the buyer; see {@link PaymentEvent#referrerUrl()}. Its scheme, host
+     * and path only ({@link UrlHygiene#referrer}), cleaned like {@link #landingUrl}.
+     */
+    public Builder referrerUrl(String v) {
+      referrerUrl = address(v, UrlHygiene::referrer);
       return this;
     }
 

@@ -2,6 +2,7 @@ package dev.tributary.job.payments;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tributary.job.testing.Envelopes;
 import dev.tributary.job.testing.Payments;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -116,5 +117,74 @@ class PaymentEventMergeTest {
       merged = merged.mergedWith(e);
     }
     return merged;
+  }
+
+  @Test
+  void thePromoCodeAndTheLandingEvidenceComeFromWhicheverReportHasThem() {
+    PaymentEvent hook =
+        Payments.withEvidence(webhook(9_999, 2_000, true), null, "/x?utm_source=a", null);
+    PaymentEvent call =
+        Payments.withEvidence(
+            api("dlv_1", 9_999, 1_000, true), "SPRING", null, "https://ref.example/");
+
+    PaymentEvent merged = call.mergedWith(hook);
+
+    assertThat(merged.promoCode()).isEqualTo("SPRING");
+    assertThat(merged.landingUrl()).isEqualTo("/x?utm_source=a");
+    assertThat(merged.referrerUrl()).isEqualTo("https://ref.example/");
+    assertThat(hook.mergedWith(call)).isEqualTo(merged);
+    // both name one: the standing event's (the signed webhook's), the first code of the money
+    PaymentEvent hookWithCode = Payments.withEvidence(hook, "HOOK", "/y", null);
+    assertThat(call.mergedWith(hookWithCode).promoCode()).isEqualTo("HOOK");
+    assertThat(call.mergedWith(hookWithCode).landingUrl()).isEqualTo("/y");
+  }
+
+  @Test
+  void restoredEventsWithoutTheNewFieldsMergeAsBefore() {
+    PaymentEvent old = webhook(9_999, 2_000, true);
+
+    assertThat(old.promoCode()).isNull();
+    assertThat(old.landingUrl()).isNull();
+    assertThat(old.referrerUrl()).isNull();
+    assertThat(old.hasLandingEvidence()).isFalse();
+    assertThat(old.mergedWith(api("dlv_1", 9_999, 1_000, true)).hasLandingEvidence()).isFalse();
+  }
+
+  @Test
+  void theBuilderCleansCodesAndAddresses() {
+    PaymentEvent p =
+        PaymentEvent.builder()
+            .envelope(Envelopes.parsed("acme", "shopify", "{}"))
+            .eventType("order.paid")
+            .paymentKey("1")
+            .amount(100, "USD", 2)
+            .promoCode(" SPR\u0000ING ")
+            .landingUrl(" /p?utm_source=news\u200bletter&utm_medium=email&token=secret#frag\u0000 ")
+            .referrerUrl("https://ref.example/a?q=private")
+            .build();
+
+    assertThat(p.promoCode()).isEqualTo("SPRING");
+    assertThat(p.landingUrl()).isEqualTo("/p?utm_source=newsletter&utm_medium=email");
+    assertThat(p.referrerUrl()).isEqualTo("https://ref.example/a");
+
+    PaymentEvent.Builder b =
+        PaymentEvent.builder()
+            .envelope(Envelopes.parsed("acme", "shopify", "{}"))
+            .eventType("order.paid")
+            .paymentKey("1")
+            .amount(100, "USD", 2);
+    PaymentEvent cut =
+        b.promoCode("C".repeat(500))
+            .landingUrl("/" + "l".repeat(10_000))
+            .referrerUrl("https://r.example/" + "r".repeat(10_000))
+            .build();
+    assertThat(cut.promoCode()).hasSize(PaymentEvent.MAX_PROMO_CODE_LENGTH);
+    assertThat(cut.landingUrl()).hasSize(PaymentEvent.MAX_URL_LENGTH);
+    assertThat(cut.referrerUrl()).hasSize(PaymentEvent.MAX_URL_LENGTH);
+
+    PaymentEvent blank = b.promoCode(" \t ").landingUrl("").referrerUrl(null).build();
+    assertThat(blank.promoCode()).isNull();
+    assertThat(blank.landingUrl()).isNull();
+    assertThat(blank.referrerUrl()).isNull();
   }
 }

@@ -131,4 +131,42 @@ public final class Payments {
         p.linkMethod(),
         null);
   }
+
+  /** {@code p} with a promotion code and the landing page and referrer its order recorded. */
+  public static PaymentEvent withEvidence(
+      PaymentEvent p, String promoCode, String landingUrl, String referrerUrl) {
+    return new PaymentEvent(
+        p.siteId(),
+        p.provider(),
+        p.paymentKey(),
+        p.eventId(),
+        p.eventType(),
+        p.amountMinor(),
+        p.currency(),
+        p.currencyExponent(),
+        p.occurredAtMillis(),
+        p.receivedAtMillis(),
+        p.visitorId(),
+        p.sessionId(),
+        p.customerId(),
+        p.emailHash(),
+        p.subscriptionId(),
+        p.renewal(),
+        p.livemode(),
+        p.linkKey(),
+        p.linkMethod(),
+        p.conflicts(),
+        promoCode,
+        landingUrl,
+        referrerUrl);
+  }
+
+  /**
+   * A payment of 49.90 USD at {@code at} that names no visitor, with the landing page and referrer
+   * its order recorded (either may be null).
+   */
+  public static PaymentEvent order(String key, long at, String landingUrl, String referrerUrl) {
+    return withEvidence(
+        payment(key, "wh_" + key, 4_990, at, null, null), null, landingUrl, referrerUrl);
+  }
 }
