@@ -46,6 +46,10 @@ final class PaymentValidator {
   private static final int MAX_EMAIL_LENGTH = 254;
   private static final int MAX_ID_LENGTH = 200;
   private static final int MAX_REASON_LENGTH = 500;
+
+  /** The job keeps promotion codes up to this length; no provider issues longer ones. */
+  static final int MAX_PROMO_CODE_LENGTH = 100;
+
   private static final String REFUND_ID = "refundId";
 
   private PaymentValidator() {}
@@ -65,6 +69,7 @@ final class PaymentValidator {
     fields.optional("visitorId", Fields.ID);
     fields.optional("sessionId", Fields.ID);
     fields.optional("customerId", MAX_ID_LENGTH);
+    fields.optional("promoCode", MAX_PROMO_CODE_LENGTH);
     String email = fields.optional("customerEmail", MAX_EMAIL_LENGTH);
     if (email != null && email.indexOf('@') < 0) {
       fields.error("customerEmail", "must be an email address");

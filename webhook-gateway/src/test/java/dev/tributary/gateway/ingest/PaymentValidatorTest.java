@@ -29,7 +29,7 @@ class PaymentValidatorTest {
         body(
             "{\"provider\":\"my_shop-2\",\"providerPaymentId\":\"x\",\"amount\":49.99,"
                 + "\"currency\":\"EUR\",\"visitorId\":\"v_1.a:b-c\",\"sessionId\":\"s_1\","
-                + "\"customerEmail\":\"a@b.c\",\"customerId\":\"cus_1\","
+                + "\"customerEmail\":\"a@b.c\",\"customerId\":\"cus_1\",\"promoCode\":\"SPRING-20\","
                 + "\"timestamp\":\"2026-11-23T10:00:00+01:00\",\"livemode\":false,"
                 + "\"somethingElse\":[1]}"),
         NOW);
@@ -139,6 +139,41 @@ class PaymentValidatorTest {
     assertThat(fields.get("customerId"))
         .isEqualTo("must not contain unpaired UTF-16 surrogates (U+D800 at index 1)");
     assertThat(fields.get("customerEmail")).doesNotContain("@").contains("U+200B");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "\"SPRING20\"                | ",
+        "\"promo_1MiM6KLkdIwHu7ix\"  | ",
+        "\"été-2026\"                | ",
+        "null                        | ",
+        "\"\"                        | must not be empty",
+        "20                          | must be a string",
+        "[\"A\",\"B\"]                 | must be a string",
+        "\"SPRING\\u000020\"          | must not contain control characters (U+0000 at index 6)",
+        "\"SPRING\\n20\"              | must not contain control characters (U+000A at index 6)",
+        "\"SPRING\u200b20\"            | must not contain invisible or bidirectional formatting characters (U+200B at index 6)",
+      })
+  void aPromoCodeIsAnOptionalIdentifier(String promoCode, String error) {
+    Map<String, String> fields = errors(VALID.replace("}", ",\"promoCode\":" + promoCode + "}"));
+
+    if (error == null) {
+      assertThat(fields).isEmpty();
+    } else {
+      assertThat(fields).containsExactly(Map.entry("promoCode", error));
+    }
+  }
+
+  @Test
+  void aPromoCodeHasAtMost100Characters() {
+    String payment = VALID.replace("}", ",\"promoCode\":\"%s\"}");
+
+    assertThat(errors(payment.formatted("P".repeat(100)))).isEmpty();
+    assertThat(errors(payment.formatted("P".repeat(101))))
+        .containsExactly(Map.entry("promoCode", "must be at most 100 characters"));
+    assertThat(errors(payment.formatted("P".repeat(10_000)))).containsOnlyKeys("promoCode");
   }
 
   @Test

@@ -32,6 +32,9 @@ import java.util.Map;
  * webhook's amount, currency and mode stand ({@link PaymentEvent#mergedWith}). Any other call
  * stands alone under provider {@code api} with the key {@code <provider>:<providerPaymentId>}, so
  * repeated calls for the same payment merge.
+ *
+ * <p>The optional {@code promoCode} (at most 100 characters, checked by the gateway) is the code
+ * the payer used, as the caller names it.
  */
 public final class ApiPaymentParser implements PaymentParser {
 
@@ -116,6 +119,7 @@ public final class ApiPaymentParser implements PaymentParser {
             .customerId(Json.text(body, "customerId"))
             .email(Json.text(body, "customerEmail"))
             .livemode(livemode)
+            .promoCode(Json.text(body, "promoCode"))
             .build());
   }
 

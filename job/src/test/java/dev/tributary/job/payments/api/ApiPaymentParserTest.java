@@ -3,11 +3,15 @@ package dev.tributary.job.payments.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tributary.job.base.MalformedPayloadException;
 import dev.tributary.job.payments.MetadataKeys;
 import dev.tributary.job.payments.ParseOutcome;
 import dev.tributary.job.payments.PaymentEvent;
 import dev.tributary.job.testing.Envelopes;
+import dev.tributary.job.testing.ParserProbe;
+import dev.tributary.job.testing.PromoCodeCases;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -174,5 +178,28 @@ class ApiPaymentParserTest {
             .event();
     assertThat(p.visitorId()).isEqualTo("v_df");
     assertThat(p.sessionId()).isEqualTo("s_mv");
+  }
+
+  @Test
+  void thePromoCodeIsTheCallers() {
+    String call =
+        """
+        {"provider":"shop","providerPaymentId":"o1","amount":"10.00","currency":"EUR"%s}""";
+    assertThat(parse(call.formatted("")).promoCode()).isNull();
+    assertThat(parse(call.formatted(",\"promoCode\":\"SPRING20\"")).promoCode())
+        .isEqualTo("SPRING20");
+  }
+
+  @Test
+  void oddCodesNeverBreakAPayment() {
+    ObjectNode call =
+        JsonNodeFactory.instance
+            .objectNode()
+            .put("provider", "shop")
+            .put("providerPaymentId", "o1")
+            .put("amount", "10.00")
+            .put("currency", "EUR");
+    PromoCodeCases.areHarmless(
+        new ParserProbe(parser), call, (body, code) -> body.set("promoCode", code));
   }
 }
