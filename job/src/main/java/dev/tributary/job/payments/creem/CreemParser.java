@@ -36,8 +36,9 @@ import java.util.Set;
  *       object.metadata}, then {@code object.subscription.metadata} (Creem copies the checkout's
  *       metadata to the subscription); customer {@code object.customer.id}, email {@code
  *       object.customer.email}, subscription {@code object.subscription.id}. The order and checkout
- *       ids are aliases of the money, for Payment API calls that name them. {@code custom_fields}
- *       (what the buyer typed) are not read.
+ *       ids are aliases of the money, for Payment API calls that name them. The promotion code: the
+ *       order's {@code discount} ("the discount ID of the order", {@code dis_…}; absent from the
+ *       2024 docs sample). {@code custom_fields} (what the buyer typed) are not read.
  *   <li>{@code subscription.paid} ("a subscription transaction was paid"; also sent for the first
  *       charge): with {@code object.last_transaction} (the SDK's {@code SubscriptionEntity}), one
  *       payment of its {@code amount_paid} (else {@code amount}) and {@code currency}, ids from the
@@ -148,6 +149,7 @@ public final class CreemParser implements PaymentParser {
             .email(customer != null && customer.isObject() ? Json.text(customer, "email") : null)
             .subscriptionId(Json.idOf(checkout, "subscription"))
             .livemode(livemode(mode))
+            .promoCode(Json.idOf(order, "discount"))
             .build();
     List<String> aliases = new ArrayList<>();
     if (transactionId != null) {

@@ -24,11 +24,12 @@ import dev.tributary.job.payments.WebhookEnvelope;
  *       ("total amount charged to the customer including tax, in smallest currency unit"); {@code
  *       data.currency}; the tracker's ids from {@code data.metadata} (checkout-session and payment
  *       metadata), else the customer's {@code data.customer.metadata}; {@code
- *       data.customer.customer_id}, {@code data.customer.email}, {@code data.subscription_id}.
- *       Dodo's payment carries no billing reason, so a subscription's renewal payment cannot be
- *       told from its first one here: {@code renewal} stays false and the subscription id (with the
- *       customer id) lets attribution recognise the returning customer. {@code
- *       subscription.renewed} carries the subscription, not the payment, and is ignored;
+ *       data.customer.customer_id}, {@code data.customer.email}, {@code data.subscription_id}; the
+ *       promotion code: {@code data.discount_id}, the id of the discount applied, as it is. Dodo's
+ *       payment carries no billing reason, so a subscription's renewal payment cannot be told from
+ *       its first one here: {@code renewal} stays false and the subscription id (with the customer
+ *       id) lets attribution recognise the returning customer. {@code subscription.renewed} carries
+ *       the subscription, not the payment, and is ignored;
  *   <li>{@code refund.succeeded}: one refund {@code data.refund_id} of {@code data.payment_id},
  *       amount {@code data.amount} in {@code data.currency}. Both are optional in Dodo's schema: a
  *       refund without an amount that is not {@code is_partial} is booked as a full refund.
@@ -93,6 +94,7 @@ public final class DodoParser implements PaymentParser {
             .email(Json.text(customer, "email"))
             .subscriptionId(Json.text(payment, "subscription_id"))
             .renewal(false)
+            .promoCode(Json.text(payment, "discount_id"))
             .build());
   }
 

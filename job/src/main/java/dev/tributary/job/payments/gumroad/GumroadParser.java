@@ -38,7 +38,8 @@ import java.util.List;
  *       subscription pings are ignored.
  * </ul>
  *
- * Pings carry no event id; the gateway's delivery id is the event id.
+ * Pings carry no event id; the gateway's delivery id is the event id. The promotion code is the
+ * sale's {@code offer_code} ("if present", Gumroad's Ping documentation).
  */
 public final class GumroadParser implements PaymentParser {
   private static final String CURRENCY = "USD";
@@ -107,6 +108,7 @@ public final class GumroadParser implements PaymentParser {
             .subscriptionId(Json.text(ping, "subscription_id"))
             .renewal(recurring)
             .livemode(!flag(ping, "test"))
+            .promoCode(Json.text(ping, "offer_code"))
             .build());
   }
 

@@ -32,6 +32,12 @@ import dev.tributary.job.payments.WebhookEnvelope;
  * </ul>
  *
  * Lemon Squeezy sends no event id; the gateway's delivery id is the event id.
+ *
+ * <p>No promotion code: an order (and a subscription invoice) carries only the amount discounted
+ * ({@code discount_total}) and a link to its {@code discount-redemptions}; the code itself ({@code
+ * discount_code}) is on the Discount Redemption object, which only the API returns (docs: "Retrieve
+ * a Discount Redemption"), never a webhook. So a Lemon Squeezy payment has no {@link
+ * PaymentEvent#promoCode()}.
  */
 public final class LemonSqueezyParser implements PaymentParser {
   private static final String ORDER = "lemonsqueezy order attributes";

@@ -32,6 +32,10 @@ import dev.tributary.job.payments.WebhookEnvelope;
  * </ul>
  *
  * Paddle's payloads do not say whether they come from sandbox or live, so livemode stays true.
+ *
+ * <p>Promotion code: the transaction's {@code discount_id} ({@code dsc_…}, the catalog discount
+ * applied), else the {@code code} of a {@code discount} object the payload carries (a non-catalog
+ * discount has no id); an id stays an id, so a site lists its discounts by {@code dsc_…} id.
  */
 public final class PaddleParser implements PaymentParser {
   private static final String TXN = "paddle transaction";
@@ -87,6 +91,7 @@ public final class PaddleParser implements PaymentParser {
             .customerId(Json.text(txn, "customer_id"))
             .subscriptionId(Json.text(txn, "subscription_id"))
             .renewal("subscription_recurring".equals(origin))
+            .promoCode(promoCode(txn))
             .build());
   }
 
@@ -122,6 +127,12 @@ public final class PaddleParser implements PaymentParser {
       b.chargeback();
     }
     return new ParseOutcome.Refund(b.build());
+  }
+
+  /** The discount's id, else the code of the discount object; see the class comment. */
+  private static String promoCode(JsonNode txn) {
+    String id = Json.text(txn, "discount_id");
+    return id != null ? id : Json.text(txn.get("discount"), "code");
   }
 
   private static JsonNode data(JsonNode event) {

@@ -50,6 +50,11 @@ import java.util.regex.Pattern;
  *       .failed} move no money and are ignored.
  * </ul>
  *
+ * <p>No promotion code: Paystack's {@code charge.success} and invoice payloads name no coupon or
+ * discount (a transaction carries its amount, fees, channel, plan, customer and authorization), so
+ * a Paystack payment has none; a merchant who applies codes can report them through the Payment
+ * API's {@code promoCode}.
+ *
  * <p>{@code data.domain} {@code test} marks test mode. Exponents: Paystack's documented subunits
  * (NGN kobo, GHS pesewas, ZAR/KES/USD cents) are ISO 4217's two digits, so every currency follows
  * ISO 4217.

@@ -27,10 +27,11 @@ import java.util.Set;
  * data.customer.metadata} (checkout {@code customer_metadata}: it outlives the checkout, so a
  * session id there would be stale). {@code custom_field_data} holds what the customer typed into
  * custom fields and is not read. Customer {@code data.customer_id}, email {@code
- * data.customer.email}, subscription {@code data.subscription_id}. Renewal: {@code billing_reason}
- * {@code subscription_cycle} (a renewal) or {@code subscription_update} (a proration charge on a
- * plan change): both are charges of an existing subscription, not its first payment ({@code
- * purchase}, {@code subscription_create}).
+ * data.customer.email}, subscription {@code data.subscription_id}. Promotion code: the order's
+ * {@code discount.code} (what the customer typed), else its {@code discount_id} (a discount applied
+ * without a code). Renewal: {@code billing_reason} {@code subscription_cycle} (a renewal) or {@code
+ * subscription_update} (a proration charge on a plan change): both are charges of an existing
+ * subscription, not its first payment ({@code purchase}, {@code subscription_create}).
  *
  * <p><b>Refunds</b>: one source of truth, the per-refund events {@code refund.created} and {@code
  * refund.updated}. A refund is booked once its {@code status} is {@code succeeded} (Polar sends
@@ -120,7 +121,14 @@ public final class PolarParser implements PaymentParser {
             .email(Json.text(customer, "email"))
             .subscriptionId(Json.text(order, "subscription_id"))
             .renewal(billingReason != null && RENEWAL_REASONS.contains(billingReason))
+            .promoCode(promoCode(order))
             .build());
+  }
+
+  /** The discount's code, else its id; see the class comment. */
+  private static String promoCode(JsonNode order) {
+    String code = Json.text(order.get("discount"), "code");
+    return code != null ? code : Json.text(order, "discount_id");
   }
 
   private static ParseOutcome refund(

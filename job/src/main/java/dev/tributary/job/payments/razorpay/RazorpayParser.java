@@ -40,6 +40,9 @@ import java.util.Map;
  * <p>{@code notes} is {@code []} when empty and an object otherwise; both read as "no ids". The
  * time is the entity's {@code created_at} (so the events of one payment agree), else the event's.
  * Razorpay's bodies carry no test-mode flag, so payments count as live.
+ *
+ * <p>Promotion code: the order's {@code offer_id} ({@code offer_…}, the Razorpay Offer the order
+ * was created with), so it comes with {@code order.paid} and merges into the payment.
  */
 public final class RazorpayParser implements PaymentParser {
   static final String PROVIDER = "razorpay";
@@ -111,6 +114,7 @@ public final class RazorpayParser implements PaymentParser {
             .email(Json.text(payment, "email"))
             .subscriptionId(subscriptionId)
             .renewal(subscription != null && subscription.path("paid_count").asLong(0) > 1)
+            .promoCode(Json.text(order, "offer_id"))
             .build());
   }
 

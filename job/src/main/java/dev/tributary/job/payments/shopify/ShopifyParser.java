@@ -9,6 +9,7 @@ import dev.tributary.job.payments.ParseOutcome;
 import dev.tributary.job.payments.PaymentEvent;
 import dev.tributary.job.payments.PaymentParser;
 import dev.tributary.job.payments.PaymentRef;
+import dev.tributary.job.payments.PromoCodes;
 import dev.tributary.job.payments.RefundEvent;
 import dev.tributary.job.payments.WebhookEnvelope;
 import java.util.Set;
@@ -45,9 +46,10 @@ import java.util.Set;
  * under the configured {@link MetadataKeys}. Email: {@code email}, else {@code contact_email}, else
  * {@code customer.email}; customer: {@code customer.id}. Test mode: the order's {@code test}; a
  * refund is a test if a transaction it counts is. Time: {@code processed_at}, else {@code
- * created_at}. The campaign evidence in {@code landing_site}, {@code referring_site} and {@code
- * discount_codes} is not read yet. Shopify's webhook id is the event id (the gateway's delivery
- * id).
+ * created_at}. Shopify's webhook id is the event id (the gateway's delivery id).
+ *
+ * <p>The promotion code: {@code discount_codes[].code} (the first). The campaign evidence in {@code
+ * landing_site} and {@code referring_site} is not read yet.
  */
 public final class ShopifyParser implements PaymentParser {
   static final String PROVIDER = "shopify";
@@ -120,7 +122,9 @@ public final class ShopifyParser implements PaymentParser {
             .customerId(Json.idOf(order, "customer"))
             .email(email)
             .livemode(!order.path("test").asBoolean(false))
-            .occurredAtMillis(occurredAt(order, ORDER, env));
+            .occurredAtMillis(occurredAt(order, ORDER, env))
+            .promoCode(
+                PromoCodes.first(order.get("discount_codes"), code -> Json.text(code, "code")));
     total(order, payment);
     return new ParseOutcome.Payment(payment.build());
   }

@@ -9,6 +9,7 @@ import dev.tributary.job.payments.ParseOutcome;
 import dev.tributary.job.payments.PaymentEvent;
 import dev.tributary.job.payments.PaymentParser;
 import dev.tributary.job.payments.PaymentRef;
+import dev.tributary.job.payments.PromoCodes;
 import dev.tributary.job.payments.RefundEvent;
 import dev.tributary.job.payments.WebhookEnvelope;
 import java.time.Instant;
@@ -44,6 +45,17 @@ import java.util.Set;
  * </table>
  *
  * <p>Everything else is ignored. Amounts are already minor units; the exponent is Stripe's own.
+ *
+ * <p><b>Promotion code</b> ({@link PaymentEvent#promoCode()}), kept as Stripe names it: a Checkout
+ * Session's {@code discounts[]} (API 2025-01-27 and later): the entry's {@code promotion_code}
+ * ({@code promo_…}, the code a customer typed), else its {@code coupon} (an id, or the expanded
+ * coupon's id); without it, the expanded {@code total_details.breakdown.discounts[].discount}. An
+ * invoice: the {@code discounts[]} expanded into Discount objects, else the older single {@code
+ * discount}; a Discount's {@code promotion_code}, else its {@code coupon} (before API 2025-09-30),
+ * else its {@code source.coupon}. An invoice's unexpanded {@code discounts} are Discount ids
+ * ({@code di_…}), which name the discount's application to that one invoice rather than a code, and
+ * are not kept. PaymentIntents and charges carry no discount; the Checkout Session of the same
+ * money brings its code when they merge.
  */
 public final class StripeParser implements PaymentParser {
 
@@ -170,7 +182,8 @@ public final class StripeParser implements PaymentParser {
             .visitorId(visitor)
             .sessionId(e.keys().sessionId(metadata))
             .email(email != null ? email : Json.text(session, "customer_email"))
-            .subscriptionId(Json.idOf(session, "subscription"));
+            .subscriptionId(Json.idOf(session, "subscription"))
+            .promoCode(checkoutPromoCode(session));
     if (intent != null) {
       b.paymentKey(intent).linkKey(invoice);
       return new ParseOutcome.Payment(b.build(), List.of(sessionId));
@@ -248,7 +261,8 @@ public final class StripeParser implements PaymentParser {
             .email(Json.text(invoice, "customer_email"))
             .subscriptionId(
                 subscription != null ? subscription : Json.idOf(invoice, "subscription"))
-            .renewal(RENEWAL_REASONS.contains(Json.text(invoice, "billing_reason")));
+            .renewal(RENEWAL_REASONS.contains(Json.text(invoice, "billing_reason")))
+            .promoCode(invoicePromoCode(invoice));
     if (paidAt > 0) {
       b.occurredAtMillis(paidAt * 1000);
     }
@@ -326,6 +340,41 @@ public final class StripeParser implements PaymentParser {
                 currency,
                 CurrencyExponents.stripe(currency))
             .build());
+  }
+
+  /** See the class comment: the session's discounts, else its expanded total details. */
+  private static String checkoutPromoCode(JsonNode session) {
+    String code = PromoCodes.first(session.get("discounts"), StripeParser::discountCode);
+    if (code != null) {
+      return code;
+    }
+    return PromoCodes.first(
+        session.path("total_details").path("breakdown").get("discounts"),
+        entry -> discountCode(entry.get("discount")));
+  }
+
+  /** See the class comment: the expanded discounts, else the single discount of older APIs. */
+  private static String invoicePromoCode(JsonNode invoice) {
+    String code = PromoCodes.first(invoice.get("discounts"), StripeParser::discountCode);
+    return code != null ? code : discountCode(invoice.get("discount"));
+  }
+
+  /**
+   * The code of one discount entry or Discount object: its promotion code, else its coupon (a
+   * Checkout Session entry's or, before API 2025-09-30, a Discount's), else its {@code
+   * source.coupon}; each an id or an expanded object's id. Null for anything but an object (an
+   * unexpanded Discount id).
+   */
+  private static String discountCode(JsonNode discount) {
+    if (discount == null || !discount.isObject()) {
+      return null;
+    }
+    String promotionCode = Json.idOf(discount, "promotion_code");
+    if (promotionCode != null) {
+      return promotionCode;
+    }
+    String coupon = Json.idOf(discount, "coupon");
+    return coupon != null ? coupon : Json.idOf(discount.get("source"), "coupon");
   }
 
   private static long createdMillis(JsonNode object, Event e) {

@@ -9,6 +9,7 @@ import dev.tributary.job.payments.ParseOutcome;
 import dev.tributary.job.payments.PaymentEvent;
 import dev.tributary.job.payments.PaymentParser;
 import dev.tributary.job.payments.PaymentRef;
+import dev.tributary.job.payments.PromoCodes;
 import dev.tributary.job.payments.RefundEvent;
 import dev.tributary.job.payments.WebhookEnvelope;
 import java.time.LocalDateTime;
@@ -42,7 +43,8 @@ import java.util.Set;
  * rounded by WooCommerce to the store's price decimals, become exact minor units with the ISO 4217
  * exponent (a value with more decimals than the currency has is refused, never rounded). The
  * tracker's ids: {@code meta_data} {@code [{"id","key","value"}]} under the configured {@link
- * MetadataKeys}. Email: {@code billing.email}; customer: {@code customer_id} (0, a guest, is none).
+ * MetadataKeys}. Email: {@code billing.email}; customer: {@code customer_id} (0, a guest, is none);
+ * promotion code: the first of {@code coupon_lines[].code} ("Order - Coupon lines properties").
  * WooCommerce marks no order as a test (a gateway's sandbox is the gateway's), so orders count as
  * live. Time: {@code date_paid_gmt}, else {@code date_created_gmt} (GMT, written without an
  * offset); a refund total: {@code date_modified_gmt}. WooCommerce sends no stable event id; the
@@ -113,6 +115,7 @@ public final class WooCommerceParser implements PaymentParser {
             .sessionId(keys.sessionId(meta))
             .customerId("0".equals(customer) ? null : customer)
             .email(Json.text(order.get("billing"), "email"))
+            .promoCode(PromoCodes.first(order.get("coupon_lines"), line -> Json.text(line, "code")))
             .build());
   }
 

@@ -15,6 +15,7 @@ import dev.tributary.job.payments.RefundEvent;
 import dev.tributary.job.testing.Envelopes;
 import dev.tributary.job.testing.Fixtures;
 import dev.tributary.job.testing.ParserProbe;
+import dev.tributary.job.testing.PromoCodeCases;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -366,5 +367,26 @@ class CreemParserTest {
     assertThat(api.provider()).isEqualTo("creem");
     assertThat(api.consolidationKey()).isEqualTo("acme|creem|" + TRANSACTION);
     assertThat(api.amountMinor()).isEqualTo(1_210);
+  }
+
+  @Test
+  void theOrdersDiscountIsItsCode() throws Exception {
+    // the docs' 2024 sample applies none
+    assertThat(probe.payment("evt_c0", Fixtures.read("creem/checkout.completed.json")).promoCode())
+        .isNull();
+
+    // OrderEntity.discount in Creem's SDK: "The discount ID of the order"
+    ObjectNode event = currentCheckout();
+    ((ObjectNode) object(event).get("order")).put("discount", "dis_1234567890");
+    assertThat(probe.payment("evt_c1", event.toString()).promoCode()).isEqualTo("dis_1234567890");
+  }
+
+  @Test
+  void oddCodesNeverBreakAPayment() throws Exception {
+    ObjectNode event = currentCheckout();
+    PromoCodeCases.areHarmless(
+        probe,
+        event,
+        (body, code) -> ((ObjectNode) object(body).get("order")).set("discount", code));
   }
 }

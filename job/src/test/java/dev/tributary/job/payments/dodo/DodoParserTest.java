@@ -12,6 +12,7 @@ import dev.tributary.job.payments.PaymentEvent;
 import dev.tributary.job.payments.RefundEvent;
 import dev.tributary.job.testing.Fixtures;
 import dev.tributary.job.testing.ParserProbe;
+import dev.tributary.job.testing.PromoCodeCases;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -213,5 +214,28 @@ class DodoParserTest {
       body.put("type", type);
       assertThat(probe.parse("msg_y", body.toString())).isEqualTo(new ParseOutcome.Ignored(type));
     }
+  }
+
+  @Test
+  void thePaymentsDiscountIdIsItsCode() throws Exception {
+    // the docs' example carries the field, with its placeholder value, kept as given
+    assertThat(
+            probe
+                .payment("msg_2pQ7", Fixtures.read("dodo/payment.succeeded.docs_placeholder.json"))
+                .promoCode())
+        .isEqualTo("<string>");
+
+    ObjectNode event = (ObjectNode) JSON.readTree(paymentSucceeded("USD", 1_000, "{}"));
+    assertThat(probe.payment("msg_d1", event.toString()).promoCode()).isNull();
+    ((ObjectNode) event.get("data")).put("discount_id", "dsc_0NVGWnDJeqRd3Ue5iC6Y7");
+    assertThat(probe.payment("msg_d2", event.toString()).promoCode())
+        .isEqualTo("dsc_0NVGWnDJeqRd3Ue5iC6Y7");
+  }
+
+  @Test
+  void oddCodesNeverBreakAPayment() throws Exception {
+    ObjectNode event = placeholder();
+    PromoCodeCases.areHarmless(
+        probe, event, (body, code) -> ((ObjectNode) body.get("data")).set("discount_id", code));
   }
 }

@@ -3,6 +3,8 @@ package dev.tributary.job.payments.gumroad;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tributary.job.base.EmailHash;
 import dev.tributary.job.base.MalformedPayloadException;
 import dev.tributary.job.payments.MetadataKeys;
@@ -10,6 +12,8 @@ import dev.tributary.job.payments.ParseOutcome;
 import dev.tributary.job.payments.PaymentEvent;
 import dev.tributary.job.payments.RefundEvent;
 import dev.tributary.job.testing.Envelopes;
+import dev.tributary.job.testing.ParserProbe;
+import dev.tributary.job.testing.PromoCodeCases;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectOutputStream;
 import java.net.URLEncoder;
@@ -276,5 +280,26 @@ class GumroadParserTest {
     try (ObjectOutputStream out = new ObjectOutputStream(new ByteArrayOutputStream())) {
       out.writeObject(parser);
     }
+  }
+
+  @Test
+  void theSalesOfferCodeIsItsCode() {
+    // Gumroad's Ping documentation: "offer_code: If present"
+    assertThat(payment(form(sale())).promoCode()).isNull();
+
+    Map<String, String> m = sale();
+    m.put("offer_code", "LAUNCH50");
+    assertThat(payment(form(m)).promoCode()).isEqualTo("LAUNCH50");
+    // form-encoded control characters go like any other text's
+    m.put("offer_code", "LAUNCH\u000050");
+    assertThat(payment(form(m)).promoCode()).isEqualTo("LAUNCH50");
+  }
+
+  @Test
+  void oddCodesNeverBreakAPayment() {
+    ObjectNode ping = JsonNodeFactory.instance.objectNode();
+    sale().forEach(ping::put);
+    PromoCodeCases.areHarmless(
+        new ParserProbe(parser), ping, (body, code) -> body.set("offer_code", code));
   }
 }

@@ -282,4 +282,17 @@ class LemonSqueezyParserTest {
       out.writeObject(parser);
     }
   }
+
+  @Test
+  void anOrderNamesNoPromotionCodeOnlyTheAmountDiscounted() throws Exception {
+    // the documented order_created: a discount_total and a link to the order's
+    // discount-redemptions, which only the API returns; the code is not in the webhook
+    ObjectNode body = (ObjectNode) JSON.readTree(Fixtures.read("lemonsqueezy/order_created.json"));
+    assertThat(body.at("/data/relationships/discount-redemptions/links/related").asText())
+        .endsWith("/orders/1/discount-redemptions");
+    assertThat(payment(body.toString()).promoCode()).isNull();
+
+    ((ObjectNode) body.at("/data/attributes")).put("discount_total", 120);
+    assertThat(payment(body.toString()).promoCode()).isNull();
+  }
 }

@@ -13,6 +13,8 @@ import dev.tributary.job.payments.PaymentEvent;
 import dev.tributary.job.payments.RefundEvent;
 import dev.tributary.job.testing.Envelopes;
 import dev.tributary.job.testing.Fixtures;
+import dev.tributary.job.testing.ParserProbe;
+import dev.tributary.job.testing.PromoCodeCases;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectOutputStream;
 import java.time.Instant;
@@ -264,5 +266,31 @@ class PaddleParserTest {
     try (ObjectOutputStream out = new ObjectOutputStream(new ByteArrayOutputStream())) {
       out.writeObject(parser);
     }
+  }
+
+  @Test
+  void theTransactionsDiscountIdIsItsCode() throws Exception {
+    // the SDK's transaction.paid applies none: "discount_id": null
+    assertThat(payment(Fixtures.read("paddle/transaction.paid.envelope.json")).promoCode())
+        .isNull();
+
+    ObjectNode event = fixture("transaction.paid.envelope.json");
+    ObjectNode txn = (ObjectNode) event.get("data");
+    txn.put("discount_id", "dsc_01gtgztp8fpchantd5g1wrksa3");
+    assertThat(payment(event.toString()).promoCode()).isEqualTo("dsc_01gtgztp8fpchantd5g1wrksa3");
+
+    // a non-catalog discount has no id: the code of the discount object, when there is one
+    txn.putNull("discount_id");
+    txn.putObject("discount").put("type", "percentage").put("code", "SPRING");
+    assertThat(payment(event.toString()).promoCode()).isEqualTo("SPRING");
+  }
+
+  @Test
+  void oddCodesNeverBreakAPayment() throws Exception {
+    ObjectNode event = fixture("transaction.paid.envelope.json");
+    PromoCodeCases.areHarmless(
+        new ParserProbe(parser),
+        event,
+        (body, code) -> ((ObjectNode) body.get("data")).set("discount_id", code));
   }
 }

@@ -439,4 +439,13 @@ class PaystackParserTest {
     assertThat(api.amountMinor()).isEqualTo(10_000);
     assertThat(api.currencyExponent()).isEqualTo(2);
   }
+
+  @Test
+  void aChargeNamesNoPromotionCode() throws Exception {
+    // Paystack's transactions name no coupon or discount: no field to read, whatever the payload
+    assertThat(probe.payment("sha256:p0", Fixtures.read(CHARGE)).promoCode()).isNull();
+    assertThat(
+            probe.payment("sha256:p1", Fixtures.read("paystack/invoice.update.json")).promoCode())
+        .isNull();
+  }
 }

@@ -3,16 +3,20 @@ package dev.tributary.job.payments.polar;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tributary.job.base.EmailHash;
 import dev.tributary.job.base.MalformedPayloadException;
 import dev.tributary.job.payments.ParseOutcome;
 import dev.tributary.job.payments.PaymentEvent;
 import dev.tributary.job.payments.RefundEvent;
 import dev.tributary.job.testing.ParserProbe;
+import dev.tributary.job.testing.PromoCodeCases;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 class PolarParserTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String ORDER_ID = "6a1f7c2e-3b4d-4e5f-8a9b-0c1d2e3f4a5b";
   private static final String CUSTOMER_ID = "992fae2a-2a17-4b7a-8d9e-e287cf90131b";
   private static final String SUBSCRIPTION_ID = "1dbfc517-0bbf-4301-9ba8-555ca42b9737";
@@ -256,5 +260,40 @@ class PolarParserTest {
                   "msg_y", order.replace("\"type\":\"order.paid\"", "\"type\":\"" + type + "\"")))
           .isEqualTo(new ParseOutcome.Ignored(type));
     }
+  }
+
+  private static ObjectNode order() throws Exception {
+    return (ObjectNode) JSON.readTree(orderPaid("purchase", "usd", "{}", null, null));
+  }
+
+  @Test
+  void theOrdersDiscountCodeIsItsCodeElseTheDiscountId() throws Exception {
+    ObjectNode event = order();
+    // "discount_id": null, "discount": null
+    assertThat(probe.payment("msg_c0", event.toString()).promoCode()).isNull();
+
+    ObjectNode data = (ObjectNode) event.get("data");
+    data.put("discount_id", "0b8c8f6e-1111-4d2a-9e3b-4c5d6e7f8a9b");
+    assertThat(probe.payment("msg_c1", event.toString()).promoCode())
+        .isEqualTo("0b8c8f6e-1111-4d2a-9e3b-4c5d6e7f8a9b");
+
+    data.putObject("discount")
+        .put("id", "0b8c8f6e-1111-4d2a-9e3b-4c5d6e7f8a9b")
+        .put("name", "Spring")
+        .put("code", "SPRING")
+        .put("type", "percentage")
+        .put("basis_points", 1000)
+        .put("duration", "once");
+    assertThat(probe.payment("msg_c2", event.toString()).promoCode()).isEqualTo("SPRING");
+  }
+
+  @Test
+  void oddCodesNeverBreakAPayment() throws Exception {
+    ObjectNode event = order();
+    ObjectNode data = (ObjectNode) event.get("data");
+    PromoCodeCases.areHarmless(
+        probe, event, (body, code) -> data.putObject("discount").set("code", code));
+    data.putNull("discount");
+    PromoCodeCases.areHarmless(probe, event, (body, code) -> data.set("discount_id", code));
   }
 }

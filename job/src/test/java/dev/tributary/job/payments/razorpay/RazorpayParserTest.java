@@ -12,6 +12,7 @@ import dev.tributary.job.payments.PaymentEvent;
 import dev.tributary.job.payments.RefundEvent;
 import dev.tributary.job.testing.Fixtures;
 import dev.tributary.job.testing.ParserProbe;
+import dev.tributary.job.testing.PromoCodeCases;
 import org.junit.jupiter.api.Test;
 
 class RazorpayParserTest {
@@ -263,5 +264,31 @@ class RazorpayParserTest {
 
     assertThat(probe.parse("evt_y", "{\"entity\":\"event\",\"event\":\"payout.processed\"}"))
         .isEqualTo(new ParseOutcome.Ignored("payout.processed"));
+  }
+
+  @Test
+  void theOrdersOfferIsTheCode() throws Exception {
+    // the documented order.paid: the order's "offer_id": null
+    assertThat(
+            probe.payment("evt_paid_1", Fixtures.read("razorpay/order.paid.card.json")).promoCode())
+        .isNull();
+
+    ObjectNode event = fixture("order.paid.card.json");
+    entity(event, "order").put("offer_id", "offer_DtEhEm3XslgfXE");
+    assertThat(probe.payment("evt_paid_2", event.toString()).promoCode())
+        .isEqualTo("offer_DtEhEm3XslgfXE");
+    // payment.captured carries no order, so no offer: order.paid brings it when they merge
+    assertThat(
+            probe
+                .payment("evt_cap_1", Fixtures.read("razorpay/payment.captured.card.json"))
+                .promoCode())
+        .isNull();
+  }
+
+  @Test
+  void oddCodesNeverBreakAPayment() throws Exception {
+    ObjectNode event = fixture("order.paid.card.json");
+    PromoCodeCases.areHarmless(
+        probe, event, (body, code) -> entity(body, "order").set("offer_id", code));
   }
 }

@@ -16,6 +16,7 @@ import dev.tributary.job.payments.RefundEvent;
 import dev.tributary.job.testing.Envelopes;
 import dev.tributary.job.testing.Fixtures;
 import dev.tributary.job.testing.ParserProbe;
+import dev.tributary.job.testing.PromoCodeCases;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -361,5 +362,29 @@ class ShopifyParserTest {
     assertThatThrownBy(() -> probe.parse("wh_bad", body))
         .isInstanceOf(MalformedPayloadException.class)
         .hasMessage(reason);
+  }
+
+  @Test
+  void theOrdersFirstDiscountCodeIsTheCode() throws Exception {
+    // the SDK's order: "discount_codes": [{"code": "TENOFF", "amount": "10.00"}]
+    assertThat(probe.payment("wh_code_1", paidOrder().toString()).promoCode()).isEqualTo("TENOFF");
+
+    ObjectNode order = paidOrder();
+    ArrayNode codes = order.putArray("discount_codes");
+    codes.addObject().put("code", "SPRING").put("amount", "5.00").put("type", "percentage");
+    codes.addObject().put("code", "FREESHIP").put("amount", "0.00").put("type", "shipping");
+    assertThat(probe.payment("wh_code_2", order.toString()).promoCode()).isEqualTo("SPRING");
+
+    order.putArray("discount_codes");
+    assertThat(probe.payment("wh_code_3", order.toString()).promoCode()).isNull();
+  }
+
+  @Test
+  void oddCodesNeverBreakAPayment() throws Exception {
+    ObjectNode order = paidOrder();
+    PromoCodeCases.areHarmless(
+        probe,
+        order,
+        (body, code) -> body.putArray("discount_codes").addObject().set("code", code));
   }
 }

@@ -3,6 +3,9 @@ package dev.tributary.job.payments.stripe;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tributary.job.base.EmailHash;
 import dev.tributary.job.base.MalformedPayloadException;
 import dev.tributary.job.payments.MetadataKeys;
@@ -11,9 +14,12 @@ import dev.tributary.job.payments.PaymentEvent;
 import dev.tributary.job.payments.RefundEvent;
 import dev.tributary.job.testing.Envelopes;
 import dev.tributary.job.testing.Fixtures;
+import dev.tributary.job.testing.ParserProbe;
+import dev.tributary.job.testing.PromoCodeCases;
 import org.junit.jupiter.api.Test;
 
 class StripeParserTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
   private final StripeParser parser = new StripeParser();
 
   private ParseOutcome parse(String body) {
@@ -320,5 +326,145 @@ class StripeParserTest {
     assertThat(r.kind()).isEqualTo(RefundEvent.REINSTATEMENT);
     assertThat(r.refundKey()).isEqualTo("du_1");
     assertThat(r.paymentKey()).isEqualTo("pi_1");
+  }
+
+  /**
+   * The published Checkout Session (unpaid, no amount or currency, {@code "discounts": null}),
+   * paid, with discounts.
+   */
+  private static ObjectNode paidSession(String discounts) {
+    ObjectNode session = (ObjectNode) tree(Fixtures.read("stripe/checkout.session.object.json"));
+    session.put("payment_status", "paid");
+    session.put("amount_total", 1000);
+    session.put("currency", "usd");
+    if (discounts != null) {
+      session.set("discounts", tree(discounts));
+    }
+    return session;
+  }
+
+  private static JsonNode tree(String json) {
+    try {
+      return JSON.readTree(json);
+    } catch (Exception e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
+  private String sessionCode(ObjectNode session) {
+    return paymentOf("checkout.session.completed", session.toString()).promoCode();
+  }
+
+  @Test
+  void aCheckoutSessionsCodeIsItsPromotionCodeElseItsCoupon() throws Exception {
+    // the published session applies no discount
+    assertThat(sessionCode(paidSession(null))).isNull();
+    assertThat(sessionCode(paidSession("[]"))).isNull();
+    // discounts[] (API 2025-01-27 and later): promotion_code, an id or expanded, else coupon
+    assertThat(sessionCode(paidSession("[{\"coupon\":\"SPRING\",\"promotion_code\":\"promo_1\"}]")))
+        .isEqualTo("promo_1");
+    assertThat(
+            sessionCode(
+                paidSession(
+                    "[{\"coupon\":null,\"promotion_code\":{\"id\":\"promo_2\",\"object\":\"promotion_code\","
+                        + "\"code\":\"SUMMER\"}}]")))
+        .isEqualTo("promo_2");
+    assertThat(sessionCode(paidSession("[{\"coupon\":\"SPRING\",\"promotion_code\":null}]")))
+        .isEqualTo("SPRING");
+    assertThat(
+            sessionCode(
+                paidSession(
+                    "[{\"coupon\":{\"id\":\"SPRING\",\"object\":\"coupon\"},\"promotion_code\":null}]")))
+        .isEqualTo("SPRING");
+    // several: the first that names one
+    assertThat(
+            sessionCode(
+                paidSession(
+                    "[{\"coupon\":null,\"promotion_code\":null},{\"promotion_code\":\"promo_3\"},"
+                        + "{\"promotion_code\":\"promo_4\"}]")))
+        .isEqualTo("promo_3");
+    // without discounts[]: the expanded breakdown's Discount objects
+    ObjectNode older = paidSession(null);
+    ((ObjectNode) older.get("total_details"))
+        .set(
+            "breakdown",
+            JSON.readTree(
+                """
+                {"discounts":[{"amount":406046392,"discount":{"id":"di_1","object":"discount",
+                 "coupon":{"id":"SPRING","object":"coupon"},"promotion_code":"promo_5"}}],
+                 "taxes":[]}"""));
+    assertThat(sessionCode(older)).isEqualTo("promo_5");
+  }
+
+  @Test
+  void anInvoicesCodeComesFromItsDiscountObjectsNotFromDiscountIds() throws Exception {
+    ObjectNode invoice = (ObjectNode) JSON.readTree(Fixtures.read("stripe/invoice.object.json"));
+    // the published invoice: "discounts": []
+    assertThat(paymentOf("invoice.paid", invoice.toString()).promoCode()).isNull();
+
+    invoice.set("discounts", JSON.readTree("[\"di_1MtJUtLkdIwHu7ixSnOhAdJp\"]"));
+    assertThat(paymentOf("invoice.paid", invoice.toString()).promoCode()).isNull();
+
+    invoice.set(
+        "discounts",
+        JSON.readTree(
+            """
+            [{"id":"di_1","object":"discount","promotion_code":"promo_6",
+              "coupon":{"id":"SPRING","object":"coupon"}}]"""));
+    assertThat(paymentOf("invoice.paid", invoice.toString()).promoCode()).isEqualTo("promo_6");
+
+    // API 2025-09-30 and later: the coupon moved to source.coupon
+    invoice.set(
+        "discounts",
+        JSON.readTree(
+            """
+            [{"id":"di_2","object":"discount","promotion_code":null,
+              "source":{"type":"coupon","coupon":"SPRING"}}]"""));
+    assertThat(paymentOf("invoice.paid", invoice.toString()).promoCode()).isEqualTo("SPRING");
+
+    // older APIs: the single discount
+    invoice.remove("discounts");
+    invoice.set(
+        "discount",
+        JSON.readTree(
+            "{\"id\":\"di_3\",\"object\":\"discount\",\"coupon\":{\"id\":\"WINTER\"},"
+                + "\"promotion_code\":null}"));
+    assertThat(paymentOf("invoice.paid", invoice.toString()).promoCode()).isEqualTo("WINTER");
+  }
+
+  @Test
+  void paymentIntentsAndChargesCarryNoCode() {
+    assertThat(
+            paymentOf(
+                    "payment_intent.succeeded", Fixtures.read("stripe/payment_intent.object.json"))
+                .promoCode())
+        .isNull();
+    String captured =
+        Fixtures.read("stripe/charge.object.json")
+            .replace("\"captured\": false", "\"captured\": true")
+            .replace("\"amount_captured\": 0", "\"amount_captured\": 100");
+    assertThat(paymentOf("charge.captured", captured).promoCode()).isNull();
+  }
+
+  @Test
+  void oddCodesNeverBreakAPayment() throws Exception {
+    ParserProbe probe = new ParserProbe(parser);
+    PromoCodeCases.areHarmless(
+        probe,
+        code -> {
+          ObjectNode session = paidSession(null);
+          session.putArray("discounts").addObject().set("promotion_code", code);
+          return Fixtures.stripeEvent(
+              "evt_c", "checkout.session.completed", 10, session.toString());
+        });
+    ObjectNode invoice = (ObjectNode) JSON.readTree(Fixtures.read("stripe/invoice.object.json"));
+    PromoCodeCases.areHarmless(
+        probe,
+        code -> {
+          ObjectNode discount = invoice.putObject("discount");
+          discount.set("promotion_code", code);
+          invoice.remove("discounts");
+          return Fixtures.stripeEvent("evt_i", "invoice.paid", 10, invoice.toString());
+        });
   }
 }

@@ -17,6 +17,7 @@ import dev.tributary.job.payments.RefundEvent;
 import dev.tributary.job.testing.Envelopes;
 import dev.tributary.job.testing.Fixtures;
 import dev.tributary.job.testing.ParserProbe;
+import dev.tributary.job.testing.PromoCodeCases;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -298,5 +299,37 @@ class WooCommerceParserTest {
     assertThatThrownBy(() -> probe.parse("sha256:bad", body))
         .isInstanceOf(MalformedPayloadException.class)
         .hasMessage(reason);
+  }
+
+  @Test
+  void theFirstCouponLinesCodeIsTheCode() throws Exception {
+    // the documented order: "coupon_lines": []
+    assertThat(
+            probe
+                .payment("sha256:w0", Fixtures.read("woocommerce/order.processing.json"))
+                .promoCode())
+        .isNull();
+
+    // Order - Coupon lines properties: id, code, discount, discount_tax, meta_data
+    ObjectNode order = order("order.processing.json");
+    ArrayNode coupons = order.putArray("coupon_lines");
+    coupons
+        .addObject()
+        .put("id", 730)
+        .put("code", "spring20")
+        .put("discount", "4.00")
+        .put("discount_tax", "0.00")
+        .putArray("meta_data");
+    coupons.addObject().put("id", 731).put("code", "freeship").put("discount", "0.00");
+    assertThat(probe.payment("sha256:w1", order.toString()).promoCode()).isEqualTo("spring20");
+  }
+
+  @Test
+  void oddCodesNeverBreakAPayment() throws Exception {
+    ObjectNode order = order("order.processing.json");
+    PromoCodeCases.areHarmless(
+        probe,
+        order,
+        (body, code) -> body.putArray("coupon_lines").addObject().put("id", 730).set("code", code));
   }
 }
