@@ -3,6 +3,7 @@ package dev.tributary.job;
 import dev.tributary.job.attribution.AttributePayments;
 import dev.tributary.job.attribution.AttributeUnlinked;
 import dev.tributary.job.attribution.AttributedPayment;
+import dev.tributary.job.attribution.LandingEvidence;
 import dev.tributary.job.config.JobSettings;
 import dev.tributary.job.deadletter.DeadLetter;
 import dev.tributary.job.deadletter.DeadLetters;
@@ -139,15 +140,13 @@ public final class Pipeline {
             .uid(ParseTracking.UID)
             .name("parse tracking");
 
+    ChannelClassifier classifier = new ChannelClassifier(ChannelHosts.defaults());
     SingleOutputStreamOperator<Session> sessions =
         pageviews
             .keyBy(Pageview::visitorKey)
             .process(
                 Isolated.keyed(
-                    Sessionize.UID,
-                    new Sessionize(
-                        new ChannelClassifier(ChannelHosts.defaults()),
-                        settings.sessionRetention())))
+                    Sessionize.UID, new Sessionize(classifier, settings.sessionRetention())))
             .returns(Session.class)
             .uid(Sessionize.UID)
             .name("sessionize");
@@ -220,10 +219,13 @@ public final class Pipeline {
                 .uid("filter-without-email")
                 .name("payments without an email"));
 
-    // The fallback: visitors active on the site just before an otherwise unlinked payment.
+    // The fallback: visitors active on the site just before an otherwise unlinked payment. An
+    // order that recorded where its buyer came from (a landing page with utm tags, a referrer) is
+    // credited to that instead: evidence about this very buyer ranks above a guess by time.
     Duration window = settings.timestampWindow();
     java.util.Set<String> noFallback =
         java.util.Set.copyOf(settings.timestampFallbackDisabledSites());
+    LandingEvidence landing = new LandingEvidence(classifier);
     SingleOutputStreamOperator<PaymentEvent> byTime =
         sessions
             .flatMap(
@@ -235,7 +237,11 @@ public final class Pipeline {
             .keyBy(BucketedActivity::bucketKey)
             .connect(
                 resolved
-                    .filter(p -> !p.linkedToVisitor() && !noFallback.contains(p.siteId()))
+                    .filter(
+                        p ->
+                            !p.linkedToVisitor()
+                                && !noFallback.contains(p.siteId())
+                                && !landing.applies(p))
                     .uid("filter-fallback")
                     .name("payments for the timestamp fallback")
                     .keyBy(p -> ResolveByTime.bucketOf(p, window)))
@@ -248,7 +254,8 @@ public final class Pipeline {
             .name("resolve by time");
     DataStream<PaymentEvent> allResolved =
         resolved
-            .filter(p -> p.linkedToVisitor() || noFallback.contains(p.siteId()))
+            .filter(
+                p -> p.linkedToVisitor() || noFallback.contains(p.siteId()) || landing.applies(p))
             .uid("filter-no-fallback")
             .name("payments past the fallback")
             .union(byTime);
@@ -276,7 +283,7 @@ public final class Pipeline {
             .filter(p -> !p.linkedToVisitor())
             .name("unlinked payments")
             .uid("filter-unlinked")
-            .process(new AttributeUnlinked())
+            .process(new AttributeUnlinked(landing))
             .uid(AttributeUnlinked.UID)
             .name("attribute unlinked payments");
 

@@ -11,31 +11,62 @@ import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Stateless: payments that name no visitor are booked as unattributed, so that the ledger still
- * sums to what the providers reported. Issue 4 adds the customer, email and timestamp links that
- * will catch most of them first.
+ * Stateless: payments that name no visitor, once no link found one. A payment whose order recorded
+ * where its buyer came from ({@link LandingEvidence}: Shopify's landing page and referrer) is
+ * booked to the one touch that evidence makes, with no visitor and no session, as {@code
+ * landing_page} / {@code low}. Every other one is booked as unattributed, so that the ledger still
+ * sums to what the providers reported.
  */
 public final class AttributeUnlinked extends ProcessFunction<PaymentEvent, AttributedPayment> {
   public static final String UID = "attribute-unlinked-payments";
+  private static final String NO_LINK =
+      "no visitor in the metadata, no earlier payment of the customer, no identify call with the"
+          + " payer's email";
+
+  private final LandingEvidence landing;
   private transient Counter unattributed;
+  private transient Counter landingPage;
+
+  /** Unlinked payments classified with the channel hosts the sessions use. */
+  public AttributeUnlinked() {
+    this(LandingEvidence.defaults());
+  }
+
+  public AttributeUnlinked(LandingEvidence landing) {
+    this.landing = landing;
+  }
 
   @Override
   public void open(OpenContext openContext) {
     unattributed = getRuntimeContext().getMetricGroup().counter("unattributed");
+    landingPage = getRuntimeContext().getMetricGroup().counter("landingPage");
   }
 
   @Override
   public void processElement(PaymentEvent p, Context ctx, Collector<AttributedPayment> out) {
     AttributedPayment booked;
     try {
+      Touch touch = landing.touchOf(p);
       booked =
-          new AttributedPayment(
-              p,
-              Resolution.unattributed(
-                  "no visitor in the metadata, no earlier payment of the customer, no identify"
-                      + " call with the payer's email, no visitor active just before"),
-              Credits.of(p, List.of(), Duration.ZERO),
-              0);
+          touch == null
+              ? new AttributedPayment(
+                  p,
+                  Resolution.unattributed(NO_LINK + ", no visitor active just before"),
+                  Credits.of(p, List.of(), Duration.ZERO),
+                  0)
+              : new AttributedPayment(
+                  p,
+                  Resolution.landingPage(
+                      NO_LINK
+                          + "; the order's landing page and referrer: "
+                          + touch.channel()
+                          + " ("
+                          + touch.source()
+                          + " / "
+                          + touch.medium()
+                          + ")"),
+                  Credits.of(p, List.of(touch), Duration.ZERO),
+                  1);
     } catch (RuntimeException e) {
       // one payment's failure costs that payment only (see Isolated)
       ctx.output(
@@ -44,7 +75,7 @@ public final class AttributeUnlinked extends ProcessFunction<PaymentEvent, Attri
               UID, p.consolidationKey(), p, e, ctx.timerService().currentProcessingTime()));
       return;
     }
-    unattributed.inc();
+    (booked.touches() == 0 ? unattributed : landingPage).inc();
     out.collect(booked);
   }
 }

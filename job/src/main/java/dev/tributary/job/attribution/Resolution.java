@@ -5,9 +5,10 @@ import dev.tributary.job.payments.LinkMethod;
 /**
  * How a payment was linked to a visitor, for the {@code payments} row.
  *
- * @param method metadata | customer | email | timestamp | unattributed
- * @param confidence high | medium | low | ambiguous | none
- * @param candidates how many visitors the credit could belong to (0 when unattributed)
+ * @param method metadata | customer | email | promo_code | landing_page | timestamp | unattributed
+ * @param confidence high | medium | low | campaign | ambiguous | none
+ * @param candidates how many visitors the credit could belong to (0 when no visitor is known:
+ *     unattributed, or credited to the order's landing page)
  * @param reason a short sentence a person can read
  */
 public record Resolution(String method, String confidence, int candidates, String reason) {
@@ -53,6 +54,14 @@ public record Resolution(String method, String confidence, int candidates, Strin
             + " visitors active on the site within "
             + window.toMinutes()
             + " min before the payment; credit split evenly");
+  }
+
+  /**
+   * No visitor, but the order's own landing page and referrer make a touch ({@link
+   * LandingEvidence}): credited to it, with no visitor and no session.
+   */
+  public static Resolution landingPage(String reason) {
+    return of(LinkMethod.LANDING_PAGE, 0, reason);
   }
 
   public static Resolution unattributed(String reason) {

@@ -93,16 +93,47 @@ public final class TrackingParser {
   private static Pageview pageview(JsonNode n, java.util.Set<String> keptQueryParameters) {
     String url = Json.requiredText(n, "url", "pageview");
     long receivedAt = receivedAt(n, "pageview");
-    JsonNode utm = n.get("utm");
-    Map<String, String> query = queryOf(url);
-    return new Pageview(
+    return pageview(
         Json.requiredText(n, "siteId", "pageview"),
         Json.requiredText(n, "visitorId", "pageview"),
         Json.requiredText(n, "sessionId", "pageview"),
         Json.text(n, "eventId"),
+        url,
+        Json.text(n, "referrer"),
+        n.get("utm"),
+        receivedAt,
+        keptQueryParameters);
+  }
+
+  /**
+   * The pageview an order's own evidence stands for, with no visitor and no session: the page its
+   * buyer landed on and the site that sent them, as a store recorded them with the order (Shopify's
+   * {@code landing_site} and {@code referring_site}). Read as the tracker's pageviews are: utm tags
+   * from the address's query string, which may be a path without a host; either may be null.
+   */
+  public static Pageview landing(String siteId, String url, String referrer, long atMillis) {
+    return pageview(siteId, null, null, null, url, referrer, null, atMillis, java.util.Set.of());
+  }
+
+  private static Pageview pageview(
+      String siteId,
+      String visitorId,
+      String sessionId,
+      String eventId,
+      String url,
+      String referrer,
+      JsonNode utm,
+      long receivedAt,
+      java.util.Set<String> keptQueryParameters) {
+    Map<String, String> query = queryOf(url == null ? "" : url);
+    return new Pageview(
+        siteId,
+        visitorId,
+        sessionId,
+        eventId,
         // the tags are read from the full address above; only what attribution reads is kept
         UrlHygiene.page(url, keptQueryParameters),
-        UrlHygiene.referrer(Json.text(n, "referrer")),
+        UrlHygiene.referrer(referrer),
         tag(utm, "source", query),
         tag(utm, "medium", query),
         tag(utm, "campaign", query),

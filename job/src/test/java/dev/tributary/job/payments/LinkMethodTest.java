@@ -54,5 +54,9 @@ class LinkMethodTest {
         .extracting(Resolution::method, Resolution::confidence, Resolution::candidates)
         .containsExactly("timestamp", "ambiguous", 3);
     assertThat(Resolution.unattributed("r").rank()).isZero();
+    assertThat(Resolution.landingPage("r"))
+        .extracting(
+            Resolution::method, Resolution::confidence, Resolution::candidates, Resolution::rank)
+        .containsExactly("landing_page", "low", 0, 3);
   }
 }

@@ -48,8 +48,12 @@ import java.util.Set;
  * refund is a test if a transaction it counts is. Time: {@code processed_at}, else {@code
  * created_at}. Shopify's webhook id is the event id (the gateway's delivery id).
  *
- * <p>The promotion code: {@code discount_codes[].code} (the first). The campaign evidence in {@code
- * landing_site} and {@code referring_site} is not read yet.
+ * <p>Campaign evidence the order carries besides the tracker's ids: the promotion code, {@code
+ * discount_codes[].code} (the first), and where its buyer came from, {@code landing_site} ("the URL
+ * for the page where the buyer landed when they entered the shop": a path such as {@code
+ * /products/x?utm_source=newsletter} or a whole address) and {@code referring_site} ("the website
+ * where the customer clicked a link to the shop"). An order that names no visitor is attributed to
+ * the touch those two make ({@code attribution.LandingEvidence}).
  */
 public final class ShopifyParser implements PaymentParser {
   static final String PROVIDER = "shopify";
@@ -124,7 +128,9 @@ public final class ShopifyParser implements PaymentParser {
             .livemode(!order.path("test").asBoolean(false))
             .occurredAtMillis(occurredAt(order, ORDER, env))
             .promoCode(
-                PromoCodes.first(order.get("discount_codes"), code -> Json.text(code, "code")));
+                PromoCodes.first(order.get("discount_codes"), code -> Json.text(code, "code")))
+            .landingUrl(Json.text(order, "landing_site"))
+            .referrerUrl(Json.text(order, "referring_site"));
     total(order, payment);
     return new ParseOutcome.Payment(payment.build());
   }

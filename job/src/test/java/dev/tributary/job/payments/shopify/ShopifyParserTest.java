@@ -387,4 +387,57 @@ class ShopifyParserTest {
         order,
         (body, code) -> body.putArray("discount_codes").addObject().set("code", code));
   }
+
+  @Test
+  void theLandingSiteAndReferringSiteAreKeptAsAttributionKeepsAddresses() throws Exception {
+    // the SDK's order: "landing_site": "http://www.example.com?source=abc",
+    // "referring_site": "http://www.otherexample.com"
+    PaymentEvent p = probe.payment("wh_land_1", paidOrder().toString());
+    assertThat(p.landingUrl()).isEqualTo("http://www.example.com?source=abc");
+    assertThat(p.referrerUrl()).isEqualTo("http://www.otherexample.com");
+
+    // a path, as storefront orders record it: utm tags and click ids kept, the rest of the query
+    // (a token, say) and the fragment dropped; a referrer keeps its origin and path
+    ObjectNode order = paidOrder();
+    order.put(
+        "landing_site",
+        "/products/x?utm_source=newsletter&utm_medium=email&utm_campaign=spring&key=secret#top");
+    order.put("referring_site", "https://mail.example.net/inbox?u=ada@example.com");
+    PaymentEvent q = probe.payment("wh_land_2", order.toString());
+    assertThat(q.landingUrl())
+        .isEqualTo("/products/x?utm_source=newsletter&utm_medium=email&utm_campaign=spring");
+    assertThat(q.referrerUrl()).isEqualTo("https://mail.example.net/inbox");
+
+    order.putNull("landing_site");
+    order.put("referring_site", " ");
+    PaymentEvent none = probe.payment("wh_land_3", order.toString());
+    assertThat(none.landingUrl()).isNull();
+    assertThat(none.referrerUrl()).isNull();
+    assertThat(none.hasLandingEvidence()).isFalse();
+  }
+
+  @Test
+  void oddAddressesNeverBreakAPayment() throws Exception {
+    for (String address :
+        new String[] {
+          "/x?utm_source=a\u0000b&utm_campaign=\u202espring",
+          "/" + "x".repeat(10_000) + "?utm_source=long",
+          "/?" + "utm_term=t&".repeat(2_000),
+          "http://[::1/?utm_source=broken",
+          "%zz?utm_source=%zz",
+          "javascript:alert(1)"
+        }) {
+      ObjectNode order = paidOrder();
+      order.put("landing_site", address);
+      order.put("referring_site", address);
+      PaymentEvent p = probe.payment("wh_odd", order.toString());
+      assertThat(p.amountMinor()).as(address).isEqualTo(40_994);
+      for (String kept : new String[] {p.landingUrl(), p.referrerUrl()}) {
+        if (kept != null) {
+          assertThat(kept.length()).as(address).isLessThanOrEqualTo(PaymentEvent.MAX_URL_LENGTH);
+          assertThat(kept).as(address).doesNotContain("\u0000", "\u202e");
+        }
+      }
+    }
+  }
 }
