@@ -48,7 +48,11 @@ class EndToEndIT {
   /** A site with an endpoint for every provider. */
   private static final String ALL_SITE = "all";
 
+  /** A Shopify store whose orders never name a visitor: only their landing pages tell. */
+  private static final String SHOP_SITE = "shop";
+
   private static LocalStack.Site allSite;
+  private static LocalStack.Site shopSite;
 
   @TempDir static Path dataDir;
 
@@ -78,7 +82,7 @@ class EndToEndIT {
             false, // a failing job fails the test instead of restarting forever
             2,
             Duration.ofSeconds(5),
-            List.of(demo, quiet, allSite()),
+            List.of(demo, quiet, allSite(), shopSite()),
             RunnerOptions.LOCAL_JOB_DEFAULTS);
     stack =
         LocalStack.start(
@@ -99,10 +103,8 @@ class EndToEndIT {
 
   private static LocalStack.Site allSite() {
     allSite =
-        new LocalStack.Site(
+        site(
             ALL_SITE,
-            "whsec_" + StripeEvents.randomId(32),
-            "tk_all_" + StripeEvents.randomId(32),
             Map.of(
                 "lemonsqueezy", "ls_" + StripeEvents.randomId(20),
                 "paddle", "pdl_ntfset_" + StripeEvents.randomId(20),
@@ -119,6 +121,20 @@ class EndToEndIT {
                 "shopify", "shpss_" + StripeEvents.randomId(24),
                 "woocommerce", "wc_" + StripeEvents.randomId(24)));
     return allSite;
+  }
+
+  private static LocalStack.Site shopSite() {
+    shopSite = site(SHOP_SITE, Map.of("shopify", "shpss_" + StripeEvents.randomId(24)));
+    return shopSite;
+  }
+
+  /** A site with fresh Stripe and API secrets and the given providers' webhook secrets. */
+  private static LocalStack.Site site(String id, Map<String, String> webhookSecrets) {
+    return new LocalStack.Site(
+        id,
+        "whsec_" + StripeEvents.randomId(32),
+        "tk_" + id + "_" + StripeEvents.randomId(32),
+        webhookSecrets);
   }
 
   @AfterAll
@@ -723,6 +739,54 @@ class EndToEndIT {
                   return r.size() == 6 ? Optional.of(r) : Optional.empty();
                 }))
         .hasSize(6);
+  }
+
+  /**
+   * Issue 17: a Shopify order whose cart names no visitor, but whose buyer landed on a page tagged
+   * with utm tags (the store records it as the order's {@code landing_site}), is credited to that
+   * campaign's channel in every model, with no visitor and no session, as {@code landing_page}.
+   */
+  @Test
+  void aShopifyOrderWithoutAVisitorIsCreditedToItsLandingPagesCampaign() throws Exception {
+    String order =
+        Fixtures.read("shopify/order.authorized.json")
+            .replaceFirst("^\\{\\s*\"order\"\\s*:\\s*", "")
+            .replaceFirst("\\}\\s*$", "")
+            .replace("\"financial_status\": \"authorized\"", "\"financial_status\": \"paid\"")
+            .replace(
+                "\"landing_site\": \"http://www.example.com?source=abc\"",
+                "\"landing_site\": \"/products/ipod-nano?utm_source=newsletter&utm_medium=email"
+                    + "&utm_campaign=e2e_spring&fbclid=x1\"")
+            .replace(
+                "\"referring_site\": \"http://www.otherexample.com\"",
+                "\"referring_site\": \"https://mail.example.net/\"");
+    assertThat(order).contains("e2e_spring").contains("\"financial_status\": \"paid\"");
+    long posted = System.nanoTime();
+    new ProviderTraffic(gateway, shopSite).shopify("wh_shop_landing_1", order);
+
+    Map<String, Object> row = awaitPayment(SHOP_SITE, "450789469", posted, "shopify landing page");
+    assertThat(row)
+        .containsEntry("provider", "shopify")
+        .containsEntry("method", "landing_page")
+        .containsEntry("confidence", "low")
+        .containsEntry("amount_minor", 40_994L)
+        .containsEntry("currency", "USD");
+    assertThat(row.get("visitor_id")).isNull();
+    assertThat(row.get("session_id")).isNull();
+
+    List<Map<String, Object>> ledger = awaitLedger(SHOP_SITE, "450789469", 40_994);
+    assertThat(ledger)
+        .hasSize(Model.values().length)
+        .allSatisfy(
+            entry -> {
+              assertThat(entry.get("channel")).isEqualTo("Email");
+              assertThat(entry.get("source")).isEqualTo("newsletter");
+              assertThat(entry.get("medium")).isEqualTo("email");
+              assertThat(entry.get("campaign")).isEqualTo("e2e_spring");
+              assertThat(entry.get("visitor_id")).isNull();
+              assertThat(entry.get("session_id")).isNull();
+              assertThat(entry.get("entry_type")).isEqualTo("payment");
+            });
   }
 
   private static String stripeEvent(String id, String type, String object) {
