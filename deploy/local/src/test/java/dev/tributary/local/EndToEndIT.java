@@ -61,6 +61,7 @@ class EndToEndIT {
   private static StripeSigner demoSigner;
   private static StripeSigner quietSigner;
   private static String demoApiKey;
+  private static String quietApiKey;
   private static final Map<String, Long> latencies = new LinkedHashMap<>();
 
   @BeforeAll
@@ -99,6 +100,7 @@ class EndToEndIT {
     demoSigner = new StripeSigner(demo.stripeSecret());
     demoApiKey = demo.apiKey();
     quietSigner = new StripeSigner(quiet.stripeSecret());
+    quietApiKey = quiet.apiKey();
   }
 
   private static LocalStack.Site allSite() {
@@ -516,6 +518,83 @@ class EndToEndIT {
     GatewayClient.Response r =
         gateway.pageview(new Pageview(site, visitor, session, url, referrer, Pageview.utmOf(url)));
     assertThat(r.status()).as("tracking answer %s", r.body()).isEqualTo(202);
+  }
+
+  /**
+   * Promotion codes as evidence (#17): a Payment API report that names no visitor but carries a
+   * code is credited to the code's campaign; a payment whose code is listed only afterwards moves
+   * there when the codes are loaded (ReferenceData, as an operator runs it).
+   */
+  @Test
+  void aPromotionCodeCreditsItsCampaignWhenNothingNamesTheVisitor() throws Exception {
+    String id = StripeEvents.randomId(10);
+    loadPromoCodes(
+        "site_id,code,campaign,source,medium,channel,valid_from,valid_to\n"
+            + QUIET_SITE
+            + ",SPRING"
+            + id
+            + ",spring_sale,newsletter,email,Email,,\n");
+    String now = Instant.now().toString();
+    for (String[] p :
+        List.of(
+            new String[] {"pi_code_" + id, "spring" + id},
+            new String[] {"pi_late_" + id, "LATE" + id})) {
+      GatewayClient.Response api =
+          gateway.webhook(
+              "/api/v1/payment",
+              "application/json",
+              Map.of("Authorization", "Bearer " + quietApiKey),
+              """
+              {"provider": "stripe", "providerPaymentId": "%s", "amount": 49.00,
+               "currency": "EUR", "timestamp": "%s", "promoCode": "%s"}"""
+                  .formatted(p[0], now, p[1]));
+      assertThat(api.status()).as(api.body()).isEqualTo(202);
+    }
+    // listed before the payment: booked to the campaign at once (the code typed in lower case)
+    assertThat(
+            await(
+                "pi_code_" + id + " credited to its code",
+                () ->
+                    queryOne(
+                        "SELECT method, confidence, promo_code FROM payments WHERE payment_key = ?"
+                            + " AND method = 'promo_code'",
+                        "pi_code_" + id)))
+        .containsEntry("confidence", "campaign")
+        .containsEntry("promo_code", "spring" + id);
+    assertThat(awaitLedger(QUIET_SITE, "pi_code_" + id, 4_900))
+        .allSatisfy(
+            e ->
+                assertThat(e)
+                    .containsEntry("channel", "Email")
+                    .containsEntry("campaign", "spring_sale")
+                    .containsEntry("entry_type", "payment"));
+
+    // listed after the payment: unattributed first, then moved when the code is loaded
+    awaitLedger(QUIET_SITE, "pi_late_" + id, 4_900);
+    assertThat(queryOne("SELECT method FROM payments WHERE payment_key = ?", "pi_late_" + id))
+        .hasValueSatisfying(r -> assertThat(r).containsEntry("method", "unattributed"));
+    loadPromoCodes(
+        "site_id,code,campaign,source,medium,channel,valid_from,valid_to\n"
+            + QUIET_SITE
+            + ",late"
+            + id
+            + ",late_launch,podcast,audio,Affiliates,,\n");
+    assertThat(queryOne("SELECT method FROM payments WHERE payment_key = ?", "pi_late_" + id))
+        .hasValueSatisfying(r -> assertThat(r).containsEntry("method", "promo_code"));
+    assertThat(
+            query(
+                "SELECT channel, sum(amount_minor)::bigint AS net FROM revenue_ledger"
+                    + " WHERE payment_key = ? AND model = 'last_touch' GROUP BY channel"
+                    + " HAVING sum(amount_minor) <> 0",
+                "pi_late_" + id))
+        .containsExactly(Map.of("channel", "Affiliates", "net", 4_900L));
+  }
+
+  private static void loadPromoCodes(String csv) throws Exception {
+    try (Connection c = stack.postgres().connect()) {
+      dev.tributary.job.ops.ReferenceData.load(
+          dev.tributary.job.ops.ReferenceData.Kind.PROMO, c, new java.io.StringReader(csv));
+    }
   }
 
   /** POSTs a signed webhook, asserts the 2xx, returns the time it was acknowledged (nanos). */
