@@ -105,6 +105,8 @@ $$;
 
 CREATE FUNCTION track_customer_firsts() RETURNS trigger
 LANGUAGE plpgsql AS $$
+DECLARE
+    new_channel text;
 BEGIN
     IF TG_OP = 'UPDATE' AND OLD.customer IS NOT DISTINCT FROM NEW.customer
        AND OLD.occurred_at IS NOT DISTINCT FROM NEW.occurred_at
@@ -113,11 +115,12 @@ BEGIN
        AND OLD.provider IS NOT DISTINCT FROM NEW.provider
        AND OLD.payment_key IS NOT DISTINCT FROM NEW.payment_key THEN
         -- only the position changed (a re-attribution): the channel, if this is the first
-        UPDATE customer_firsts f SET channel = first_touch_channel(NEW.credits)
+        new_channel := first_touch_channel(NEW.credits);
+        UPDATE customer_firsts f SET channel = new_channel
         WHERE f.site_id = NEW.site_id AND f.livemode = NEW.livemode
           AND f.customer = NEW.customer AND f.provider = NEW.provider
           AND f.payment_key = NEW.payment_key
-          AND f.channel IS DISTINCT FROM first_touch_channel(NEW.credits);
+          AND f.channel IS DISTINCT FROM new_channel;
         RETURN NULL;
     END IF;
     IF TG_OP IN ('UPDATE', 'DELETE') THEN

@@ -2,7 +2,9 @@ package dev.tributary.job.ops;
 
 import dev.tributary.job.base.MalformedPayloadException;
 import dev.tributary.job.base.MinorUnits;
+import dev.tributary.job.base.Text;
 import dev.tributary.job.payments.CurrencyExponents;
+import dev.tributary.job.payments.PaymentEvent;
 import dev.tributary.job.sessions.ChannelClassifier;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -69,9 +71,6 @@ public final class ReferenceData {
   static final List<String> PROMO_HEADER =
       List.of(
           "site_id", "code", "campaign", "source", "medium", "channel", "valid_from", "valid_to");
-
-  /** As {@code payments.promo_code} keeps them (the job cuts longer codes at this length). */
-  private static final int MAX_CODE_LENGTH = 100;
 
   private static final Pattern DECIMAL = Pattern.compile("[0-9]+(\\.[0-9]+)?");
 
@@ -387,9 +386,12 @@ public final class ReferenceData {
   private static PromoCode promoCode(String[] l) {
     String site = text(l[1], "site_id");
     String code = text(l[2], "code");
-    if (code.length() > MAX_CODE_LENGTH || code.chars().anyMatch(Character::isISOControl)) {
+    // as the job keeps a payment's code, or the listed code could never match one
+    if (code.length() > PaymentEvent.MAX_PROMO_CODE_LENGTH || !Text.clean(code).equals(code)) {
       throw new IllegalArgumentException(
-          "code must be at most " + MAX_CODE_LENGTH + " characters without control characters");
+          "code must be at most "
+              + PaymentEvent.MAX_PROMO_CODE_LENGTH
+              + " characters without control or invisible characters");
     }
     String campaign = text(l[3], "campaign");
     String channel = l[6];

@@ -116,57 +116,7 @@ public record PaymentEvent(
         linkKey,
         linkMethod,
         conflicts,
-        null);
-  }
-
-  /**
-   * An event without landing evidence (the fields before {@link #landingUrl} and {@link
-   * #referrerUrl} were added).
-   */
-  public PaymentEvent(
-      String siteId,
-      String provider,
-      String paymentKey,
-      String eventId,
-      String eventType,
-      long amountMinor,
-      String currency,
-      int currencyExponent,
-      long occurredAtMillis,
-      long receivedAtMillis,
-      String visitorId,
-      String sessionId,
-      String customerId,
-      String emailHash,
-      String subscriptionId,
-      boolean renewal,
-      boolean livemode,
-      String linkKey,
-      String linkMethod,
-      String conflicts,
-      String promoCode) {
-    this(
-        siteId,
-        provider,
-        paymentKey,
-        eventId,
-        eventType,
-        amountMinor,
-        currency,
-        currencyExponent,
-        occurredAtMillis,
-        receivedAtMillis,
-        visitorId,
-        sessionId,
-        customerId,
-        emailHash,
-        subscriptionId,
-        renewal,
-        livemode,
-        linkKey,
-        linkMethod,
-        conflicts,
-        promoCode,
+        null,
         null,
         null);
   }

@@ -78,7 +78,9 @@ class PromoCodesIT {
         null,
         null,
         null,
-        code);
+        code,
+        null,
+        null);
   }
 
   /** The job's position of a payment it found no visitor for. */
